@@ -1,0 +1,65 @@
+/**
+ * Code generation and the HMAC that is the only form in which a code is stored.
+ * @internal
+ * @module
+ */
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { CodeRecord } from './core/state.js';
+import type { Purpose } from './types.js';
+
+/**
+ * A uniformly random numeric code of `length` digits, leading zeros kept.
+ * `crypto.randomInt` draws without modulo bias.
+ */
+export function generateCode(length: number): string {
+  let out = '';
+  // randomInt's range is limited to 2^48, so draw in chunks of at most 12 digits.
+  for (let left = length; left > 0; left -= 12) {
+    const n = Math.min(left, 12);
+    out += String(randomInt(0, 10 ** n)).padStart(n, '0');
+  }
+  return out;
+}
+
+/** A random, URL-safe identifier (128 bits) with a readable prefix. */
+export function randomId(prefix: string): string {
+  return `${prefix}_${randomBytes(16).toString('base64url')}`;
+}
+
+/** Holds the secrets: the first signs, every one verifies (rotation). */
+export class CodeHasher {
+  readonly #keys: readonly Buffer[];
+
+  constructor(secrets: readonly string[]) {
+    this.#keys = secrets.map((s) => Buffer.from(s, 'utf8'));
+  }
+
+  #mac(key: Buffer, challengeId: string, purpose: Purpose, code: string): Buffer {
+    // Length-prefixed fields so no two (id, purpose, code) triples share an input.
+    return createHmac('sha256', key)
+      .update(`${challengeId.length}:${challengeId}|${purpose}|${code}`)
+      .digest();
+  }
+
+  /** HMAC-SHA-256 of (challenge id ‖ purpose ‖ code) under the signing secret, base64url. */
+  hash(challengeId: string, purpose: Purpose, code: string): string {
+    return this.#mac(this.#keys[0] as Buffer, challengeId, purpose, code).toString('base64url');
+  }
+
+  /** Constant-time check of `code` against a stored record, under every secret. */
+  matches = (record: CodeRecord, code: string): boolean => {
+    const stored = Buffer.from(record.hash, 'base64url');
+    let ok = false;
+    for (const key of this.#keys) {
+      const mac = this.#mac(key, record.id, record.purpose, code);
+      // Every key is tried even after a match, so timing does not tell which one matched.
+      if (stored.length === mac.length && timingSafeEqual(stored, mac)) ok = true;
+    }
+    return ok;
+  };
+
+  /** A keyed, irreversible name for a phone number, so state keys never hold the number. */
+  destinationKey(e164: string): string {
+    return createHmac('sha256', this.#keys[0] as Buffer).update(`dest|${e164}`).digest('base64url').slice(0, 22);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Pure send rules: lock, cooldown, per-user and per-destination budgets, one live code.
+ * @internal
+ * @module
+ */
+import type { Policy } from '../options.js';
+import type { Failure } from '../results.js';
+import type { Purpose } from '../types.js';
+import { age, type CodeRecord, type DestinationState, lockOf, recent, type UserState } from './state.js';
+
+/** A new code to record, made by the shell (randomness and HMAC live there). */
+export interface IssueCommand {
+  readonly codeId: string;
+  readonly hash: string;
+  readonly purpose: Purpose;
+  readonly factorId: string;
+}
+
+/** What `decideIssue` allows; carries what is needed to undo it if delivery fails. */
+export interface Issued {
+  readonly ok: true;
+  readonly code: CodeRecord;
+  readonly previousCode: CodeRecord | undefined;
+  readonly previousLastSentAt: number | undefined;
+}
+
+type SendRefusal = Failure<'locked_out' | 'resend_cooldown' | 'send_limit_reached'>;
+
+/** The refusal for a locked user, or undefined. */
+export function lockedRefusal(s: UserState, now: number): Failure<'locked_out'> | undefined {
+  const lock = lockOf(s, now);
+  if (!lock) return undefined;
+  return lock.until === null
+    ? { ok: false, error: 'locked_out', lockedUntil: null }
+    : { ok: false, error: 'locked_out', lockedUntil: lock.until, retryAfterMs: lock.until - now };
+}
+
+/** Whether a send is allowed now, and the state that records it. */
+export function decideIssue(
+  state: UserState,
+  cmd: IssueCommand,
+  p: Policy,
+  now: number,
+): { state?: UserState; outcome: Issued | SendRefusal } {
+  const s = age(state, p, now);
+  const locked = lockedRefusal(s, now);
+  if (locked) return { outcome: locked };
+  if (s.lastSentAt !== undefined && now - s.lastSentAt < p.cooldownMs) {
+    return { outcome: { ok: false, error: 'resend_cooldown', retryAfterMs: s.lastSentAt + p.cooldownMs - now } };
+  }
+  const oldest = s.sends[0];
+  if (oldest !== undefined && s.sends.length >= p.sendsPerUser) {
+    return {
+      outcome: { ok: false, error: 'send_limit_reached', scope: 'user', retryAfterMs: oldest + p.sendWindowMs - now },
+    };
+  }
+  const code: CodeRecord = {
+    id: cmd.codeId,
+    purpose: cmd.purpose,
+    factorId: cmd.factorId,
+    hash: cmd.hash,
+    issuedAt: now,
+    expiresAt: now + p.codeTtlMs,
+    tries: 0,
+  };
+  return {
+    state: { ...s, code, lastSentAt: now, sends: [...s.sends, now] },
+    outcome: { ok: true, code, previousCode: s.code, previousLastSentAt: s.lastSentAt },
+  };
+}
+
+/**
+ * Undoes an issue whose message was not delivered: the previous code comes back and the
+ * cooldown is released. The send still counts against the budget (a provider that keeps
+ * failing must not be hammered). If another code was issued since, nothing changes.
+ */
+export function releaseIssue(state: UserState, issued: Issued): UserState {
+  if (state.code?.id !== issued.code.id) return state;
+  const { code: _dropped, lastSentAt: _sent, ...rest } = state;
+  return {
+    ...rest,
+    ...(issued.previousCode ? { code: issued.previousCode } : {}),
+    ...(issued.previousLastSentAt !== undefined ? { lastSentAt: issued.previousLastSentAt } : {}),
+  };
+}
+
+/** The per-destination budget (SMS-pumping defence). */
+export function decideDestination(
+  state: DestinationState | null,
+  p: Policy,
+  now: number,
+): { state?: DestinationState; outcome: { ok: true } | Failure<'send_limit_reached'> } {
+  const sends = recent(state?.sends ?? [], p.sendWindowMs, now);
+  const oldest = sends[0];
+  if (oldest !== undefined && sends.length >= p.sendsPerDestination) {
+    return {
+      outcome: { ok: false, error: 'send_limit_reached', scope: 'destination', retryAfterMs: oldest + p.sendWindowMs - now },
+    };
+  }
+  return { state: { sends: [...sends, now] }, outcome: { ok: true } };
+}

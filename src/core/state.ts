@@ -1,0 +1,102 @@
+/**
+ * The short-lived security state of one user, and the pure helpers that age it.
+ * Kept as one record in the {@link StateStore} (one key per user), serialized compactly.
+ * @internal
+ * @module
+ */
+import type { Policy } from '../options.js';
+import type { Purpose } from '../types.js';
+
+/** The live (or dead) one-time code of a user. Only its HMAC is kept. */
+export interface CodeRecord {
+  /** Challenge id: bound into the HMAC. */
+  readonly id: string;
+  readonly purpose: Purpose;
+  readonly factorId: string;
+  /** base64url HMAC-SHA-256(secret, id ‖ purpose ‖ code). */
+  readonly hash: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  /** Wrong entries against this code. */
+  readonly tries: number;
+  /** Killed by its last try or by a lock; a new code must be requested. */
+  readonly dead?: true;
+}
+
+/** One user's security state. Absent fields mean "none". */
+export interface UserState {
+  readonly code?: CodeRecord;
+  /** Wrong entries toward the timed lock (reset by success, by a lock, by unlock). */
+  readonly failures: number;
+  /** Consecutive wrong entries toward the hard ceiling (reset only by success or unlock). */
+  readonly consecutive: number;
+  readonly lastFailureAt?: number;
+  /** Timed lock: refused while `now < lockedUntil`. */
+  readonly lockedUntil?: number;
+  /** Locked until an admin unlocks. */
+  readonly hardLocked?: true;
+  /** When the last code was sent (cooldown). */
+  readonly lastSentAt?: number;
+  /** Send times within the send window (per-user budget), oldest first. */
+  readonly sends: readonly number[];
+}
+
+/** Per-destination-number send history (budget shared by every user of that number). */
+export interface DestinationState {
+  readonly sends: readonly number[];
+}
+
+/** A user with no state at all. */
+export const EMPTY_STATE: UserState = { failures: 0, consecutive: 0, sends: [] };
+
+/** Drops what time has made irrelevant: ended locks, old sends, forgotten failures. */
+export function age(s: UserState, p: Policy, now: number): UserState {
+  let next: { -readonly [K in keyof UserState]: UserState[K] } = { ...s };
+  if (next.lockedUntil !== undefined && now >= next.lockedUntil) delete next.lockedUntil;
+  if (next.lastSentAt !== undefined && now - next.lastSentAt >= p.cooldownMs) delete next.lastSentAt;
+  next.sends = recent(s.sends, p.sendWindowMs, now);
+  if (!next.hardLocked && next.lastFailureAt !== undefined && now - next.lastFailureAt >= p.failureMemoryMs) {
+    next = { ...next, failures: 0, consecutive: 0 };
+    delete next.lastFailureAt;
+  }
+  // An expired or dead code is kept a while so verify can say `code_expired` and resend
+  // knows the factor; past one send window it is of no use.
+  if (next.code && now >= next.code.expiresAt + p.sendWindowMs) delete next.code;
+  return next;
+}
+
+/** Send times still inside the window. */
+export function recent(sends: readonly number[], windowMs: number, now: number): number[] {
+  return sends.filter((t) => now - t < windowMs);
+}
+
+/**
+ * How long the record must live, in ms from `now`: until its last rule window ends.
+ * `null` = forever (admin-only lock); `0` = nothing left, delete the record.
+ */
+export function ttlOf(s: UserState, p: Policy, now: number): number | null {
+  if (s.hardLocked) return null;
+  let end = now;
+  if (s.code) end = Math.max(end, s.code.expiresAt);
+  if (s.lockedUntil !== undefined) end = Math.max(end, s.lockedUntil);
+  if (s.lastSentAt !== undefined) end = Math.max(end, s.lastSentAt + p.cooldownMs);
+  const last = s.sends[s.sends.length - 1];
+  if (last !== undefined) end = Math.max(end, last + p.sendWindowMs);
+  if (s.lastFailureAt !== undefined && (s.failures > 0 || s.consecutive > 0)) {
+    end = Math.max(end, s.lastFailureAt + p.failureMemoryMs);
+  }
+  return end - now;
+}
+
+/** TTL of a destination record. */
+export function destinationTtl(d: DestinationState, p: Policy, now: number): number {
+  const last = d.sends[d.sends.length - 1];
+  return last === undefined ? 0 : last + p.sendWindowMs - now;
+}
+
+/** Whether the user is locked now, and until when (`null` = until an admin unlocks). */
+export function lockOf(s: UserState, now: number): { until: number | null } | undefined {
+  if (s.hardLocked) return { until: null };
+  if (s.lockedUntil !== undefined && now < s.lockedUntil) return { until: s.lockedUntil };
+  return undefined;
+}

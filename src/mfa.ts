@@ -1,0 +1,201 @@
+/**
+ * The facade: validates arguments, then runs the operations (load state, ask the core,
+ * commit, then send).
+ * @module
+ */
+import type { CountryCode } from 'libphonenumber-js';
+import { CodeHasher } from './codes.js';
+import type { Context } from './context.js';
+import { MfaEmitter, type MfaEventName, type MfaListener } from './events.js';
+import { type MfaOptions, parseOptions, policyOf } from './options.js';
+import { confirmEnrollment, enrollSms } from './ops/enroll.js';
+import { activeException, addException, type ExceptionInput, listExceptions, removeException } from './ops/exceptions.js';
+import { getStatus, invalidateNumber, listFactors, removeFactor, setPreferred, unlock } from './ops/factors.js';
+import { requiresMfa, resend, startChallenge, verify } from './ops/sign-in.js';
+import { systemClock } from './ports/clock.js';
+import type { CodeSent, MfaRequirement, MfaStatus, Result, Verified } from './results.js';
+import type { Channel, ExceptionEntry, FactorView } from './types.js';
+import { locale, loose, options, text } from './validate.js';
+import { MfaError } from './errors.js';
+
+const CHANNELS: readonly Channel[] = ['sms', 'voice', 'email', 'totp', 'backup'];
+
+/**
+ * The exception list: users who skip MFA. Admins can never be added.
+ *
+ * @example
+ * ```ts
+ * await mfa.exceptions.add('kiosk-7', { by: 'admin-1', reason: 'shared kiosk', expiresAt: Date.now() + 86_400_000 });
+ * await mfa.exceptions.has('kiosk-7'); // true
+ * ```
+ */
+export interface ExceptionList {
+  /** Adds or replaces an entry; `exception_not_allowed` for admins. */
+  add(userId: string, entry: ExceptionInput): Promise<Result<{ entry: ExceptionEntry }, 'exception_not_allowed'>>;
+  /** Removes an entry. */
+  remove(userId: string): Promise<{ ok: true; removed: boolean }>;
+  /** Whether an entry applies now. */
+  has(userId: string): Promise<boolean>;
+  /** Entries that apply now. */
+  list(): Promise<ExceptionEntry[]>;
+}
+
+/**
+ * An mfakit instance. Create it with {@link createMfa}.
+ *
+ * @example
+ * ```ts
+ * const res = await mfa.verify(userId, req.body.code);
+ * if (res.ok) return signIn(userId);
+ * if (res.error === 'code_mismatch') return retry(`${res.attemptsLeft} tries left`);
+ * ```
+ */
+export class Mfa {
+  readonly #ctx: Context;
+  /** The exception list. */
+  readonly exceptions: ExceptionList;
+
+  /** @internal use {@link createMfa} */
+  constructor(input: MfaOptions) {
+    const o = parseOptions(input);
+    const secrets = typeof o.secret === 'string' ? [o.secret] : o.secret;
+    this.#ctx = {
+      options: o,
+      policy: policyOf(o),
+      factors: o.stores.factors,
+      state: o.stores.state,
+      clock: o.clock ?? systemClock,
+      hasher: new CodeHasher(secrets),
+      events: new MfaEmitter(),
+      sms: o.senders.sms,
+      disabled: new Set(),
+    };
+    const ctx = this.#ctx;
+    this.exceptions = {
+      add: (userId, entry) => addException(ctx, text(userId, 'userId'), entry),
+      remove: (userId) => removeException(ctx, text(userId, 'userId')),
+      has: async (userId) => (await activeException(ctx, text(userId, 'userId'))) !== null,
+      list: () => listExceptions(ctx),
+    };
+  }
+
+  /** Starts SMS enrollment: checks the number, sends an enrollment code. */
+  enrollSms(userId: string, phone: string, opts?: { country?: CountryCode; locale?: string }): Promise<Result<CodeSent>> {
+    const o = options<{ country: CountryCode; locale: string }>(opts, 'options');
+    const country = o.country === undefined ? undefined : (text(o.country, 'country', 2).toUpperCase() as CountryCode);
+    return enrollSms(this.#ctx, text(userId, 'userId'), loose(phone, 'phone'), { country, locale: locale(o.locale) });
+  }
+
+  /** Confirms an enrollment code; the factor becomes `active`. */
+  confirmEnrollment(userId: string, code: string): Promise<Result<Verified>> {
+    return confirmEnrollment(this.#ctx, text(userId, 'userId'), loose(code, 'code'));
+  }
+
+  /** Whether the user must pass MFA (`required: false` with the reason otherwise). */
+  requiresMfa(userId: string): Promise<Result<MfaRequirement>> {
+    return requiresMfa(this.#ctx, text(userId, 'userId'));
+  }
+
+  /** Sends a sign-in code to the named factor, else the preferred one, else the next usable one. */
+  startChallenge(userId: string, opts?: { factorId?: string; locale?: string }): Promise<Result<CodeSent>> {
+    const o = options<{ factorId: string; locale: string }>(opts, 'options');
+    const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
+    return startChallenge(this.#ctx, text(userId, 'userId'), { factorId, locale: locale(o.locale) });
+  }
+
+  /** Sends a new code for the live challenge to the same factor (cooldown and budgets apply). */
+  resend(userId: string, opts?: { locale?: string }): Promise<Result<CodeSent>> {
+    const o = options<{ locale: string }>(opts, 'options');
+    return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale) });
+  }
+
+  /** Verifies a sign-in code. */
+  verify(userId: string, code: string): Promise<Result<Verified>> {
+    return verify(this.#ctx, text(userId, 'userId'), loose(code, 'code'));
+  }
+
+  /** The user's factors, numbers masked. */
+  async listFactors(userId: string): Promise<{ ok: true; factors: FactorView[] }> {
+    return { ok: true, factors: await listFactors(this.#ctx, text(userId, 'userId')) };
+  }
+
+  /** Marks an active factor preferred (`null` clears the choice). */
+  setPreferred(userId: string, factorId: string | null): Promise<Result<{ factorId: string | null }, 'factor_not_found' | 'factor_invalid'>> {
+    return setPreferred(this.#ctx, text(userId, 'userId'), factorId === null ? null : text(factorId, 'factorId'));
+  }
+
+  /** Removes a factor; a code sent to it dies with it. */
+  removeFactor(userId: string, factorId: string): Promise<Result<{ factorId: string }, 'factor_not_found'>> {
+    return removeFactor(this.#ctx, text(userId, 'userId'), text(factorId, 'factorId'));
+  }
+
+  /** A STOP reply from the provider: every factor on the number becomes `invalid`. */
+  handleOptOut(phoneNumber: string): Promise<Result<{ invalidated: number }, 'invalid_phone_number'>> {
+    return invalidateNumber(this.#ctx, loose(phoneNumber, 'phoneNumber'), 'opt_out');
+  }
+
+  /** Admin unlock: clears the lock and the failure counters. */
+  unlock(userId: string): Promise<{ ok: true; wasLocked: boolean }> {
+    return unlock(this.#ctx, text(userId, 'userId'));
+  }
+
+  /** Lock, counters, pending code, send budget and factors of a user. */
+  async getStatus(userId: string): Promise<{ ok: true } & MfaStatus> {
+    return { ok: true, ...(await getStatus(this.#ctx, text(userId, 'userId'))) };
+  }
+
+  /** Switches a channel on or off for this instance (e.g. SMS off during a carrier outage). */
+  setChannelEnabled(channel: Channel, enabled: boolean): void {
+    if (!CHANNELS.includes(channel)) throw new MfaError('invalid_argument', `channel must be one of ${CHANNELS.join(', ')}`);
+    if (typeof enabled !== 'boolean') throw new MfaError('invalid_argument', 'enabled must be a boolean');
+    const was = !this.#ctx.disabled.has(channel);
+    if (enabled) this.#ctx.disabled.delete(channel);
+    else this.#ctx.disabled.add(channel);
+    if (was !== enabled) this.#ctx.events.emit('channel.changed', { channel, enabled });
+  }
+
+  /** Whether a channel is switched on. */
+  isChannelEnabled(channel: Channel): boolean {
+    return !this.#ctx.disabled.has(channel);
+  }
+
+  /** Subscribes to an event. */
+  on<K extends MfaEventName>(event: K, listener: MfaListener<K>): this {
+    this.#ctx.events.on(event, listener);
+    return this;
+  }
+
+  /** Subscribes to the next occurrence of an event. */
+  once<K extends MfaEventName>(event: K, listener: MfaListener<K>): this {
+    this.#ctx.events.once(event, listener);
+    return this;
+  }
+
+  /** Unsubscribes. */
+  off<K extends MfaEventName>(event: K, listener: MfaListener<K>): this {
+    this.#ctx.events.off(event, listener);
+    return this;
+  }
+}
+
+/**
+ * Creates an mfakit instance. Options are validated once; bad options throw
+ * `MfaError('invalid_options')` naming the field.
+ *
+ * @example
+ * ```ts
+ * import { createMfa } from 'mfakit';
+ * import { memoryStores } from 'mfakit/memory';
+ * import { consoleSender } from 'mfakit/senders';
+ *
+ * const mfa = createMfa({
+ *   stores: memoryStores(),
+ *   senders: { sms: consoleSender() },
+ *   secret: process.env.MFA_SECRET!,
+ *   appName: 'Acme',
+ * });
+ * ```
+ */
+export function createMfa(options: MfaOptions): Mfa {
+  return new Mfa(options);
+}

@@ -1,0 +1,87 @@
+/**
+ * Issue a code and deliver it: commit first (so a crash never leaves a sent code
+ * unrecorded), then the destination budget, then the sender. A refused destination or a
+ * failed delivery undoes the issue: the previous code comes back and the cooldown is free.
+ * @internal
+ * @module
+ */
+import { updateDestination, updateUser } from '../cas.js';
+import { generateCode, randomId } from '../codes.js';
+import type { Context } from '../context.js';
+import { decideDestination, decideIssue, type Issued, releaseIssue } from '../core/send.js';
+import { MfaError } from '../errors.js';
+import { pickTemplate, renderMessage } from '../messages.js';
+import { maskPhone } from '../phone.js';
+import type { CodeSent, Result } from '../results.js';
+import type { Factor, Purpose } from '../types.js';
+
+/** Sends a new code for `purpose` to an SMS factor. */
+export async function issueAndSend(
+  ctx: Context,
+  userId: string,
+  factor: Factor,
+  purpose: Purpose,
+  locale: string | undefined,
+  hooks: { afterCommit?: () => Promise<void>; onUndo?: () => Promise<void> } = {},
+): Promise<Result<CodeSent>> {
+  const sender = ctx.sms;
+  if (!sender) throw new MfaError('sender_missing', `No sender is configured for the '${factor.channel}' channel`);
+  if (!factor.phone) throw new MfaError('invalid_argument', 'The factor has no phone number');
+  const phone = factor.phone;
+  const code = generateCode(ctx.policy.codeLength);
+  const codeId = randomId('ch');
+  const hash = ctx.hasher.hash(codeId, purpose, code);
+
+  const issued = await updateUser(ctx, userId, (s, now) =>
+    decideIssue(s, { codeId, hash, purpose, factorId: factor.id }, ctx.policy, now),
+  );
+  if (!issued.ok) return issued;
+
+  const maskedPhone = maskPhone(phone);
+  const base = { userId, factorId: factor.id, channel: factor.channel, purpose, maskedPhone, sender: sender.name };
+  const undo = async () => {
+    await updateUser(ctx, userId, (s) => {
+      const next = releaseIssue(s, issued as Issued);
+      return next === s ? { outcome: undefined } : { state: next, outcome: undefined };
+    });
+    await hooks.onUndo?.();
+  };
+
+  try {
+    await hooks.afterCommit?.();
+    const budget = await updateDestination(ctx, ctx.hasher.destinationKey(phone), (d, now) =>
+      decideDestination(d, ctx.policy, now),
+    );
+    if (!budget.ok) {
+      await undo();
+      ctx.events.emit('delivery.failed', { ...base, reason: 'destination_limit' });
+      return budget;
+    }
+  } catch (err) {
+    await undo().catch(() => undefined);
+    throw err;
+  }
+
+  const tpl = pickTemplate(ctx.options.messages.templates, locale ?? ctx.options.messages.defaultLocale, ctx.options.messages.defaultLocale, purpose);
+  const body = renderMessage(tpl, { code, appName: ctx.options.appName, minutes: Math.round(ctx.policy.codeTtlMs / 60_000) }, ctx.options.messages.origin);
+  let messageId: string;
+  try {
+    const receipt = await sender.send({ to: phone, body, purpose, locale: locale ?? ctx.options.messages.defaultLocale });
+    messageId = typeof receipt?.id === 'string' ? receipt.id : '';
+  } catch (err) {
+    await undo();
+    ctx.events.emit('delivery.failed', { ...base, reason: 'sender_error', errorName: err instanceof Error ? err.name : typeof err });
+    return { ok: false, error: 'delivery_failed' };
+  }
+  ctx.events.emit('code.sent', { ...base, challengeId: codeId, expiresAt: issued.code.expiresAt, messageId });
+  return {
+    ok: true,
+    challengeId: codeId,
+    factorId: factor.id,
+    channel: factor.channel,
+    purpose,
+    maskedPhone,
+    expiresAt: issued.code.expiresAt,
+    resendAfterMs: ctx.policy.cooldownMs,
+  };
+}

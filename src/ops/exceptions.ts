@@ -1,0 +1,75 @@
+/**
+ * The exception list: users who skip MFA, with who/when/why and an optional expiry.
+ * Admins can never be added.
+ * @internal
+ * @module
+ */
+import { storeCall } from '../cas.js';
+import type { Context } from '../context.js';
+import { MfaError } from '../errors.js';
+import type { Result } from '../results.js';
+import type { ExceptionEntry } from '../types.js';
+import { MAX_REASON_LENGTH, options, text } from '../validate.js';
+
+/** What `exceptions.add` takes. */
+export interface ExceptionInput {
+  /** Who adds the entry (an admin's id or name). */
+  readonly by: string;
+  /** Why the user may skip MFA. */
+  readonly reason: string;
+  /** When the entry stops applying, in epoch ms (must be in the future). */
+  readonly expiresAt?: number;
+}
+
+/** The entry of a user if it applies now. */
+export async function activeException(ctx: Context, userId: string): Promise<ExceptionEntry | null> {
+  const entry = await storeCall('factor', 'read the exception list', () => ctx.factors.getException(userId));
+  if (!entry) return null;
+  return entry.expiresAt !== undefined && ctx.clock.now() >= entry.expiresAt ? null : entry;
+}
+
+/** Adds (or replaces) a user's entry; admins are refused. */
+export async function addException(
+  ctx: Context,
+  userId: string,
+  input: unknown,
+): Promise<Result<{ entry: ExceptionEntry }, 'exception_not_allowed'>> {
+  const o = options<ExceptionInput>(input, 'exception');
+  const by = text(o.by, 'by');
+  const reason = text(o.reason, 'reason', MAX_REASON_LENGTH);
+  const now = ctx.clock.now();
+  if (o.expiresAt !== undefined && (typeof o.expiresAt !== 'number' || !Number.isFinite(o.expiresAt) || o.expiresAt <= now)) {
+    throw new MfaError('invalid_argument', 'expiresAt must be a time in the future, in epoch milliseconds');
+  }
+  const isAdmin = ctx.options.isAdmin;
+  if (isAdmin && (await isAdmin(userId))) return { ok: false, error: 'exception_not_allowed' };
+  const entry: ExceptionEntry = {
+    userId,
+    addedBy: by,
+    addedAt: now,
+    reason,
+    ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}),
+  };
+  await storeCall('factor', 'write the exception list', () => ctx.factors.putException(entry));
+  ctx.events.emit('exception.added', {
+    userId,
+    addedBy: by,
+    reason,
+    ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
+  });
+  return { ok: true, entry };
+}
+
+/** Removes a user's entry. */
+export async function removeException(ctx: Context, userId: string): Promise<{ ok: true; removed: boolean }> {
+  const removed = await storeCall('factor', 'write the exception list', () => ctx.factors.deleteException(userId));
+  if (removed) ctx.events.emit('exception.removed', { userId });
+  return { ok: true, removed };
+}
+
+/** Every entry that applies now. */
+export async function listExceptions(ctx: Context): Promise<ExceptionEntry[]> {
+  const all = await storeCall('factor', 'read the exception list', () => ctx.factors.listExceptions());
+  const now = ctx.clock.now();
+  return all.filter((e) => e.expiresAt === undefined || now < e.expiresAt);
+}

@@ -1,0 +1,196 @@
+import type { CountryCode } from 'libphonenumber-js';
+import { z } from 'zod';
+import { MfaError } from './errors.js';
+import type { Clock } from './ports/clock.js';
+import type { Stores } from './ports/factor-store.js';
+import type { SmsSender } from './ports/sender.js';
+import type { Channel } from './types.js';
+
+/** Digits in a code. */
+export const DEFAULT_CODE_LENGTH = 6;
+/** A code is valid while less than this many ms have passed since it was issued (10 min). */
+export const DEFAULT_CODE_TTL_MS = 10 * 60_000;
+/** Wrong entries one code survives; the last one kills it. */
+export const DEFAULT_TRIES_PER_CODE = 4;
+/** Wrong entries (across codes and factors) that lock the user. */
+export const DEFAULT_MAX_FAILURES = 8;
+/** How long a lock lasts (20 min). */
+export const DEFAULT_LOCK_MS = 20 * 60_000;
+/** Consecutive failures after which only an admin can unlock (NIST SP 800-63B 5.2.2). */
+export const DEFAULT_HARD_LIMIT = 100;
+/** How long failure counts are remembered after the last failure (24 h). */
+export const DEFAULT_FAILURE_MEMORY_MS = 24 * 60 * 60_000;
+/** Minimum time between two sends to one user (30 s). */
+export const DEFAULT_COOLDOWN_MS = 30_000;
+/** Sends allowed per user per send window. */
+export const DEFAULT_SENDS_PER_USER = 10;
+/** Sends allowed per destination number per send window. */
+export const DEFAULT_SENDS_PER_DESTINATION = 10;
+/** The send window of the budgets (1 h). */
+export const DEFAULT_SEND_WINDOW_MS = 60 * 60_000;
+/** Compare-and-set attempts before a call fails closed with `contention`. */
+export const DEFAULT_MAX_CAS_ATTEMPTS = 64;
+/** Shortest accepted secret, in characters. */
+export const MIN_SECRET_LENGTH = 32;
+/** Order in which channels are tried when the preferred factor is unusable. */
+export const DEFAULT_CHANNEL_PRIORITY: readonly Channel[] = ['sms', 'voice', 'email', 'totp', 'backup'];
+/** Default message templates, by locale and purpose. */
+export const DEFAULT_TEMPLATES = {
+  en: {
+    enroll: '{code} is your {appName} code to confirm this phone number. It expires in {minutes} minutes.',
+    sign_in: '{code} is your {appName} sign-in code. It expires in {minutes} minutes. Never share it.',
+  },
+} as const;
+
+/** The host's hook to refuse a number (e.g. company numbers): return `false` or a reason to refuse. */
+export type PhoneCheck = (
+  e164: string,
+  context: { userId: string; country: CountryCode | undefined },
+) => boolean | string | Promise<boolean | string>;
+
+/** Whether a user is an admin (admins can never be put on the exception list). */
+export type IsAdmin = (userId: string) => boolean | Promise<boolean>;
+
+const channel = z.enum(['sms', 'voice', 'email', 'totp', 'backup']);
+const positiveInt = z.number().int().positive();
+const country = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "US"');
+const fn = <T>(what: string) =>
+  z.custom<T>((v) => typeof v === 'function', { message: `must be a function (${what})` });
+const object = <T>(what: string, keys: readonly string[]) =>
+  z.custom<T>(
+    (v) =>
+      typeof v === 'object' &&
+      v !== null &&
+      keys.every((k) => typeof (v as Record<string, unknown>)[k] === 'function'),
+    { message: `must be ${what} (an object with ${keys.join(', ')})` },
+  );
+const secret = z
+  .string()
+  .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")`);
+const template = z.string().min(1).max(600).refine((t) => t.includes('{code}'), 'must contain {code}');
+
+/** The zod schema of {@link MfaOptions}; defaults live here. */
+export const optionsSchema = z.object({
+  stores: z.object({
+    factors: object<Stores['factors']>('a FactorStore', ['listFactors', 'getFactor', 'putFactor', 'deleteFactor', 'findFactorsByPhone', 'getPreferred', 'setPreferred', 'getException', 'putException', 'deleteException', 'listExceptions']),
+    state: object<Stores['state']>('a StateStore', ['read', 'write']),
+  }),
+  senders: z
+    .object({ sms: object<SmsSender>('an SmsSender', ['send']).optional() })
+    .default({}),
+  secret: z.union([secret, z.array(secret).min(1)], {
+    error: (iss) => (iss.input === undefined ? 'is required: a random string of at least 32 characters (a list to rotate: the first signs, all verify)' : undefined),
+  }),
+  appName: z.string().min(1).max(60).default('mfakit'),
+  clock: object<Clock>('a Clock', ['now']).optional(),
+  isAdmin: fn<IsAdmin>('userId => boolean').optional(),
+  phone: z
+    .object({
+      allowedCountries: z.array(country).min(1).optional(),
+      defaultCountry: country.optional(),
+      check: fn<PhoneCheck>('(e164, context) => boolean | reason').optional(),
+    })
+    .default({}),
+  code: z
+    .object({
+      length: z.number().int().min(4).max(10).default(DEFAULT_CODE_LENGTH),
+      ttlMs: positiveInt.default(DEFAULT_CODE_TTL_MS),
+      maxTries: positiveInt.default(DEFAULT_TRIES_PER_CODE),
+    })
+    .default({ length: DEFAULT_CODE_LENGTH, ttlMs: DEFAULT_CODE_TTL_MS, maxTries: DEFAULT_TRIES_PER_CODE }),
+  lockout: z
+    .object({
+      maxFailures: positiveInt.default(DEFAULT_MAX_FAILURES),
+      durationMs: positiveInt.default(DEFAULT_LOCK_MS),
+      hardLimit: positiveInt.default(DEFAULT_HARD_LIMIT),
+      failureMemoryMs: positiveInt.default(DEFAULT_FAILURE_MEMORY_MS),
+    })
+    .default({ maxFailures: DEFAULT_MAX_FAILURES, durationMs: DEFAULT_LOCK_MS, hardLimit: DEFAULT_HARD_LIMIT, failureMemoryMs: DEFAULT_FAILURE_MEMORY_MS }),
+  sending: z
+    .object({
+      cooldownMs: z.number().int().nonnegative().default(DEFAULT_COOLDOWN_MS),
+      perUser: positiveInt.default(DEFAULT_SENDS_PER_USER),
+      perDestination: positiveInt.default(DEFAULT_SENDS_PER_DESTINATION),
+      windowMs: positiveInt.default(DEFAULT_SEND_WINDOW_MS),
+    })
+    .default({ cooldownMs: DEFAULT_COOLDOWN_MS, perUser: DEFAULT_SENDS_PER_USER, perDestination: DEFAULT_SENDS_PER_DESTINATION, windowMs: DEFAULT_SEND_WINDOW_MS }),
+  messages: z
+    .object({
+      defaultLocale: z.string().min(2).max(35).default('en'),
+      templates: z.record(z.string(), z.object({ enroll: template.optional(), sign_in: template.optional() })).default({}),
+      origin: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'a host name such as "example.com"').optional(),
+    })
+    .default({ defaultLocale: 'en', templates: {} }),
+  channels: z
+    .object({ priority: z.array(channel).min(1).default([...DEFAULT_CHANNEL_PRIORITY]) })
+    .default({ priority: [...DEFAULT_CHANNEL_PRIORITY] }),
+  maxCasAttempts: positiveInt.max(1000).default(DEFAULT_MAX_CAS_ATTEMPTS),
+});
+
+/**
+ * Options of `createMfa`. Every number is optional and defaults to the rule in the
+ * README's table.
+ *
+ * @example
+ * ```ts
+ * const options: MfaOptions = {
+ *   stores: memoryStores(),
+ *   senders: { sms: consoleSender() },
+ *   secret: process.env.MFA_SECRET!,
+ *   appName: 'Acme',
+ *   phone: { allowedCountries: ['US', 'CA'] },
+ * };
+ * ```
+ */
+export type MfaOptions = z.input<typeof optionsSchema>;
+
+/** Options after validation, with every default filled in. */
+export type ResolvedOptions = z.output<typeof optionsSchema>;
+
+/** Rule numbers the pure core needs (a subset of the resolved options). */
+export interface Policy {
+  readonly codeLength: number;
+  readonly codeTtlMs: number;
+  readonly maxTries: number;
+  readonly maxFailures: number;
+  readonly lockMs: number;
+  readonly hardLimit: number;
+  readonly failureMemoryMs: number;
+  readonly cooldownMs: number;
+  readonly sendsPerUser: number;
+  readonly sendsPerDestination: number;
+  readonly sendWindowMs: number;
+}
+
+/**
+ * Validates options once; throws `MfaError('invalid_options')` naming the field.
+ * @internal
+ */
+export function parseOptions(input: unknown): ResolvedOptions {
+  const parsed = optionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const field = first && first.path.length > 0 ? first.path.join('.') : 'options';
+    throw new MfaError('invalid_options', `Invalid mfakit option ${field}: ${first?.message ?? 'invalid'}`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+/** @internal */
+export function policyOf(o: ResolvedOptions): Policy {
+  return {
+    codeLength: o.code.length,
+    codeTtlMs: o.code.ttlMs,
+    maxTries: o.code.maxTries,
+    maxFailures: o.lockout.maxFailures,
+    lockMs: o.lockout.durationMs,
+    hardLimit: o.lockout.hardLimit,
+    failureMemoryMs: o.lockout.failureMemoryMs,
+    cooldownMs: o.sending.cooldownMs,
+    sendsPerUser: o.sending.perUser,
+    sendsPerDestination: o.sending.perDestination,
+    sendWindowMs: o.sending.windowMs,
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * Phone numbers through libphonenumber-js (full metadata, so the number's type is known):
+ * parse any common input format, normalise to E.164, keep mobile numbers only, mask for display.
+ * @module
+ */
+import type { CountryCode, NumberType } from 'libphonenumber-js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { Failure } from './results.js';
+
+/** Longest input accepted as a phone number, in characters. */
+export const MAX_PHONE_INPUT = 64;
+
+/** A number that passed every check. */
+export interface ParsedPhone {
+  readonly e164: string;
+  readonly country: CountryCode | undefined;
+}
+
+export type PhoneRefusal = Failure<'invalid_phone_number' | 'not_mobile_number' | 'country_not_allowed'>;
+
+/**
+ * Types that count as mobile. Where the numbering plan cannot tell mobile from fixed line
+ * (the US and Canada), `FIXED_LINE_OR_MOBILE` counts as mobile.
+ */
+const MOBILE_TYPES: ReadonlySet<NumberType> = new Set<NumberType>(['MOBILE', 'FIXED_LINE_OR_MOBILE']);
+
+/**
+ * Parses and checks a number typed by a user.
+ *
+ * @example
+ * ```ts
+ * parsePhone('(415) 555-2671', { defaultCountry: 'US' }); // { e164: '+14155552671', country: 'US' }
+ * parsePhone('+61 2 9374 4000', {});                       // { ok: false, error: 'not_mobile_number' }
+ * ```
+ */
+export function parsePhone(
+  input: string,
+  opts: { defaultCountry?: CountryCode | undefined; allowedCountries?: readonly string[] | undefined },
+): ParsedPhone | PhoneRefusal {
+  if (input.length > MAX_PHONE_INPUT) return { ok: false, error: 'invalid_phone_number' };
+  const parsed = parsePhoneNumberFromString(input, opts.defaultCountry ? { defaultCountry: opts.defaultCountry } : {});
+  if (!parsed || !parsed.isValid()) return { ok: false, error: 'invalid_phone_number' };
+  const type = parsed.getType();
+  if (type === undefined || !MOBILE_TYPES.has(type)) return { ok: false, error: 'not_mobile_number' };
+  if (opts.allowedCountries && (!parsed.country || !opts.allowedCountries.includes(parsed.country))) {
+    return { ok: false, error: 'country_not_allowed' };
+  }
+  return { e164: parsed.number, country: parsed.country };
+}
+
+/**
+ * Masks an E.164 number for display, events and logs: the country code and the last group
+ * (at most 4 digits) stay, every other digit becomes `•`.
+ *
+ * @example
+ * ```ts
+ * maskPhone('+14155552671');  // '+1 ••• ••• 2671'
+ * maskPhone('+819012345678'); // '+81 •• •••• 5678'
+ * ```
+ */
+export function maskPhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  const groups = (parsed ? parsed.formatInternational() : e164).split(/[\s-]+/);
+  const first = groups[0] ?? '';
+  if (groups.length < 2) return `${e164.slice(0, 2)}${'•'.repeat(Math.max(0, e164.length - 6))}${e164.slice(-4)}`;
+  const last = groups[groups.length - 1] ?? '';
+  const tail = last.length <= 4 ? last : '•'.repeat(last.length - 4) + last.slice(-4);
+  const middle = groups.slice(1, -1).map((g) => g.replace(/\d/g, '•'));
+  return [first, ...middle, tail].join(' ');
+}

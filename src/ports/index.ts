@@ -1,0 +1,5 @@
+export type { Clock } from './clock.js';
+export { systemClock } from './clock.js';
+export type { FactorStore, Stores } from './factor-store.js';
+export type { SmsMessage, SmsSender, SendReceipt } from './sender.js';
+export type { StateStore, VersionedRecord } from './state-store.js';

@@ -1,0 +1,123 @@
+/**
+ * Data types shared by the facade, the ports and the adapters.
+ * @module
+ */
+
+/**
+ * A delivery channel or factor kind. SMS ships first; the others are reserved names so
+ * that stores and hosts can already use them.
+ *
+ * @example
+ * ```ts
+ * const channel: Channel = 'sms';
+ * ```
+ */
+export type Channel = 'sms' | 'voice' | 'email' | 'totp' | 'backup';
+
+/**
+ * What a one-time code is for. A code issued for one purpose never completes the other.
+ *
+ * @example
+ * ```ts
+ * const purpose: Purpose = 'sign_in';
+ * ```
+ */
+export type Purpose = 'enroll' | 'sign_in';
+
+/**
+ * Lifecycle of a factor: `pending` (enrollment code sent), `active` (confirmed), or
+ * `invalid` (the number replied STOP or is undeliverable; never offered at sign-in).
+ *
+ * @example
+ * ```ts
+ * if (factor.status === 'invalid') showReEnrollHint();
+ * ```
+ */
+export type FactorStatus = 'pending' | 'active' | 'invalid';
+
+/**
+ * A factor as the {@link FactorStore} keeps it. It holds the full phone number, because
+ * codes must be sent to it; mfakit never returns it from its API (see {@link FactorView}).
+ *
+ * @example
+ * ```ts
+ * const factor: Factor = {
+ *   id: 'f_3kq9', userId: 'u1', channel: 'sms', status: 'active',
+ *   phone: '+14155552671', createdAt: Date.now(),
+ * };
+ * ```
+ */
+export interface Factor {
+  /** Random identifier, unique per user. */
+  readonly id: string;
+  /** The host's user id. */
+  readonly userId: string;
+  /** The kind of factor. */
+  readonly channel: Channel;
+  /** Lifecycle state. */
+  status: FactorStatus;
+  /** E.164 number for `sms` and `voice` factors. */
+  readonly phone?: string;
+  /** When the factor was created (enrollment started). */
+  readonly createdAt: number;
+  /** When enrollment was confirmed. */
+  activatedAt?: number;
+  /** When the factor last completed a sign-in. */
+  lastUsedAt?: number;
+  /** When the factor became `invalid`. */
+  invalidatedAt?: number;
+  /** Why the factor became `invalid`. */
+  invalidReason?: 'opt_out' | 'undeliverable';
+}
+
+/**
+ * A factor as the public API shows it: the number is masked (`+1 ••• ••• 2671`).
+ *
+ * @example
+ * ```ts
+ * const { factors } = await mfa.listFactors('u1');
+ * factors[0]; // { id: 'f_3kq9', channel: 'sms', status: 'active', maskedPhone: '+1 ••• ••• 2671', preferred: true, ... }
+ * ```
+ */
+export interface FactorView {
+  /** Factor id, to pass to `setPreferred`, `removeFactor` or `startChallenge`. */
+  readonly id: string;
+  /** The kind of factor. */
+  readonly channel: Channel;
+  /** Lifecycle state. */
+  readonly status: FactorStatus;
+  /** The masked number, for `sms` and `voice` factors. */
+  readonly maskedPhone?: string;
+  /** Whether this is the user's preferred factor. */
+  readonly preferred: boolean;
+  /** When the factor was created. */
+  readonly createdAt: number;
+  /** When the factor last completed a sign-in. */
+  readonly lastUsedAt?: number;
+  /** Why the factor became `invalid`. */
+  readonly invalidReason?: 'opt_out' | 'undeliverable';
+}
+
+/**
+ * One entry of the exception list: a user who skips MFA, with who added it, when, why,
+ * and an optional expiry.
+ *
+ * @example
+ * ```ts
+ * const entry: ExceptionEntry = {
+ *   userId: 'kiosk-7', addedBy: 'admin-1', addedAt: Date.now(), reason: 'shared kiosk account',
+ * };
+ * ```
+ */
+export interface ExceptionEntry {
+  /** The excepted user. */
+  readonly userId: string;
+  /** Who added the entry (an admin's user id or name). */
+  readonly addedBy: string;
+  /** When the entry was added. */
+  readonly addedAt: number;
+  /** Why the user may skip MFA. */
+  readonly reason: string;
+  /** When the entry stops applying (absent: never). */
+  readonly expiresAt?: number;
+}
