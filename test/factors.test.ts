@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { enrolled } from './helpers/setup.js';
+
+async function twoFactors() {
+  const env = await enrolled();
+  await env.mfa.enrollSms('u1', '+14155550100');
+  const second = await env.mfa.confirmEnrollment('u1', env.outbox.last()!.code!);
+  if (!second.ok) throw new Error('second enrollment failed');
+  env.clock.advance(30_000);
+  return { ...env, first: env.factorId, second: second.factorId };
+}
+
+describe('factors, preferred method and fallback', () => {
+  it('uses the preferred factor', async () => {
+    const { mfa, outbox, second } = await twoFactors();
+    expect(await mfa.setPreferred('u1', second)).toEqual({ ok: true, factorId: second });
+    expect(await mfa.startChallenge('u1')).toMatchObject({ ok: true, factorId: second });
+    expect(outbox.last()!.to).toBe('+14155550100');
+    expect((await mfa.listFactors('u1')).factors.find((f) => f.id === second)?.preferred).toBe(true);
+  });
+
+  it('without a preferred factor, uses the last used one', async () => {
+    const { mfa, outbox, clock, second } = await twoFactors();
+    await mfa.startChallenge('u1', { factorId: second });
+    await mfa.verify('u1', outbox.last()!.code!);
+    clock.advance(1000);
+    expect(await mfa.startChallenge('u1')).toMatchObject({ ok: true, factorId: second });
+  });
+
+  it('falls back when the preferred factor is invalid (STOP)', async () => {
+    const { mfa, first, second } = await twoFactors();
+    await mfa.setPreferred('u1', second);
+    expect(await mfa.handleOptOut('+1 415 555 0100')).toEqual({ ok: true, invalidated: 1 });
+    expect(await mfa.startChallenge('u1')).toMatchObject({ ok: true, factorId: first });
+    expect(await mfa.startChallenge('u1', { factorId: second })).toEqual({ ok: false, error: 'factor_invalid' });
+  });
+
+  it('a named factor must exist and be active', async () => {
+    const { mfa } = await twoFactors();
+    expect(await mfa.startChallenge('u1', { factorId: 'f_nope' })).toEqual({ ok: false, error: 'factor_not_found' });
+    expect(await mfa.setPreferred('u1', 'f_nope')).toEqual({ ok: false, error: 'factor_not_found' });
+  });
+
+  it('a switched-off channel is not used; switching it on again restores it', async () => {
+    const { mfa, outbox } = await twoFactors();
+    const seen: unknown[] = [];
+    mfa.on('channel.changed', (e) => seen.push(e));
+    mfa.setChannelEnabled('sms', false);
+    expect(mfa.isChannelEnabled('sms')).toBe(false);
+    const before = outbox.messages.length;
+    expect(await mfa.startChallenge('u1')).toEqual({ ok: false, error: 'channel_disabled', channel: 'sms' });
+    expect(outbox.messages).toHaveLength(before);
+    mfa.setChannelEnabled('sms', true);
+    expect(await mfa.startChallenge('u1')).toMatchObject({ ok: true });
+    expect(seen).toEqual([{ channel: 'sms', enabled: false }, { channel: 'sms', enabled: true }]);
+  });
+
+  it('no factor at all: no_usable_factor, and the same for an unknown user', async () => {
+    const { mfa } = await enrolled();
+    expect(await mfa.startChallenge('nobody')).toEqual({ ok: false, error: 'no_usable_factor' });
+  });
+
+  it('removing a factor kills the code sent to it and clears the preference', async () => {
+    const { mfa, outbox, second } = await twoFactors();
+    await mfa.setPreferred('u1', second);
+    await mfa.startChallenge('u1');
+    const code = outbox.last()!.code!;
+    expect(await mfa.removeFactor('u1', second)).toEqual({ ok: true, factorId: second });
+    expect(await mfa.verify('u1', code)).toMatchObject({ ok: false, error: 'code_exhausted' });
+    expect((await mfa.listFactors('u1')).factors.map((f) => f.preferred)).toEqual([false]);
+    expect(await mfa.removeFactor('u1', second)).toEqual({ ok: false, error: 'factor_not_found' });
+  });
+
+  it('STOP makes every factor on the number invalid, never offered, with an event; MFA stays required', async () => {
+    const { mfa, outbox, stores } = await enrolled();
+    const events: unknown[] = [];
+    mfa.on('factor.invalidated', (e) => events.push(e));
+    await mfa.startChallenge('u1');
+    const code = outbox.last()!.code!;
+    expect(await mfa.handleOptOut('+14155552671')).toEqual({ ok: true, invalidated: 1 });
+    expect(events).toEqual([expect.objectContaining({ userId: 'u1', reason: 'opt_out', maskedPhone: '+1 ••• ••• 2671' })]);
+    expect((await stores.factors.listFactors('u1'))[0]?.status).toBe('invalid');
+    expect(await mfa.verify('u1', code)).toMatchObject({ ok: false });
+    expect(await mfa.requiresMfa('u1')).toEqual({ ok: true, required: true });
+    expect(await mfa.startChallenge('u1')).toEqual({ ok: false, error: 'no_usable_factor' });
+    expect(await mfa.handleOptOut('+14155552671')).toEqual({ ok: true, invalidated: 0 });
+    expect(await mfa.handleOptOut('garbage')).toEqual({ ok: false, error: 'invalid_phone_number' });
+  });
+
+  it('getStatus reports the pending code, next send and budget', async () => {
+    const { mfa, clock } = await enrolled();
+    const sent = await mfa.startChallenge('u1');
+    expect(await mfa.getStatus('u1')).toMatchObject({
+      ok: true, locked: false, failures: 0, failuresLeft: 8, sendsLeft: 8,
+      pending: { purpose: 'sign_in', attemptsLeft: 4, expiresAt: sent.ok ? sent.expiresAt : 0 },
+      nextSendAt: clock.now() + 30_000,
+    });
+  });
+});
