@@ -1,8 +1,9 @@
+import { maskPhone } from '../phone.js';
 import type { SmsSender } from '../ports/sender.js';
 
 /**
  * A development sender that prints each message to the console, clearly marked so it is
- * never mistaken for a delivery. It prints the code: never use it in production.
+ * never mistaken for a delivery. It prints the code (the number is masked): never use it in production.
  *
  * @example
  * ```ts
@@ -17,7 +18,7 @@ export function consoleSender(options: { write?: (line: string) => void } = {}):
     name: 'console',
     async send({ to, body, purpose }) {
       n += 1;
-      write(`[mfakit console sender: DEVELOPMENT ONLY, NOT DELIVERED] ${purpose} SMS to ${to}:\n  ${body.replace(/\n/g, '\n  ')}`);
+      write(`[mfakit console sender: DEVELOPMENT ONLY, NOT DELIVERED] ${purpose} SMS to ${maskPhone(to)}:\n  ${body.replace(/\n/g, '\n  ')}`);
       return { id: `console-${n}` };
     },
   };
