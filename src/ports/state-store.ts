@@ -29,6 +29,9 @@ export interface VersionedRecord {
  * - `value === null` deletes the key under the same compare-and-set rule.
  * - Concurrent writes with the same `expected` version: exactly one succeeds, across
  *   every process sharing the store.
+ * - A version is never reused for a key, even after the key was deleted or expired, so a
+ *   stale reader can never overwrite a record created since (versions need not start at 1).
+ * - Deleting a key that does not exist with `expectedVersion` `null` resolves `true`.
  * - Any fault (connection lost, timeout, full) rejects; it never resolves `true`
  *   for a write that did not happen.
  *

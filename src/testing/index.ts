@@ -12,3 +12,11 @@
  */
 export { fakeClock, type FakeClock } from './clock.js';
 export { outboxSender, type OutboxMessage, type OutboxSender } from './outbox.js';
+export {
+  defineStoreTests,
+  type ExpectLike,
+  type StoreTestContext,
+  type StoreTestOptions,
+  type TestApi,
+  type TestFn,
+} from './store-conformance.js';

@@ -1,0 +1,170 @@
+import { MfaError } from '../../errors.js';
+
+/**
+ * The part of an **ioredis** 5 client (`Redis` or `Cluster`) that mfakit uses.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis';
+ * const client: IoredisLike = new Redis(process.env.REDIS_URL!);
+ * ```
+ */
+export interface IoredisLike {
+  /** Sends any command: `client.call('GET', 'key')`. */
+  call(command: string, ...args: string[]): Promise<unknown>;
+}
+
+/**
+ * The part of a **node-redis** 5 client (`createClient()`) that mfakit uses.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from 'redis';
+ * const client: NodeRedisLike = await createClient({ url: process.env.REDIS_URL }).connect();
+ * ```
+ */
+export interface NodeRedisLike {
+  /** Sends any command: `client.sendCommand(['GET', 'key'])`. */
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+/**
+ * The part of a **node-redis** 5 cluster client (`createCluster()`) that mfakit uses.
+ *
+ * @example
+ * ```ts
+ * import { createCluster } from 'redis';
+ * const client: NodeRedisClusterLike = await createCluster({ rootNodes: [{ url }] }).connect();
+ * ```
+ */
+export interface NodeRedisClusterLike {
+  /** Sends a command to the node that owns `firstKey`. */
+  sendCommand(firstKey: string | undefined, isReadonly: boolean | undefined, args: string[]): Promise<unknown>;
+  /** Present on cluster clients only; used to tell them apart from single-node clients. */
+  getSlotRandomNode(slot: number): unknown;
+}
+
+/**
+ * A Redis client mfakit can use: ioredis 5 (`Redis`, `Cluster`), node-redis 5
+ * (`createClient`, `createCluster`), or a bare function that sends one command and
+ * resolves its RESP2 reply (strings, integers, arrays, `null`).
+ *
+ * @example
+ * ```ts
+ * const viaFunction: RedisClientLike = (command, args) => myClient.send(command, ...args);
+ * ```
+ */
+export type RedisClientLike =
+  | IoredisLike
+  | NodeRedisLike
+  | NodeRedisClusterLike
+  | ((command: string, args: string[]) => Promise<unknown>);
+
+/**
+ * Sends one command, with the key that routes it on a cluster. Rejects with
+ * `MfaError('store_failed')` on any error, the Redis error as `cause`.
+ * @internal
+ */
+export type RedisCall = (command: string, key: string, args: string[]) => Promise<unknown>;
+
+function isFunction(value: unknown): value is (...args: never[]) => unknown {
+  return typeof value === 'function';
+}
+
+/** @internal */
+export function rawCall(client: RedisClientLike): (command: string, key: string, args: string[]) => Promise<unknown> {
+  if (typeof client === 'function') return (command, _key, args) => client(command, args);
+  const c = client as unknown as Record<string, unknown>;
+  // ioredis also has a `sendCommand`, taking a Command object: check `call` first.
+  if (isFunction(c['call'])) {
+    const io = client as IoredisLike;
+    return (command, _key, args) => io.call(command, ...args);
+  }
+  if (isFunction(c['sendCommand']) && isFunction(c['getSlotRandomNode'])) {
+    const cluster = client as NodeRedisClusterLike;
+    return (command, key, args) => cluster.sendCommand(key, false, [command, ...args]);
+  }
+  if (isFunction(c['sendCommand'])) {
+    const node = client as NodeRedisLike;
+    return (command, _key, args) => node.sendCommand([command, ...args]);
+  }
+  throw new MfaError(
+    'invalid_options',
+    'redisStores: unsupported client; pass an ioredis or node-redis 5 client, or a (command, args) => Promise function',
+  );
+}
+
+/** Whether `err` is Redis's NOSCRIPT reply to EVALSHA. @internal */
+export function isNoScript(err: unknown): boolean {
+  const cause = err instanceof MfaError ? err.cause : err;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return message.startsWith('NOSCRIPT');
+}
+
+/**
+ * Wraps a client into a {@link RedisCall} that rejects with `MfaError('store_failed')`
+ * on any error and, when `timeoutMs` is set, on a reply slower than that.
+ * @internal
+ */
+export function redisCall(client: RedisClientLike, timeoutMs: number | null): RedisCall {
+  const send = rawCall(client);
+  return async (command, key, args) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const reply = send(command, key, args);
+      if (timeoutMs === null) return await reply;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        timer.unref?.();
+      });
+      reply.catch(() => undefined); // a late failure after the timeout is not unhandled
+      return await Promise.race([reply, timeout]);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message.split('\n')[0] : 'unknown error';
+      throw new MfaError('store_failed', `Redis ${command} failed: ${reason}`, { cause: err });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  };
+}
+
+/** Reads a bulk-string reply (`string`, `Buffer` or `null`). @internal */
+export function asString(reply: unknown, command: string): string | null {
+  if (reply === null || reply === undefined) return null;
+  if (typeof reply === 'string') return reply;
+  if (reply instanceof Uint8Array) return Buffer.from(reply).toString('utf8');
+  throw new MfaError('store_failed', `Redis ${command} returned an unexpected reply`);
+}
+
+/** Reads an integer reply. @internal */
+export function asInteger(reply: unknown, command: string): number {
+  if (typeof reply === 'number' && Number.isSafeInteger(reply)) return reply;
+  if (typeof reply === 'string' && /^-?\d+$/.test(reply)) return Number(reply);
+  throw new MfaError('store_failed', `Redis ${command} returned an unexpected reply`);
+}
+
+/** Reads an array of bulk strings (RESP2 array or RESP3 set). @internal */
+export function asStrings(reply: unknown, command: string): (string | null)[] {
+  if (reply instanceof Set) reply = [...reply];
+  if (!Array.isArray(reply)) throw new MfaError('store_failed', `Redis ${command} returned an unexpected reply`);
+  return reply.map((item: unknown) => asString(item, command));
+}
+
+/** Reads a map reply (RESP2 flat array, RESP3 `Map` or object) into entries. @internal */
+export function asPairs(reply: unknown, command: string): [string, string][] {
+  if (reply instanceof Map) reply = [...reply.entries()].flat();
+  else if (reply !== null && typeof reply === 'object' && !Array.isArray(reply)) {
+    reply = Object.entries(reply).flat();
+  }
+  const flat = asStrings(reply, command);
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    const field = flat[i];
+    const value = flat[i + 1];
+    if (typeof field !== 'string' || typeof value !== 'string') {
+      throw new MfaError('store_failed', `Redis ${command} returned an unexpected reply`);
+    }
+    pairs.push([field, value]);
+  }
+  return pairs;
+}

@@ -1,0 +1,122 @@
+import { MfaError } from '../../errors.js';
+import type { FactorStore } from '../../ports/factor-store.js';
+import type { ExceptionEntry, Factor } from '../../types.js';
+import { asInteger, asPairs, asString, asStrings, type RedisCall } from './client.js';
+import type { RedisKeys } from './keys.js';
+
+function parse<T>(json: string, what: string): T {
+  try {
+    return JSON.parse(json) as T;
+  } catch (err) {
+    throw new MfaError('store_failed', `Redis ${what} value is not valid JSON`, { cause: err });
+  }
+}
+
+/** A member of a phone index set: `["<userId>","<factorId>"]`. */
+const member = (userId: string, factorId: string): string => JSON.stringify([userId, factorId]);
+
+/**
+ * A {@link FactorStore} over Redis. Factors of a user are one hash; a set per phone
+ * number indexes them for `findFactorsByPhone`. The index is updated so that it is
+ * always a superset of the truth (added before the factor is written, removed after),
+ * and every hit is checked against the factor itself, so a crash between two
+ * commands never hides a factor. No key here has a TTL: this is durable data.
+ * @internal
+ */
+export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): FactorStore {
+  const hget = async (key: string, field: string): Promise<string | null> =>
+    asString(await call('HGET', key, [key, field]), 'HGET');
+
+  const getFactor = async (userId: string, factorId: string): Promise<Factor | null> => {
+    const json = await hget(keys.factors(userId), factorId);
+    return json === null ? null : parse<Factor>(json, 'factor');
+  };
+
+  const unindex = async (userId: string, factorId: string, phone: string): Promise<void> => {
+    const key = keys.phone(phone);
+    await call('SREM', key, [key, member(userId, factorId)]);
+  };
+
+  return {
+    async listFactors(userId) {
+      const key = keys.factors(userId);
+      const factors = asPairs(await call('HGETALL', key, [key]), 'HGETALL').map(([, json]) =>
+        parse<Factor>(json, 'factor'),
+      );
+      // A large hash does not keep insertion order: order by creation time (stable sort).
+      return factors.sort((a, b) => a.createdAt - b.createdAt);
+    },
+
+    getFactor,
+
+    async putFactor(factor) {
+      const old = await getFactor(factor.userId, factor.id);
+      if (factor.phone !== undefined) {
+        const key = keys.phone(factor.phone);
+        await call('SADD', key, [key, member(factor.userId, factor.id)]);
+      }
+      const key = keys.factors(factor.userId);
+      await call('HSET', key, [key, factor.id, JSON.stringify(factor)]);
+      if (old?.phone !== undefined && old.phone !== factor.phone) {
+        await unindex(factor.userId, factor.id, old.phone);
+      }
+    },
+
+    async deleteFactor(userId, factorId) {
+      const old = await getFactor(userId, factorId);
+      if (old === null) return false;
+      const key = keys.factors(userId);
+      const removed = asInteger(await call('HDEL', key, [key, factorId]), 'HDEL') === 1;
+      if (old.phone !== undefined) await unindex(userId, factorId, old.phone);
+      return removed;
+    },
+
+    async findFactorsByPhone(phone) {
+      const key = keys.phone(phone);
+      const members = asStrings(await call('SMEMBERS', key, [key]), 'SMEMBERS');
+      const found: Factor[] = [];
+      for (const m of members) {
+        if (m === null) continue;
+        const [userId, factorId] = parse<[string, string]>(m, 'phone index');
+        const factor = await getFactor(userId, factorId);
+        // A stale entry (left by an interrupted write) is skipped, not removed: removing
+        // it here could race with a putFactor that indexed before writing the factor.
+        if (factor?.phone === phone) found.push(factor);
+      }
+      return found;
+    },
+
+    async getPreferred(userId) {
+      const key = keys.preferred(userId);
+      return asString(await call('GET', key, [key]), 'GET');
+    },
+
+    async setPreferred(userId, factorId) {
+      const key = keys.preferred(userId);
+      if (factorId === null) await call('DEL', key, [key]);
+      else await call('SET', key, [key, factorId]);
+    },
+
+    async getException(userId) {
+      const json = await hget(keys.exceptions(), userId);
+      return json === null ? null : parse<ExceptionEntry>(json, 'exception');
+    },
+
+    async putException(entry) {
+      const key = keys.exceptions();
+      await call('HSET', key, [key, entry.userId, JSON.stringify(entry)]);
+    },
+
+    async deleteException(userId) {
+      const key = keys.exceptions();
+      return asInteger(await call('HDEL', key, [key, userId]), 'HDEL') === 1;
+    },
+
+    async listExceptions() {
+      const key = keys.exceptions();
+      return asPairs(await call('HGETALL', key, [key]), 'HGETALL').map(([, json]) =>
+        parse<ExceptionEntry>(json, 'exception'),
+      );
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { Cluster } from 'ioredis';
+import { createCluster } from 'redis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redisStores, type RedisClientLike } from '../../src/adapters/redis/index.js';
+import { defineStoreTests } from '../../src/testing/store-conformance.js';
+import { canStartCluster, startRedisCluster, warnSkipped, type RedisCluster } from '../helpers/redis-server.js';
+
+const available = canStartCluster();
+if (!available) {
+  if (process.env['MFAKIT_REQUIRE_REDIS'] === '1') throw new Error('MFAKIT_REQUIRE_REDIS=1 but redis-server/redis-cli are not on PATH');
+  warnSkipped('redis-server or redis-cli not on PATH (Redis Cluster tests)');
+}
+
+describe.skipIf(!available)('redisStores on a Redis Cluster (3 masters)', () => {
+  let cluster: RedisCluster | undefined;
+  let io: Cluster | undefined;
+  let node: ReturnType<typeof createCluster> | undefined;
+  let n = 0;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster(3);
+    const first = cluster.nodes[0];
+    if (first === undefined) throw new Error('no node');
+    io = new Cluster([{ host: '127.0.0.1', port: first.port }], { redisOptions: { maxRetriesPerRequest: 1 } });
+    io.on('error', () => undefined);
+    node = createCluster({ rootNodes: [{ url: first.url }] });
+    node.on('error', () => undefined);
+    await node.connect();
+  });
+
+  afterAll(async () => {
+    await io?.quit().catch(() => undefined);
+    io?.disconnect();
+    if (node?.isOpen) await node.close().catch(() => undefined);
+    await cluster?.stop();
+  });
+
+  const use = (c: RedisClientLike | undefined): RedisClientLike => {
+    if (c === undefined) throw new Error('not connected');
+    return c;
+  };
+
+  // Each test gets its own prefix; the whole cluster is thrown away afterwards.
+  defineStoreTests({ describe, it, expect }, {
+    name: 'ioredis Cluster',
+    create: () => redisStores(use(io), { keyPrefix: `io${++n}:` }),
+  });
+  defineStoreTests({ describe, it, expect }, {
+    name: 'node-redis createCluster',
+    create: () => redisStores(use(node), { keyPrefix: `nr${++n}:` }),
+  });
+
+  it('puts one user\'s state, factors and preferred factor in one slot', async () => {
+    const { state, factors } = redisStores(use(io), { keyPrefix: 'slot:' });
+    await state.write('user:u1', 'x', null, 60_000);
+    await factors.putFactor({ id: 'f1', userId: 'u1', channel: 'sms', status: 'active', phone: '+14155552671', createdAt: 1 });
+    await factors.setPreferred('u1', 'f1');
+    const slot = (key: string) => io?.call('CLUSTER', 'KEYSLOT', key);
+    const slots = await Promise.all(['slot:{user:u1}', 'slot:{user:u1}:factors', 'slot:{user:u1}:preferred'].map(slot));
+    expect(new Set(slots).size).toBe(1);
+    expect(await factors.findFactorsByPhone('+14155552671')).toHaveLength(1);
+  });
+});
