@@ -48,5 +48,21 @@ export type {
   VersionedRecord,
 } from './ports/index.js';
 export { systemClock } from './ports/index.js';
-export type { CodeSent, Failure, FailureCode, MfaRequirement, MfaStatus, Result, Verified } from './results.js';
+export type {
+  CodeSent,
+  ExceptionAdded,
+  ExceptionRemoved,
+  Failure,
+  FailureCode,
+  FactorList,
+  FactorRemoved,
+  MfaRequirement,
+  MfaStatus,
+  Ok,
+  OptOutHandled,
+  PreferredChanged,
+  Result,
+  Unlocked,
+  Verified,
+} from './results.js';
 export type { Channel, ExceptionEntry, Factor, FactorStatus, FactorView, Purpose } from './types.js';

@@ -13,8 +13,11 @@ import { activeException, addException, type ExceptionInput, listExceptions, rem
 import { getStatus, invalidateNumber, listFactors, removeFactor, setPreferred, unlock } from './ops/factors.js';
 import { requiresMfa, resend, startChallenge, verify } from './ops/sign-in.js';
 import { systemClock } from './ports/clock.js';
-import type { CodeSent, MfaRequirement, MfaStatus, Result, Verified } from './results.js';
-import type { Channel, ExceptionEntry, FactorView } from './types.js';
+import type {
+  CodeSent, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
+  OptOutHandled, PreferredChanged, Result, Unlocked, Verified,
+} from './results.js';
+import type { Channel, ExceptionEntry } from './types.js';
 import { locale, loose, options, text } from './validate.js';
 import { MfaError } from './errors.js';
 
@@ -31,9 +34,9 @@ const CHANNELS: readonly Channel[] = ['sms', 'voice', 'email', 'totp', 'backup']
  */
 export interface ExceptionList {
   /** Adds or replaces an entry; `exception_not_allowed` for admins. */
-  add(userId: string, entry: ExceptionInput): Promise<Result<{ entry: ExceptionEntry }, 'exception_not_allowed'>>;
+  add(userId: string, entry: ExceptionInput): Promise<Result<ExceptionAdded, 'exception_not_allowed'>>;
   /** Removes an entry. */
-  remove(userId: string): Promise<{ ok: true; removed: boolean }>;
+  remove(userId: string): Promise<Ok<ExceptionRemoved>>;
   /** Whether an entry applies now. */
   has(userId: string): Promise<boolean>;
   /** Entries that apply now. */
@@ -115,32 +118,32 @@ export class Mfa {
   }
 
   /** The user's factors, numbers masked. */
-  async listFactors(userId: string): Promise<{ ok: true; factors: FactorView[] }> {
+  async listFactors(userId: string): Promise<Ok<FactorList>> {
     return { ok: true, factors: await listFactors(this.#ctx, text(userId, 'userId')) };
   }
 
   /** Marks an active factor preferred (`null` clears the choice). */
-  setPreferred(userId: string, factorId: string | null): Promise<Result<{ factorId: string | null }, 'factor_not_found' | 'factor_invalid'>> {
+  setPreferred(userId: string, factorId: string | null): Promise<Result<PreferredChanged, 'factor_not_found' | 'factor_invalid'>> {
     return setPreferred(this.#ctx, text(userId, 'userId'), factorId === null ? null : text(factorId, 'factorId'));
   }
 
   /** Removes a factor; a code sent to it dies with it. */
-  removeFactor(userId: string, factorId: string): Promise<Result<{ factorId: string }, 'factor_not_found'>> {
+  removeFactor(userId: string, factorId: string): Promise<Result<FactorRemoved, 'factor_not_found'>> {
     return removeFactor(this.#ctx, text(userId, 'userId'), text(factorId, 'factorId'));
   }
 
   /** A STOP reply from the provider: every factor on the number becomes `invalid`. */
-  handleOptOut(phoneNumber: string): Promise<Result<{ invalidated: number }, 'invalid_phone_number'>> {
+  handleOptOut(phoneNumber: string): Promise<Result<OptOutHandled, 'invalid_phone_number'>> {
     return invalidateNumber(this.#ctx, loose(phoneNumber, 'phoneNumber'), 'opt_out');
   }
 
   /** Admin unlock: clears the lock and the failure counters. */
-  unlock(userId: string): Promise<{ ok: true; wasLocked: boolean }> {
+  unlock(userId: string): Promise<Ok<Unlocked>> {
     return unlock(this.#ctx, text(userId, 'userId'));
   }
 
   /** Lock, counters, pending code, send budget and factors of a user. */
-  async getStatus(userId: string): Promise<{ ok: true } & MfaStatus> {
+  async getStatus(userId: string): Promise<Ok<MfaStatus>> {
     return { ok: true, ...(await getStatus(this.#ctx, text(userId, 'userId'))) };
   }
 

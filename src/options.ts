@@ -69,7 +69,10 @@ const secret = z
   .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")`);
 const template = z.string().min(1).max(600).refine((t) => t.includes('{code}'), 'must contain {code}');
 
-/** The zod schema of {@link MfaOptions}; defaults live here. */
+/**
+ * The zod schema of {@link MfaOptions}; defaults live here.
+ * @internal
+ */
 export const optionsSchema = z.object({
   stores: z.object({
     factors: object<Stores['factors']>('a FactorStore', ['listFactors', 'getFactor', 'putFactor', 'deleteFactor', 'findFactorsByPhone', 'getPreferred', 'setPreferred', 'getException', 'putException', 'deleteException', 'listExceptions']),
@@ -128,8 +131,8 @@ export const optionsSchema = z.object({
 });
 
 /**
- * Options of `createMfa`. Every number is optional and defaults to the rule in the
- * README's table.
+ * Options of `createMfa`. Only `stores` and `secret` are required; every number defaults to
+ * the rule in the README's table.
  *
  * @example
  * ```ts
@@ -142,7 +145,73 @@ export const optionsSchema = z.object({
  * };
  * ```
  */
-export type MfaOptions = z.input<typeof optionsSchema>;
+export interface MfaOptions {
+  /** The two storage ports: `memoryStores()`, `redisStores(client)`, or your own. */
+  stores: Stores;
+  /** Message senders by channel. Without an SMS sender, SMS factors cannot be used. */
+  senders?: { sms?: SmsSender | undefined } | undefined;
+  /** At least 32 characters; a list to rotate (the first signs, all verify). */
+  secret: string | string[];
+  /** Shown in messages as `{appName}`. Default `'mfakit'`. */
+  appName?: string | undefined;
+  /** Time source. Default: the wall clock. */
+  clock?: Clock | undefined;
+  /** Tells who is an admin; admins can never be put on the exception list. */
+  isAdmin?: IsAdmin | undefined;
+  /** Phone number rules. */
+  phone?: {
+    /** ISO 3166-1 alpha-2 codes; all countries when absent. */
+    allowedCountries?: string[] | undefined;
+    /** Country for numbers typed without a `+` prefix. */
+    defaultCountry?: string | undefined;
+    /** The host's hook to refuse a number. */
+    check?: PhoneCheck | undefined;
+  } | undefined;
+  /** Code shape and life. */
+  code?: {
+    /** Digits (4–10). Default 6. */
+    length?: number | undefined;
+    /** Lifetime in ms. Default 600 000. */
+    ttlMs?: number | undefined;
+    /** Wrong entries per code. Default 4. */
+    maxTries?: number | undefined;
+  } | undefined;
+  /** Locking. */
+  lockout?: {
+    /** Wrong entries that lock. Default 8. */
+    maxFailures?: number | undefined;
+    /** Lock length in ms. Default 1 200 000. */
+    durationMs?: number | undefined;
+    /** Consecutive failures that lock until an admin unlocks. Default 100. */
+    hardLimit?: number | undefined;
+    /** Failures are forgotten this long after the last one. Default 24 h. */
+    failureMemoryMs?: number | undefined;
+  } | undefined;
+  /** Sending limits. */
+  sending?: {
+    /** Minimum ms between sends to a user. Default 30 000. */
+    cooldownMs?: number | undefined;
+    /** Sends per user per window. Default 10. */
+    perUser?: number | undefined;
+    /** Sends per destination number per window. Default 10. */
+    perDestination?: number | undefined;
+    /** Budget window in ms. Default 3 600 000. */
+    windowMs?: number | undefined;
+  } | undefined;
+  /** Message templates. */
+  messages?: {
+    /** Locale used when a call names none. Default `'en'`. */
+    defaultLocale?: string | undefined;
+    /** Templates by locale and purpose, with `{code}`, `{appName}`, `{minutes}`. */
+    templates?: Record<string, { enroll?: string | undefined; sign_in?: string | undefined }> | undefined;
+    /** Adds the origin-bound last line (`@example.com #123456`) for browser autofill. */
+    origin?: string | undefined;
+  } | undefined;
+  /** Channel fallback order. */
+  channels?: { priority?: Channel[] | undefined } | undefined;
+  /** Compare-and-set attempts before failing closed with `contention`. Default 64. */
+  maxCasAttempts?: number | undefined;
+}
 
 /** Options after validation, with every default filled in. */
 export type ResolvedOptions = z.output<typeof optionsSchema>;
@@ -194,3 +263,8 @@ export function policyOf(o: ResolvedOptions): Policy {
     sendWindowMs: o.sending.windowMs,
   };
 }
+
+// Compile-time proof that the hand-written MfaOptions and the schema accept the same input.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _optionsMatchSchema: Same<MfaOptions, z.input<typeof optionsSchema>> = true;
+void _optionsMatchSchema;

@@ -131,3 +131,55 @@ export interface MfaStatus {
   readonly sendsLeft: number;
   readonly factors: readonly FactorView[];
 }
+
+/**
+ * A call that cannot fail in an expected way: `{ ok: true, ...T }`.
+ *
+ * @example
+ * ```ts
+ * const res: Ok<Unlocked> = await mfa.unlock('u1'); // { ok: true, wasLocked: true }
+ * ```
+ */
+export type Ok<T extends object> = { readonly ok: true } & T;
+
+/** Outcome of `listFactors`. */
+export interface FactorList {
+  /** Every factor of the user, numbers masked, in creation order. */
+  readonly factors: FactorView[];
+}
+
+/** Outcome of `setPreferred`. */
+export interface PreferredChanged {
+  /** The new preferred factor (`null`: cleared). */
+  readonly factorId: string | null;
+}
+
+/** Outcome of `removeFactor`. */
+export interface FactorRemoved {
+  /** The removed factor. */
+  readonly factorId: string;
+}
+
+/** Outcome of `handleOptOut`. */
+export interface OptOutHandled {
+  /** How many factors became `invalid` (0 when none was on that number). */
+  readonly invalidated: number;
+}
+
+/** Outcome of `unlock`. */
+export interface Unlocked {
+  /** Whether the user was locked. */
+  readonly wasLocked: boolean;
+}
+
+/** Outcome of `exceptions.add`. */
+export interface ExceptionAdded {
+  /** The stored entry. */
+  readonly entry: ExceptionEntry;
+}
+
+/** Outcome of `exceptions.remove`. */
+export interface ExceptionRemoved {
+  /** Whether there was an entry. */
+  readonly removed: boolean;
+}
