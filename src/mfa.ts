@@ -75,45 +75,45 @@ export class Mfa {
     };
     const ctx = this.#ctx;
     this.exceptions = {
-      add: (userId, entry) => addException(ctx, text(userId, 'userId'), entry),
-      remove: (userId) => removeException(ctx, text(userId, 'userId')),
+      add: async (userId, entry) => addException(ctx, text(userId, 'userId'), entry),
+      remove: async (userId) => removeException(ctx, text(userId, 'userId')),
       has: async (userId) => (await activeException(ctx, text(userId, 'userId'))) !== null,
-      list: () => listExceptions(ctx),
+      list: async () => listExceptions(ctx),
     };
   }
 
   /** Starts SMS enrollment: checks the number, sends an enrollment code. */
-  enrollSms(userId: string, phone: string, opts?: { country?: CountryCode; locale?: string }): Promise<Result<CodeSent>> {
+  async enrollSms(userId: string, phone: string, opts?: { country?: CountryCode; locale?: string }): Promise<Result<CodeSent>> {
     const o = options<{ country: CountryCode; locale: string }>(opts, 'options');
     const country = o.country === undefined ? undefined : (text(o.country, 'country', 2).toUpperCase() as CountryCode);
     return enrollSms(this.#ctx, text(userId, 'userId'), loose(phone, 'phone'), { country, locale: locale(o.locale) });
   }
 
   /** Confirms an enrollment code; the factor becomes `active`. */
-  confirmEnrollment(userId: string, code: string): Promise<Result<Verified>> {
+  async confirmEnrollment(userId: string, code: string): Promise<Result<Verified>> {
     return confirmEnrollment(this.#ctx, text(userId, 'userId'), loose(code, 'code'));
   }
 
   /** Whether the user must pass MFA (`required: false` with the reason otherwise). */
-  requiresMfa(userId: string): Promise<Result<MfaRequirement>> {
+  async requiresMfa(userId: string): Promise<Ok<MfaRequirement>> {
     return requiresMfa(this.#ctx, text(userId, 'userId'));
   }
 
   /** Sends a sign-in code to the named factor, else the preferred one, else the next usable one. */
-  startChallenge(userId: string, opts?: { factorId?: string; locale?: string }): Promise<Result<CodeSent>> {
+  async startChallenge(userId: string, opts?: { factorId?: string; locale?: string }): Promise<Result<CodeSent>> {
     const o = options<{ factorId: string; locale: string }>(opts, 'options');
     const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
     return startChallenge(this.#ctx, text(userId, 'userId'), { factorId, locale: locale(o.locale) });
   }
 
   /** Sends a new code for the live challenge to the same factor (cooldown and budgets apply). */
-  resend(userId: string, opts?: { locale?: string }): Promise<Result<CodeSent>> {
+  async resend(userId: string, opts?: { locale?: string }): Promise<Result<CodeSent>> {
     const o = options<{ locale: string }>(opts, 'options');
     return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale) });
   }
 
   /** Verifies a sign-in code. */
-  verify(userId: string, code: string): Promise<Result<Verified>> {
+  async verify(userId: string, code: string): Promise<Result<Verified>> {
     return verify(this.#ctx, text(userId, 'userId'), loose(code, 'code'));
   }
 
@@ -123,22 +123,22 @@ export class Mfa {
   }
 
   /** Marks an active factor preferred (`null` clears the choice). */
-  setPreferred(userId: string, factorId: string | null): Promise<Result<PreferredChanged, 'factor_not_found' | 'factor_invalid'>> {
+  async setPreferred(userId: string, factorId: string | null): Promise<Result<PreferredChanged, 'factor_not_found' | 'factor_invalid'>> {
     return setPreferred(this.#ctx, text(userId, 'userId'), factorId === null ? null : text(factorId, 'factorId'));
   }
 
   /** Removes a factor; a code sent to it dies with it. */
-  removeFactor(userId: string, factorId: string): Promise<Result<FactorRemoved, 'factor_not_found'>> {
+  async removeFactor(userId: string, factorId: string): Promise<Result<FactorRemoved, 'factor_not_found'>> {
     return removeFactor(this.#ctx, text(userId, 'userId'), text(factorId, 'factorId'));
   }
 
   /** A STOP reply from the provider: every factor on the number becomes `invalid`. */
-  handleOptOut(phoneNumber: string): Promise<Result<OptOutHandled, 'invalid_phone_number'>> {
+  async handleOptOut(phoneNumber: string): Promise<Result<OptOutHandled, 'invalid_phone_number'>> {
     return invalidateNumber(this.#ctx, loose(phoneNumber, 'phoneNumber'), 'opt_out');
   }
 
   /** Admin unlock: clears the lock and the failure counters. */
-  unlock(userId: string): Promise<Ok<Unlocked>> {
+  async unlock(userId: string): Promise<Ok<Unlocked>> {
     return unlock(this.#ctx, text(userId, 'userId'));
   }
 

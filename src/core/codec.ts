@@ -37,7 +37,8 @@ const optNum = (v: unknown): boolean => v === undefined || isNum(v);
 /** Parses a user's state; throws on anything malformed. */
 export function decodeUser(raw: string): UserState {
   const w = JSON.parse(raw) as WireUser;
-  if (typeof w !== 'object' || w === null) throw new TypeError('state record is not an object');
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new TypeError('state record is not an object');
+  if (w.hl !== undefined && w.hl !== 1) throw new TypeError('state record has a bad lock flag');
   if (!optNum(w.F) || !optNum(w.C) || !optNum(w.lf) || !optNum(w.lu) || !optNum(w.ls)) {
     throw new TypeError('state record has a bad number');
   }
@@ -45,6 +46,9 @@ export function decodeUser(raw: string): UserState {
   let code: CodeRecord | undefined;
   if (w.c !== undefined) {
     const c = w.c;
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || (c.d !== undefined && c.d !== 1)) {
+      throw new TypeError('state record has a bad code');
+    }
     if (!isStr(c.i) || !isStr(c.f) || !isStr(c.h) || !isNum(c.a) || !isNum(c.x) || !isNum(c.t) || (c.p !== 'e' && c.p !== 's')) {
       throw new TypeError('state record has a bad code');
     }
@@ -78,7 +82,7 @@ export function encodeDestination(d: DestinationState): string {
 
 /** Parses a destination's send history; throws on anything malformed. */
 export function decodeDestination(raw: string): DestinationState {
-  const w = JSON.parse(raw) as { s?: unknown };
-  if (!Array.isArray(w.s) || !w.s.every(isNum)) throw new TypeError('destination record is malformed');
+  const w = JSON.parse(raw) as { s?: unknown } | null;
+  if (typeof w !== 'object' || w === null || !Array.isArray(w.s) || !w.s.every(isNum)) throw new TypeError('destination record is malformed');
   return { sends: w.s };
 }

@@ -8,7 +8,7 @@ import { type Context, channelUsable } from '../context.js';
 import { selectFactor } from '../core/select.js';
 import { decideVerify } from '../core/verify.js';
 import { lockedRefusal } from '../core/send.js';
-import type { CodeSent, Failure, MfaRequirement, Result, Verified } from '../results.js';
+import type { CodeSent, Failure, MfaRequirement, Ok, Result, Verified } from '../results.js';
 import type { Factor, Purpose } from '../types.js';
 import { issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
@@ -16,7 +16,7 @@ import { activeException } from './exceptions.js';
 const factorsOf = (ctx: Context, userId: string) => storeCall('factor', 'list factors', () => ctx.factors.listFactors(userId));
 
 /** Whether the user must pass MFA now. */
-export async function requiresMfa(ctx: Context, userId: string): Promise<Result<MfaRequirement>> {
+export async function requiresMfa(ctx: Context, userId: string): Promise<Ok<MfaRequirement>> {
   const exception = await activeException(ctx, userId);
   if (exception) return { ok: true, required: false, reason: 'exception', exception };
   const factors = await factorsOf(ctx, userId);
