@@ -48,10 +48,14 @@ async function update<S, R>(
   key: string,
   codec: Codec<S>,
   decide: (state: S, now: number) => Decision<S, R>,
+  snapshot?: Snapshot,
 ): Promise<R> {
   const store: StateStore = ctx.state;
   for (let attempt = 0; attempt < ctx.options.maxCasAttempts; attempt++) {
-    const rec: VersionedRecord | null = await guard('read', () => store.read(key));
+    // The first attempt may start from a record the caller just read (saves a round trip;
+    // compare-and-set still rejects it if anything changed since).
+    const rec: VersionedRecord | null =
+      attempt === 0 && snapshot ? snapshot.record : await guard('read', () => store.read(key));
     let current: S;
     try {
       current = rec ? codec.decode(rec.value) : codec.empty;
@@ -72,18 +76,24 @@ async function update<S, R>(
   throw new MfaError('contention', `Too many concurrent updates of one record (${ctx.options.maxCasAttempts} attempts); nothing was done`);
 }
 
-/** Atomically updates one user's security state. */
+/** A record read earlier, to start a compare-and-set from. */
+export interface Snapshot {
+  readonly record: VersionedRecord | null;
+}
+
+/** Atomically updates one user's security state (from `snapshot` first, when given). */
 export function updateUser<R>(
   ctx: Context,
   userId: string,
   decide: (state: UserState, now: number) => Decision<UserState, R>,
+  snapshot?: Snapshot,
 ): Promise<R> {
   return update(ctx, userKey(userId), {
     empty: EMPTY_STATE,
     decode: decodeUser,
     encode: encodeUser,
     ttl: (s, now) => ttlOf(s, ctx.policy, now),
-  }, decide);
+  }, decide, snapshot);
 }
 
 /** Atomically updates one destination number's send history. */
@@ -100,12 +110,12 @@ export function updateDestination<R>(
   }, decide);
 }
 
-/** Reads one user's state without changing it. */
-export async function readUser(ctx: Context, userId: string): Promise<UserState> {
-  const rec = await guard('read', () => ctx.state.read(userKey(userId)));
-  if (!rec) return EMPTY_STATE;
+/** Reads one user's state without changing it, with the record it came from. */
+export async function readUser(ctx: Context, userId: string): Promise<{ state: UserState; snapshot: Snapshot }> {
+  const record = await guard('read', () => ctx.state.read(userKey(userId)));
+  if (!record) return { state: EMPTY_STATE, snapshot: { record } };
   try {
-    return decodeUser(rec.value);
+    return { state: decodeUser(record.value), snapshot: { record } };
   } catch (err) {
     throw new MfaError('store_failed', 'The state store returned an unreadable record', { cause: err });
   }

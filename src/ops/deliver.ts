@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { updateDestination, updateUser } from '../cas.js';
+import { type Snapshot, updateDestination, updateUser } from '../cas.js';
 import { generateCode, randomId } from '../codes.js';
 import type { Context } from '../context.js';
 import { decideDestination, decideIssue, type Issued, releaseIssue } from '../core/send.js';
@@ -22,7 +22,7 @@ export async function issueAndSend(
   factor: Factor,
   purpose: Purpose,
   locale: string | undefined,
-  hooks: { afterCommit?: () => Promise<void>; onUndo?: () => Promise<void> } = {},
+  hooks: { afterCommit?: () => Promise<void>; onUndo?: () => Promise<void>; snapshot?: Snapshot } = {},
 ): Promise<Result<CodeSent>> {
   const sender = ctx.sms;
   if (!sender) throw new MfaError('sender_missing', `No sender is configured for the '${factor.channel}' channel`);
@@ -34,6 +34,7 @@ export async function issueAndSend(
 
   const issued = await updateUser(ctx, userId, (s, now) =>
     decideIssue(s, { codeId, hash, purpose, factorId: factor.id }, ctx.policy, now),
+    hooks.snapshot,
   );
   if (!issued.ok) return issued;
 

@@ -103,7 +103,7 @@ export async function invalidateNumber(
 export async function getStatus(ctx: Context, userId: string): Promise<MfaStatus> {
   const now = ctx.clock.now();
   const p = ctx.policy;
-  const s = age(await readUser(ctx, userId), p, now);
+  const s = age((await readUser(ctx, userId)).state, p, now);
   const lock = lockOf(s, now);
   const code = s.code && !s.code.dead && now < s.code.expiresAt ? s.code : undefined;
   const budgetAt = s.sends.length >= p.sendsPerUser && s.sends[0] !== undefined ? s.sends[0] + p.sendWindowMs : undefined;

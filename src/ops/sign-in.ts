@@ -32,7 +32,8 @@ export async function startChallenge(
   opts: { factorId?: string | undefined; locale?: string | undefined },
 ): Promise<Result<CodeSent>> {
   // A locked user is refused before anything else is looked at.
-  const locked = lockedRefusal(await readUser(ctx, userId), ctx.clock.now());
+  const { state, snapshot } = await readUser(ctx, userId);
+  const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
   const [factors, preferred] = await Promise.all([
     factorsOf(ctx, userId),
@@ -43,7 +44,7 @@ export async function startChallenge(
     priority: ctx.options.channels.priority,
   });
   if ('ok' in chosen) return whyUnusable(ctx, factors, chosen);
-  return issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale);
+  return issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale, { snapshot });
 }
 
 function whyUnusable(ctx: Context, factors: readonly Factor[], refusal: Failure): Failure {
@@ -54,7 +55,7 @@ function whyUnusable(ctx: Context, factors: readonly Factor[], refusal: Failure)
 
 /** Sends a new code for the live challenge (sign-in or enrollment) to the same factor. */
 export async function resend(ctx: Context, userId: string, opts: { locale?: string | undefined }): Promise<Result<CodeSent>> {
-  const state = await readUser(ctx, userId);
+  const { state, snapshot } = await readUser(ctx, userId);
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
   const code = state.code;
@@ -63,7 +64,7 @@ export async function resend(ctx: Context, userId: string, opts: { locale?: stri
   if (!factor) return { ok: false, error: 'no_pending_code' };
   if (factor.status === 'invalid') return { ok: false, error: 'factor_invalid' };
   if (!channelUsable(ctx, factor.channel)) return { ok: false, error: 'channel_disabled', channel: factor.channel };
-  return issueAndSend(ctx, userId, factor, code.purpose, opts.locale);
+  return issueAndSend(ctx, userId, factor, code.purpose, opts.locale, { snapshot });
 }
 
 /** Checks a code for `purpose`; on success the code is consumed and the counts reset. */
