@@ -1,0 +1,141 @@
+/**
+ * `createApp`: assembles the example server from its parts. Everything a test needs to
+ * control (clock, stores, sender, users, secrets) can be injected.
+ * @module
+ */
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import express, { type ErrorRequestHandler, type Express } from 'express';
+import { MfaError, systemClock, type Clock, type Mfa, type SmsSender, type Stores } from '../../src/index.js';
+import { memoryStores } from '../../src/adapters/memory/index.js';
+import type { FakeClock } from '../../src/testing/index.js';
+import { type AppContext, pageContext } from './context.js';
+import { devOutbox, type DevOutbox } from './dev-outbox.js';
+import { secretFromEnv, seedDemoFactors, setupMfa } from './mfa-setup.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { challengeRoutes } from './routes/challenge.js';
+import { devRoutes } from './routes/dev.js';
+import { homeRoutes } from './routes/home.js';
+import { settingsRoutes } from './routes/settings.js';
+import { testClockRoutes } from './routes/test-clock.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import { csrf, cspNonce, nonceOf, securityHeaders } from './security.js';
+import { HttpError, sessions } from './session.js';
+import { DEMO_USERS, type DemoUser, UserDirectory } from './users.js';
+import { errorPage } from './views/error.js';
+
+export interface CreateAppOptions {
+  /** Production mode: no dev outbox, no demo credentials on the sign-in page, secure cookies. Default: `NODE_ENV === 'production'`. */
+  readonly production?: boolean;
+  /** The clock mfakit uses. Default: the system clock. */
+  readonly clock?: Clock;
+  /** A fake clock: used as the clock, and mounts `POST /__test/advance?ms=` (refused in production). */
+  readonly testClock?: FakeClock;
+  /** mfakit's stores. Default: memory stores. */
+  readonly stores?: Stores;
+  /** The SMS sender. Default: the dev outbox; required in production. */
+  readonly sender?: SmsSender;
+  /** The users. Default: {@link DEMO_USERS}. */
+  readonly users?: readonly DemoUser[];
+  /** Give users with a `phone` an active factor at start-up (default `true`). */
+  readonly seedFactors?: boolean;
+  /** mfakit's code-hashing secret (default: `MFA_SECRET`, random in development). */
+  readonly mfaSecret?: string;
+  /** Signs session cookies and CSRF tokens (default: `SESSION_SECRET`, random in development). */
+  readonly sessionSecret?: string;
+  /** Shared token the SMS webhook requires (default: `SMS_WEBHOOK_TOKEN`). */
+  readonly webhookToken?: string;
+  /** Audit log lines (default: stdout). */
+  readonly log?: (line: string) => void;
+}
+
+export interface CreatedApp {
+  readonly app: Express;
+  readonly mfa: Mfa;
+  readonly clock: Clock;
+  readonly users: UserDirectory;
+  /** The dev outbox, when the default development sender is in use. */
+  readonly outbox: DevOutbox | undefined;
+}
+
+export async function createApp(options: CreateAppOptions = {}): Promise<CreatedApp> {
+  const env = process.env;
+  const production = options.production ?? env['NODE_ENV'] === 'production';
+  if (production && options.testClock) throw new Error('The test clock is never available in production.');
+  const clock: Clock = options.testClock ?? options.clock ?? systemClock;
+  const demo = options.users ?? DEMO_USERS;
+  const users = await UserDirectory.create(demo);
+  const stores = options.stores ?? memoryStores({ clock });
+
+  const outbox = !options.sender && !production ? devOutbox(clock) : undefined;
+  const sender = options.sender ?? outbox?.sender;
+  if (!sender) {
+    throw new Error('No SMS sender: in production, pass your provider\'s SmsSender (see examples/express/README.md, "Sending real text messages").');
+  }
+  const mfa = setupMfa({
+    stores,
+    sender,
+    clock,
+    users,
+    secret: options.mfaSecret ?? secretFromEnv(env, 'MFA_SECRET', production),
+    log: options.log ?? ((line) => console.log(line)),
+  });
+  if (options.seedFactors ?? true) await seedDemoFactors(stores, demo, clock.now());
+
+  const sessionSecret = options.sessionSecret ?? secretFromEnv(env, 'SESSION_SECRET', production);
+  const { protect, tokenFor } = csrf({ secret: sessionSecret, production });
+  const log = options.log ?? ((line: string) => console.log(line));
+  const ctx: AppContext = { mfa, users, clock, production, outbox, demoUsers: production ? undefined : demo, tokenFor, log };
+
+  const app = express();
+  app.disable('x-powered-by');
+  // ADAPT: behind a reverse proxy that terminates TLS: app.set('trust proxy', 1).
+  app.use(cspNonce, securityHeaders(production));
+  app.use('/assets', express.static(fileURLToPath(new URL('./assets', import.meta.url)), { maxAge: production ? '1d' : 0 }));
+  if (options.testClock) app.use(testClockRoutes(options.testClock));
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
+  // Called by the SMS provider: no session, no CSRF token (authenticated by its own token).
+  app.use(webhookRoutes(ctx, { token: options.webhookToken ?? env['SMS_WEBHOOK_TOKEN'] }));
+
+  app.use(cookieParser(), sessions({ secret: sessionSecret, production }), protect);
+  app.use(authRoutes(ctx), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), adminRoutes(ctx));
+  if (outbox) app.use(devRoutes(ctx, outbox));
+
+  app.use((_req, _res, next) => next(new HttpError(404, 'There is nothing at this address.')));
+  app.use(errorHandler(ctx));
+  return { app, mfa, clock, users, outbox };
+}
+
+/** Renders errors as pages; internal details go to the log, never to the browser. */
+function errorHandler(ctx: AppContext): ErrorRequestHandler {
+  return async (err: unknown, req, res, _next) => {
+    let status = 500;
+    let message = 'Something went wrong on our side. Try again in a moment.';
+    const e = err as { status?: unknown; code?: unknown };
+    if (err instanceof HttpError) {
+      status = err.status;
+      message = err.message;
+    } else if (e.code === 'EBADCSRFTOKEN') {
+      status = 403;
+      message = 'This form has expired or did not come from this site. Go back, reload the page and try again.';
+    } else if (err instanceof MfaError && err.code === 'invalid_argument') {
+      status = 400;
+      message = 'The request was not valid.';
+    } else if (typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      status = e.status; // body-parser: too large, malformed
+      message = 'The request was not valid.';
+    } else {
+      console.error('[app] unexpected error', err);
+    }
+    if (res.headersSent) return;
+    res.status(status);
+    try {
+      if (!req.session) throw new Error('no session');
+      res.send(errorPage(await pageContext(ctx, req, res), status, message));
+    } catch {
+      // Before the session middleware (or if it failed): a page without forms.
+      res.send(errorPage({ csrf: '', nonce: nonceOf(res), user: undefined, flash: undefined, showOutbox: false, banner: undefined, now: ctx.clock.now() }, status, message));
+    }
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * What every route needs: the mfakit instance, the users, the clock, and how to build the
+ * context of a page (CSRF token, nonce, flash, banner).
+ * @module
+ */
+import type { Request, Response } from 'express';
+import type { Clock, Mfa } from '../../src/index.js';
+import type { DevOutbox } from './dev-outbox.js';
+import { nonceOf } from './security.js';
+import { currentUser, takeFlash } from './session.js';
+import type { DemoUser, UserDirectory } from './users.js';
+import { html } from './views/html.js';
+import type { PageContext } from './views/layout.js';
+
+export interface AppContext {
+  readonly mfa: Mfa;
+  readonly users: UserDirectory;
+  readonly clock: Clock;
+  readonly production: boolean;
+  /** The dev outbox (absent in production). */
+  readonly outbox: DevOutbox | undefined;
+  /** Demo credentials to show on the sign-in page (absent in production). */
+  readonly demoUsers: readonly DemoUser[] | undefined;
+  /** Where the app's own log lines go. */
+  readonly log: (line: string) => void;
+  /** The CSRF token for a page's forms. */
+  readonly tokenFor: (req: Request, res: Response) => string;
+}
+
+/** Builds the context of a page; takes (and so clears) the flash message. */
+export async function pageContext(app: AppContext, req: Request, res: Response): Promise<PageContext> {
+  const user = currentUser(req, app.users);
+  let banner: PageContext['banner'];
+  if (user) {
+    // Users without a factor are let in (see README: "Users without a number"), with this
+    // reminder on every page until they set one up.
+    const need = await app.mfa.requiresMfa(user.id);
+    if (need.ok && need.reason === 'not_enrolled') {
+      banner = html`<div class="notice warn" id="enroll-banner">Your account is protected by a password only.
+        <a href="/settings">Set up a phone number for sign-in codes</a>.</div>`;
+    }
+  }
+  return {
+    csrf: app.tokenFor(req, res),
+    nonce: nonceOf(res),
+    user,
+    flash: takeFlash(req),
+    showOutbox: app.outbox !== undefined,
+    banner,
+    now: app.clock.now(),
+  };
+}
+
+/** A form field as a string ('' when missing or not a string). */
+export function field(req: Request, name: string, maxLength = 200): string {
+  const body: unknown = req.body;
+  const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+  return typeof value === 'string' ? value.slice(0, maxLength) : '';
+}

@@ -1,0 +1,108 @@
+/**
+ * Everything mfakit needs, in one place: stores, the SMS sender, the rules, the admin check,
+ * and an audit log fed by mfakit's events. This is the file to copy first.
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { createMfa, type Clock, type Mfa, type SmsSender, type Stores } from '../../src/index.js';
+import { memoryStores } from '../../src/adapters/memory/index.js';
+import type { DemoUser, UserDirectory } from './users.js';
+
+/** What {@link setupMfa} needs from the app. */
+export interface MfaSetupOptions {
+  readonly stores: Stores;
+  readonly sender: SmsSender;
+  readonly clock: Clock;
+  /** At least 32 characters; a list rotates secrets (the first signs, all verify). */
+  readonly secret: string | readonly string[];
+  readonly users: UserDirectory;
+  /** Where audit lines go (default: stdout). */
+  readonly log?: (line: string) => void;
+}
+
+/** Creates the app's mfakit instance. */
+export function setupMfa(o: MfaSetupOptions): Mfa {
+  const mfa = createMfa({
+    stores: o.stores,
+    senders: { sms: o.sender },
+    secret: typeof o.secret === 'string' ? o.secret : [...o.secret],
+    appName: 'mfakit demo', // ADAPT: your product name; it appears in every text message.
+    clock: o.clock,
+    // ADAPT: the countries you can deliver to (and can afford to: SMS pumping targets
+    // expensive destinations). Keep examples/express/views/messages.ts in sync.
+    phone: { allowedCountries: ['AU', 'CA', 'JP', 'US'], defaultCountry: 'US' },
+    // Admins can never be put on the exception list.
+    isAdmin: (userId) => o.users.isAdmin(userId),
+    // Every rule (6 digits, 10 min expiry, 4 tries, 8 failures → 20 min lock, 30 s cooldown)
+    // is a default; override here, e.g. `lockout: { durationMs: 30 * 60_000 }`.
+  });
+  auditLog(mfa, o.log ?? ((line) => console.log(line)));
+  return mfa;
+}
+
+/**
+ * ADAPT: send these to your audit log / SIEM. Payloads carry masked numbers and ids,
+ * never a code or a full number, so they are safe to log.
+ */
+function auditLog(mfa: Mfa, log: (line: string) => void): void {
+  mfa.on('code.sent', (e) => log(`[audit] ${e.purpose} code sent to ${e.maskedPhone} for ${e.userId} via ${e.sender}`));
+  mfa.on('delivery.failed', (e) => log(`[audit] delivery to ${e.maskedPhone} failed for ${e.userId} (${e.reason})`));
+  mfa.on('user.locked', (e) => log(`[audit] ${e.userId} locked until ${e.lockedUntil === null ? 'an admin unlocks' : new Date(e.lockedUntil).toISOString()}`));
+  mfa.on('user.unlocked', (e) => log(`[audit] ${e.userId} unlocked`));
+  mfa.on('factor.enrolled', (e) => log(`[audit] ${e.userId} enrolled ${e.maskedPhone ?? e.channel}`));
+  mfa.on('factor.removed', (e) => log(`[audit] ${e.userId} removed factor ${e.factorId}`));
+  mfa.on('factor.invalidated', (e) => log(`[audit] ${e.maskedPhone ?? e.factorId} of ${e.userId} invalidated (${e.reason})`));
+  mfa.on('exception.added', (e) => log(`[audit] ${e.addedBy} exempted ${e.userId} from MFA: ${e.reason}`));
+  mfa.on('exception.removed', (e) => log(`[audit] ${e.userId} removed from the exception list`));
+  mfa.on('channel.changed', (e) => log(`[audit] channel ${e.channel} switched ${e.enabled ? 'on' : 'off'}`));
+}
+
+/** The stores in use and how to release them. */
+export interface StoreSetup {
+  readonly kind: 'memory' | 'redis';
+  readonly stores: Stores;
+  close(): Promise<void>;
+}
+
+/**
+ * Memory stores by default; with `REDIS_URL`, Redis stores shared by every process.
+ * The Redis adapter and ioredis are imported only in Redis mode.
+ *
+ * ADAPT: with several processes, the sessions must be shared too (e.g. `connect-redis`
+ * for express-session); this example keeps sessions in memory.
+ */
+export async function storesFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<StoreSetup> {
+  const url = env['REDIS_URL'];
+  if (!url) return { kind: 'memory', stores: memoryStores({ clock }), close: async () => {} };
+  const [{ Redis }, { redisStores }] = await Promise.all([import('ioredis'), import('../../src/adapters/redis/index.js')]);
+  // maxRetriesPerRequest: fail fast when Redis is down, so mfakit fails closed instead of hanging.
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  return {
+    kind: 'redis',
+    stores: redisStores(client, { keyPrefix: env['REDIS_KEY_PREFIX'] ?? 'mfakit-demo:' }),
+    close: async () => {
+      await client.quit();
+    },
+  };
+}
+
+/**
+ * Gives demo users with a `phone` an active SMS factor, written straight into the factor
+ * store (no code is sent, so no cooldown starts). A real app enrolls through `enrollSms`.
+ */
+export async function seedDemoFactors(stores: Stores, users: readonly DemoUser[], now: number): Promise<void> {
+  for (const u of users) {
+    if (!u.phone) continue;
+    const id = `f_demo_${u.username}`;
+    if (await stores.factors.getFactor(u.id, id)) continue; // keep what a Redis store already has
+    await stores.factors.putFactor({ id, userId: u.id, channel: 'sms', status: 'active', phone: u.phone, createdAt: now, activatedAt: now });
+  }
+}
+
+/** A secret from the environment, or a random one for this run (development only). */
+export function secretFromEnv(env: NodeJS.ProcessEnv, name: string, production: boolean): string {
+  const value = env[name];
+  if (value) return value;
+  if (production) throw new Error(`${name} must be set in production (32+ random characters)`);
+  return randomBytes(32).toString('base64url');
+}

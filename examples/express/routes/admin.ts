@@ -1,0 +1,74 @@
+/**
+ * Admin: SMS channel switch, unlock, exception list.
+ *
+ * ADAPT: the channel switch here lives in this process (`mfa.setChannelEnabled`). With
+ * several processes, keep the switch in shared config (a feature flag) and apply it in
+ * each one.
+ * @module
+ */
+import { Router } from 'express';
+import { type AppContext, field, pageContext } from '../context.js';
+import { flash, requireAdmin, signedInUser } from '../session.js';
+import { adminPage } from '../views/admin.js';
+import { failureMessage } from '../views/messages.js';
+
+const HOUR = 60 * 60_000;
+
+export function adminRoutes(app: AppContext): Router {
+  const router = Router();
+  router.use('/admin', requireAdmin(app.users));
+
+  router.get('/admin', async (req, res) => {
+    const users = await Promise.all(app.users.list().map(async (user) => ({ user, status: await app.mfa.getStatus(user.id) })));
+    const exceptions = await app.mfa.exceptions.list();
+    res.set('Cache-Control', 'no-store');
+    res.send(adminPage(await pageContext(app, req, res), { smsEnabled: app.mfa.isChannelEnabled('sms'), users, exceptions }));
+  });
+
+  router.post('/admin/sms-channel', (req, res) => {
+    const enabled = field(req, 'enabled') === 'on';
+    app.mfa.setChannelEnabled('sms', enabled);
+    flash(req, enabled ? 'success' : 'info', enabled ? 'SMS is switched on.' : 'SMS is switched off: no text messages will be sent.');
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/users/:id/unlock', async (req, res) => {
+    const user = app.users.get(req.params.id);
+    if (!user) {
+      flash(req, 'error', 'No such user.');
+      return res.redirect(303, '/admin');
+    }
+    const { wasLocked } = await app.mfa.unlock(user.id);
+    flash(req, 'success', wasLocked ? `${user.username} is unlocked.` : `${user.username} was not locked; the wrong-code count is reset.`);
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/exceptions', async (req, res) => {
+    const admin = signedInUser(res);
+    const user = app.users.get(field(req, 'userId'));
+    // mfakit refuses control characters (a thrown MfaError); make them spaces instead.
+    const reason = field(req, 'reason').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    const hours = Number(field(req, 'expiresInHours') || '0');
+    if (!user) flash(req, 'error', 'No such user.');
+    else if (!reason) flash(req, 'error', 'Give a reason: it is kept with the entry for audits.');
+    else if (!Number.isInteger(hours) || hours < 0 || hours > 24 * 90) flash(req, 'error', 'Pick an expiry from the list.');
+    else {
+      const result = await app.mfa.exceptions.add(user.id, {
+        by: admin.username,
+        reason,
+        ...(hours > 0 ? { expiresAt: app.clock.now() + hours * HOUR } : {}),
+      });
+      if (result.ok) flash(req, 'success', `${user.username} can now sign in without a code.`);
+      else flash(req, 'error', failureMessage(result, app.clock.now()));
+    }
+    res.redirect(303, '/admin');
+  });
+
+  router.post('/admin/exceptions/:id/remove', async (req, res) => {
+    const { removed } = await app.mfa.exceptions.remove(req.params.id);
+    flash(req, removed ? 'success' : 'error', removed ? 'Removed from the exception list.' : 'That user was not on the list.');
+    res.redirect(303, '/admin');
+  });
+
+  return router;
+}

@@ -1,0 +1,90 @@
+/** The admin page: SMS channel switch, users (unlock), exception list. @module */
+import type { ExceptionEntry, MfaStatus } from '../../../src/index.js';
+import type { User } from '../users.js';
+import { formatTime } from './format.js';
+import { html } from './html.js';
+import { csrfField, layout, type PageContext } from './layout.js';
+
+export interface AdminView {
+  readonly smsEnabled: boolean;
+  readonly users: readonly { readonly user: User; readonly status: MfaStatus }[];
+  readonly exceptions: readonly ExceptionEntry[];
+}
+
+const EXPIRY_CHOICES = [
+  { value: '', label: 'Never (remove by hand)' },
+  { value: '1', label: '1 hour' },
+  { value: '24', label: '1 day' },
+  { value: '168', label: '7 days' },
+];
+
+export function adminPage(ctx: PageContext, v: AdminView): string {
+  const nameOf = (id: string) => v.users.find((u) => u.user.id === id)?.user.username ?? id;
+  return layout(
+    ctx,
+    'Admin',
+    html`<section class="card" id="sms-channel">
+  <h1>Admin</h1>
+  <h2>SMS channel <span class="badge ${v.smsEnabled ? 'on' : 'off'}" id="sms-state">${v.smsEnabled ? 'on' : 'off'}</span></h2>
+  <p>${v.smsEnabled
+    ? 'Sign-in and enrollment codes are sent by text message.'
+    : html`<strong>SMS is switched off.</strong> No code is sent by text message: users whose only factors are phone numbers
+    see “text messages are switched off” at sign-in and cannot complete it until SMS is back on (or an admin adds them to the exception list).`}</p>
+  <p class="muted">Use this during a carrier outage. When other factor types exist (email, authenticator app, backup codes),
+    sign-in falls back to the next usable one automatically.</p>
+  <form method="post" action="/admin/sms-channel">
+    ${csrfField(ctx)}
+    <input type="hidden" name="enabled" value="${v.smsEnabled ? 'off' : 'on'}">
+    <button type="submit" class="${v.smsEnabled ? 'danger' : ''}">${v.smsEnabled ? 'Switch SMS off' : 'Switch SMS on'}</button>
+  </form>
+</section>
+<section class="card">
+  <h2>Users</h2>
+  <table id="users"><thead><tr><th>User</th><th>Numbers</th><th>MFA state</th><th></th></tr></thead><tbody>
+  ${v.users.map(
+    ({ user, status }) => html`<tr data-user="${user.username}">
+    <td>${user.username} <span class="muted">${user.role === 'admin' ? '(admin)' : ''}</span></td>
+    <td>${status.factors.filter((f) => f.status === 'active').length}</td>
+    <td>${status.locked
+      ? html`<span class="badge locked">locked</span> <span class="muted">${status.lockedUntil === null || status.lockedUntil === undefined ? 'until unlocked' : `until ${formatTime(status.lockedUntil, ctx.now)}`}</span>`
+      : status.failures > 0
+        ? html`<span class="muted">${status.failures} wrong codes</span>`
+        : html`<span class="muted">ok</span>`}</td>
+    <td>${(status.locked || status.failures > 0) &&
+      html`<form class="inline" method="post" action="/admin/users/${user.id}/unlock">${csrfField(ctx)}<button class="secondary" type="submit">Unlock</button></form>`}</td>
+  </tr>`,
+  )}
+  </tbody></table>
+</section>
+<section class="card">
+  <h2>MFA exception list</h2>
+  <p class="muted">Users on this list sign in with their password only. Administrators can never be added.</p>
+  ${v.exceptions.length > 0
+    ? html`<table id="exceptions"><thead><tr><th>User</th><th>Reason</th><th>Added</th><th>Expires</th><th></th></tr></thead><tbody>
+    ${v.exceptions.map(
+      (e) => html`<tr data-user="${nameOf(e.userId)}">
+      <td>${nameOf(e.userId)}</td><td>${e.reason}</td>
+      <td class="muted">by ${nameOf(e.addedBy)}, ${formatTime(e.addedAt, ctx.now)}</td>
+      <td class="muted">${e.expiresAt !== undefined ? formatTime(e.expiresAt, ctx.now) : 'never'}</td>
+      <td><form class="inline" method="post" action="/admin/exceptions/${e.userId}/remove">${csrfField(ctx)}<button class="danger" type="submit">Remove</button></form></td>
+    </tr>`,
+    )}
+    </tbody></table>`
+    : html`<p id="no-exceptions">Nobody is on the list.</p>`}
+  <form method="post" action="/admin/exceptions">
+    ${csrfField(ctx)}
+    <label for="exception-user">User</label>
+    <select id="exception-user" name="userId">
+      ${v.users.map(({ user }) => html`<option value="${user.id}">${user.username}${user.role === 'admin' ? ' (admin)' : ''}</option>`)}
+    </select>
+    <label for="exception-reason">Reason</label>
+    <input id="exception-reason" name="reason" type="text" required maxlength="200" placeholder="e.g. lost phone, ticket #1234">
+    <label for="exception-expiry">Expires after</label>
+    <select id="exception-expiry" name="expiresInHours">
+      ${EXPIRY_CHOICES.map((c) => html`<option value="${c.value}">${c.label}</option>`)}
+    </select>
+    <div class="row"><button type="submit">Add to the exception list</button></div>
+  </form>
+</section>`,
+  );
+}

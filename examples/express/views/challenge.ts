@@ -1,0 +1,61 @@
+/**
+ * The MFA challenge page: where the code went, the code field, attempts left, the resend
+ * button with its countdown, or the lockout notice.
+ * @module
+ */
+import { formatTime, plural } from './format.js';
+import { html } from './html.js';
+import { csrfField, layout, type PageContext } from './layout.js';
+import { lockoutMessage } from './messages.js';
+
+/** What the page shows, computed from `mfa.getStatus` by the route. */
+export interface ChallengeView {
+  /** Masked number of the live code, when there is one. */
+  readonly maskedPhone: string | undefined;
+  readonly expiresAt: number | undefined;
+  readonly attemptsLeft: number | undefined;
+  readonly maxTries: number;
+  /** Set when the user is locked (`until: null` = until an admin unlocks). */
+  readonly locked: { readonly until: number | null } | undefined;
+  /** Milliseconds until a new code may be requested (0: now). Computed on the server from the app clock. */
+  readonly resendInMs: number;
+}
+
+export function challengePage(ctx: PageContext, v: ChallengeView): string {
+  const hasCode = v.maskedPhone !== undefined;
+  const waiting = v.resendInMs > 0;
+  const seconds = Math.ceil(v.resendInMs / 1000);
+  const body = v.locked
+    ? html`<div class="notice error" role="alert" id="lockout">${lockoutMessage(v.locked.until, ctx.now)}</div>
+  <p class="muted">Nothing you do now can shorten the lock. If you did not try to sign in, change your password.</p>`
+    : html`${hasCode
+        ? html`<p>We sent a 6-digit code by text message to <strong id="masked-phone">${v.maskedPhone}</strong>.
+    ${v.expiresAt !== undefined && html`It is valid until ${formatTime(v.expiresAt, ctx.now)}.`}</p>
+  <form method="post" action="/mfa/verify">
+    ${csrfField(ctx)}
+    <label for="code">Code</label>
+    <input id="code" class="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+      pattern="[0-9]{6}" maxlength="6" required autofocus>
+    ${v.attemptsLeft !== undefined && v.attemptsLeft < v.maxTries &&
+      html`<p class="muted" id="attempts-left">${plural(v.attemptsLeft, 'attempt')} left with this code.</p>`}
+    <div class="row"><button type="submit">Verify</button></div>
+  </form>`
+        : html`<p id="no-code">There is no active code. Request a new one below.</p>`}
+  <form method="post" action="/mfa/resend" class="row">
+    ${csrfField(ctx)}
+    <button id="resend" class="secondary" type="submit" ${waiting ? 'disabled' : ''} data-cooldown-ms="${v.resendInMs}">
+      ${hasCode ? 'Resend code' : 'Send a new code'}<span class="countdown">${waiting ? ` in ${seconds} s` : ''}</span>
+    </button>
+  </form>`;
+  return layout(
+    ctx,
+    'Enter your code',
+    html`<section class="card">
+  <h1>Two-step verification</h1>
+  ${body}
+  <form method="post" action="/logout" class="row">${csrfField(ctx)}<button class="link" type="submit">Cancel and sign in as someone else</button></form>
+</section>
+<script src="/assets/countdown.js" defer></script>`,
+    { narrow: true },
+  );
+}

@@ -1,0 +1,78 @@
+/**
+ * What the user reads for each mfakit refusal. mfakit's error codes are stable, so a UI can
+ * switch on them; this is the one place to reword (or translate) them.
+ * @module
+ */
+import type { Failure } from '../../../src/index.js';
+import { formatDuration, formatTime, plural } from './format.js';
+
+/** Countries the example accepts numbers from (keep in sync with `phone.allowedCountries`). */
+export const COUNTRIES = [
+  { code: 'US', name: 'United States (+1)' },
+  { code: 'CA', name: 'Canada (+1)' },
+  { code: 'AU', name: 'Australia (+61)' },
+  { code: 'JP', name: 'Japan (+81)' },
+] as const;
+
+/** The lockout sentence, shared by the challenge page and the flash message. */
+export function lockoutMessage(lockedUntil: number | null | undefined, now: number): string {
+  if (lockedUntil === null || lockedUntil === undefined) {
+    return 'Too many wrong codes: sign-in is locked until an administrator unlocks your account.';
+  }
+  return `Too many wrong codes. For your security, sign-in is locked until ${formatTime(lockedUntil, now)} (in ${formatDuration(lockedUntil - now)}).`;
+}
+
+function failuresHint(failuresLeft: number | undefined): string {
+  // Warn only when the lock is near, so the message stays short.
+  if (failuresLeft === undefined || failuresLeft > 3) return '';
+  return ` ${plural(failuresLeft, 'more wrong code')} and sign-in will be locked for 20 minutes.`;
+}
+
+/** A sentence for any refusal mfakit returns. */
+export function failureMessage(f: Failure, now: number): string {
+  switch (f.error) {
+    case 'code_mismatch':
+      return `That code is not right. You have ${plural(f.attemptsLeft ?? 0, 'attempt')} left with this code.${failuresHint(f.failuresLeft)}`;
+    case 'code_exhausted':
+      // With failuresLeft: this wrong entry used the code's last try. Without: the code was
+      // already dead (tries used up, or its number removed).
+      return f.failuresLeft !== undefined
+        ? `That code is not right, and it cannot be used again. Request a new code.${failuresHint(f.failuresLeft)}`
+        : 'This code can no longer be used. Request a new code.';
+    case 'code_expired':
+      return 'That code has expired. Request a new code.';
+    case 'malformed_code':
+      return 'Enter the 6-digit code from the text message.';
+    case 'no_pending_code':
+      return 'There is no code waiting to be entered. Request a new code.';
+    case 'locked_out':
+      return lockoutMessage(f.lockedUntil, now);
+    case 'resend_cooldown':
+      return `A code is already on its way. You can request another in ${formatDuration(f.retryAfterMs ?? 0)}.`;
+    case 'send_limit_reached':
+      return `Too many codes were sent recently. Try again in ${formatDuration(f.retryAfterMs ?? 0)}.`;
+    case 'delivery_failed':
+      return 'We could not send the text message. Try again in a moment.';
+    case 'invalid_phone_number':
+      return 'That does not look like a phone number. Check the number and the country.';
+    case 'not_mobile_number':
+      return 'That number cannot receive text messages. Enter a mobile number.';
+    case 'country_not_allowed':
+      return `We can only send codes to numbers in ${COUNTRIES.map((c) => c.name.replace(/ \(.*\)/, '')).join(', ')}.`;
+    case 'phone_rejected':
+      return `That number cannot be used${f.reason ? `: ${f.reason}` : ''}.`;
+    case 'factor_not_found':
+      return 'That phone number is no longer on the account. Sign in again.';
+    case 'factor_invalid':
+      return 'That number replied STOP to our messages, so we can no longer text it. Add another number.';
+    case 'channel_disabled':
+      // With only SMS factors there is nothing to fall back to. Once email / TOTP / backup
+      // codes exist, mfakit picks the next usable factor and this message is only shown to
+      // users who have nothing but SMS.
+      return 'Text messages are switched off right now (carrier outage), and your account has no other way to receive a code. Try again later or contact support.';
+    case 'no_usable_factor':
+      return 'None of your phone numbers can receive codes right now (for example, a number that replied STOP). Contact support.';
+    case 'exception_not_allowed':
+      return 'Administrators cannot be put on the exception list: they must always use MFA.';
+  }
+}

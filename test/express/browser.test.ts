@@ -1,0 +1,211 @@
+/**
+ * The example app in real Chromium: sign in with the code from the dev outbox, wrong codes,
+ * lockout, the resend countdown (with the app's test clock), enrollment, and the admin's
+ * exception list. A screenshot of each page lands in test-results/express/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from './helpers/app.js';
+import { browserRequired, CHROMIUM, hasChromium, launch, shot } from './helpers/browser.js';
+import { DEMO_USERS } from '../../examples/express/users.js';
+
+describe.runIf(!hasChromium && browserRequired)('browser tests', () => {
+  it('need Chromium', () => {
+    throw new Error(`${CHROMIUM} is missing and MFAKIT_REQUIRE_BROWSER=1: install it (apt-get install -y chromium)`);
+  });
+});
+
+describe.skipIf(!hasChromium)('the example app in Chromium', () => {
+  let browser: Browser;
+  let app: RunningApp;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    app = await startApp();
+    context = await browser.newContext({ baseURL: app.url, viewport: { width: 1000, height: 760 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+  });
+  afterEach(async () => {
+    await context?.close();
+    await app?.close();
+  });
+
+  const password = (username: string) => DEMO_USERS.find((u) => u.username === username)?.password ?? '';
+
+  async function signInWithPassword(username: string, screenshot?: string) {
+    await page.goto('/login');
+    await page.fill('#username', username);
+    await page.fill('#password', password(username));
+    if (screenshot) await shot(page, screenshot);
+    await page.click('button:has-text("Sign in")');
+  }
+
+  /** Reads the newest code from the dev outbox, in a second tab as a developer would. */
+  async function codeFromOutbox(screenshot?: string): Promise<string> {
+    const outbox = await context.newPage();
+    await outbox.goto('/dev/outbox');
+    const code = (await outbox.locator('tr.message [data-code]').first().textContent())?.trim() ?? '';
+    if (screenshot) await shot(outbox, screenshot);
+    await outbox.close();
+    expect(code).toMatch(/^\d{6}$/);
+    return code;
+  }
+
+  const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
+
+  async function enterCode(code: string) {
+    await page.fill('#code', code);
+    await page.click('button:has-text("Verify")');
+    await page.waitForLoadState();
+  }
+
+  it('signs in: password, code from the dev outbox, home', async () => {
+    await signInWithPassword('alice', 'login');
+    await page.waitForURL('**/mfa');
+    await expect.poll(() => page.textContent('#masked-phone')).toBe('+1 ••• ••• 0147');
+    expect(await page.getAttribute('#code', 'autocomplete')).toBe('one-time-code');
+    await shot(page, 'mfa-challenge');
+    const code = await codeFromOutbox('dev-outbox');
+    await enterCode(code);
+    await page.waitForURL((u) => u.pathname === '/');
+    expect(await page.textContent('#welcome')).toBe('Welcome, Alice Example');
+    await shot(page, 'home');
+  });
+
+  it('a wrong code shows the attempts left', async () => {
+    await signInWithPassword('alice');
+    await page.waitForURL('**/mfa');
+    await enterCode(wrong(await codeFromOutbox()));
+    expect(await page.textContent('.flash.error')).toContain('You have 3 attempts left with this code.');
+    expect(await page.textContent('#attempts-left')).toBe('3 attempts left with this code.');
+    await shot(page, 'mfa-wrong-code');
+  });
+
+  it('8 wrong codes lock the user, with the time the lock ends', async () => {
+    await signInWithPassword('alice');
+    await page.waitForURL('**/mfa');
+    for (let i = 0; i < 4; i++) await enterCode(wrong(await codeFromOutbox()));
+    expect(await page.textContent('.flash.error')).toContain('cannot be used again');
+    // The code is dead; a new one may be requested once the 30 s cooldown has passed.
+    await app.advance(30_000);
+    await page.reload();
+    await page.click('#resend');
+    await page.waitForLoadState();
+    expect(await page.textContent('.flash.success')).toContain('We sent a new code');
+    for (let i = 0; i < 4; i++) await enterCode(wrong(await codeFromOutbox()));
+    const lockout = await page.textContent('#lockout');
+    expect(lockout).toContain('Too many wrong codes. For your security, sign-in is locked until 09:20 UTC (in 20 minutes).');
+    expect(await page.locator('#code').count()).toBe(0);
+    await shot(page, 'mfa-locked');
+  });
+
+  it('the resend button counts down, then enables once the cooldown has passed', async () => {
+    await signInWithPassword('alice');
+    await page.waitForURL('**/mfa');
+    const resend = page.locator('#resend');
+    expect(await resend.isDisabled()).toBe(true);
+    const first = (await resend.textContent()) ?? '';
+    expect(first).toMatch(/Resend code in (30|29) s/);
+    await shot(page, 'mfa-resend-countdown');
+    // Live: the text changes while we watch (real seconds, in the page).
+    await expect.poll(async () => (await resend.textContent())?.replace(/\s+/g, ' '), { timeout: 3_000 }).not.toBe(first.replace(/\s+/g, ' '));
+    expect(await resend.isDisabled()).toBe(true);
+
+    await app.advance(30_000);
+    await page.reload();
+    expect(await resend.isEnabled()).toBe(true);
+    expect((await resend.textContent())?.trim()).toBe('Resend code');
+    await shot(page, 'mfa-resend-ready');
+    await resend.click();
+    await page.waitForLoadState();
+    expect(await page.textContent('.flash.success')).toBe('We sent a new code to +1 ••• ••• 0147.');
+    expect(await page.locator('#resend').isDisabled()).toBe(true);
+    expect(app.outbox?.list()).toHaveLength(2);
+  });
+
+  it('enrolls a number: settings, country and number, code, confirmed', async () => {
+    await signInWithPassword('bob');
+    await page.waitForURL('**/settings');
+    expect(await page.isVisible('#enroll-banner')).toBe(true);
+    await shot(page, 'settings-no-number');
+    await page.selectOption('#country', 'JP');
+    await page.fill('#phone', '090-1234-5678');
+    await page.click('button:has-text("Send code")');
+    await page.waitForURL('**/settings/sms/confirm');
+    expect(await page.textContent('#masked-phone')).toBe('+81 •• •••• 5678');
+    await shot(page, 'settings-confirm');
+    await page.fill('#code', await codeFromOutbox());
+    await page.click('button:has-text("Confirm")');
+    await page.waitForURL('**/settings');
+    expect(await page.textContent('.flash.success')).toContain('Your number is confirmed');
+    expect(await page.textContent('#factors')).toContain('+81 •• •••• 5678');
+    expect(await page.isVisible('#enroll-banner')).toBe(false);
+    await shot(page, 'settings');
+  });
+
+  it('admin adds an exception (an admin is refused), and that user signs in without a code', async () => {
+    await signInWithPassword('admin');
+    await page.waitForURL('**/mfa');
+    await enterCode(await codeFromOutbox());
+    await page.click('a:has-text("Admin")');
+    await page.waitForURL('**/admin');
+
+    await page.selectOption('#exception-user', 'u_admin');
+    await page.fill('#exception-reason', 'testing');
+    await page.click('button:has-text("Add to the exception list")');
+    await page.waitForLoadState();
+    expect(await page.textContent('.flash.error')).toBe('Administrators cannot be put on the exception list: they must always use MFA.');
+    await shot(page, 'admin-refusal');
+
+    await page.selectOption('#exception-user', 'u_alice');
+    await page.fill('#exception-reason', 'Lost her phone, ticket #4521');
+    await page.selectOption('#exception-expiry', '24');
+    await page.click('button:has-text("Add to the exception list")');
+    await page.waitForLoadState();
+    expect(await page.textContent('.flash.success')).toBe('alice can now sign in without a code.');
+    expect(await page.textContent('#exceptions')).toContain('Lost her phone, ticket #4521');
+    await shot(page, 'admin');
+
+    await page.click('button:has-text("Sign out")');
+    await page.waitForURL('**/login');
+    const sentBefore = app.outbox?.list().length;
+    await signInWithPassword('alice');
+    await page.waitForURL((u) => u.pathname === '/');
+    expect(await page.textContent('#exception-notice')).toContain('Lost her phone, ticket #4521');
+    expect(app.outbox?.list().length).toBe(sentBefore);
+    await shot(page, 'home-exception');
+  });
+
+  it('admin switches SMS off: sign-in says text messages are off', async () => {
+    await signInWithPassword('admin');
+    await page.waitForURL('**/mfa');
+    await enterCode(await codeFromOutbox());
+    await page.goto('/admin');
+    await page.click('button:has-text("Switch SMS off")');
+    await page.waitForLoadState();
+    expect(await page.textContent('#sms-state')).toBe('off');
+    await shot(page, 'admin-sms-off');
+
+    const other = await browser.newContext({ baseURL: app.url });
+    try {
+      const alice = await other.newPage();
+      await alice.goto('/login');
+      await alice.fill('#username', 'alice');
+      await alice.fill('#password', password('alice'));
+      await alice.click('button:has-text("Sign in")');
+      await alice.waitForURL('**/mfa');
+      expect(await alice.textContent('.flash.error')).toContain('Text messages are switched off right now');
+      await shot(alice, 'mfa-sms-off');
+    } finally {
+      await other.close();
+    }
+  });
+});

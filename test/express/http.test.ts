@@ -1,0 +1,341 @@
+/**
+ * HTTP tests of the example app: sign-in, the MFA challenge and every refusal it can show,
+ * sessions, CSRF, security headers, the dev outbox and the test clock route.
+ * Settings, admin and webhooks: http-settings / http-admin / http-webhooks.test.ts.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startApp, T0, type RunningApp } from './helpers/app.js';
+import { Client, flashOf, stable, textOf } from './helpers/client.js';
+import { ALICE_ID, ALICE_PHONE, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
+
+let app: RunningApp;
+let c: Client;
+
+beforeEach(async () => {
+  app = await startApp();
+  c = new Client(app.url);
+});
+afterEach(async () => {
+  // No response, on any route a test visited, ever carried a code (the dev outbox excepted).
+  const codes = (app.outbox?.list() ?? []).map((m) => m.code ?? '').filter(Boolean);
+  for (const { path, html } of c.bodies) {
+    if (path === '/dev/outbox') continue;
+    const visible = stable(html).replace(/mfakit\.csrf=[^;]*/g, '');
+    for (const code of codes) expect(visible, `code leaked on ${path}`).not.toContain(code);
+  }
+  await app.close();
+});
+
+const sid = () => c.cookies.get('mfakit.sid');
+
+describe('sign-in page and security headers', () => {
+  it('GET /login shows the form, the demo users, a CSRF field, and strict headers', async () => {
+    const page = await c.get('/login');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain('autocomplete="current-password"');
+    expect(page.html).toMatch(/name="_csrf" value="[0-9a-f]+\.[0-9a-f]+"/);
+    expect(page.html).toContain('alice-demo-pass'); // development only
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const nonce = /nonce="([^"]+)"/.exec(page.html)?.[1];
+    expect(csp).toContain(`'nonce-${nonce}'`);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'self'");
+    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(page.headers.get('x-powered-by')).toBeNull();
+    expect(c.cookies.has('mfakit.csrf')).toBe(true);
+  });
+
+  it('serves the countdown script from /assets', async () => {
+    const res = await fetch(`${app.url}/assets/countdown.js`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('data-cooldown-ms');
+  });
+
+  it('GET / sends an anonymous visitor to /login', async () => {
+    const page = await c.get('/', { follow: false });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toBe('/login');
+  });
+
+  it('refuses a form without a CSRF token, or with a token of another session', async () => {
+    await c.get('/login');
+    const missing = await c.post('/login', { username: 'alice', password: 'alice-demo-pass', _csrf: null });
+    expect(missing.status).toBe(403);
+    expect(textOf(missing.html, 'error-message')).toMatch(/form has expired/);
+
+    const other = new Client(app.url);
+    await other.get('/login');
+    const stolen = await c.post('/login', { username: 'alice', password: 'alice-demo-pass', _csrf: other.csrf });
+    expect(stolen.status).toBe(403);
+    expect(app.outbox?.list()).toHaveLength(0);
+  });
+
+  it('gives the same answer for an unknown user and a wrong password', async () => {
+    const wrong = await login(c, 'alice', 'not-her-password');
+    const unknown = await login(new Client(app.url), 'nobody', 'not-her-password');
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(flashOf(wrong.html)).toBe('Wrong username or password.');
+    const normalise = (html: string) => stable(html).replace(/id="username"[^>]*>/, '');
+    expect(normalise(wrong.html)).toBe(normalise(unknown.html));
+    expect(app.outbox?.list()).toHaveLength(0);
+  });
+
+  it('404s with a page and refuses oversized bodies', async () => {
+    const missing = await c.get('/nope');
+    expect(missing.status).toBe(404);
+    expect(textOf(missing.html, 'error-message')).toBe('There is nothing at this address.');
+    const big = await fetch(`${app.url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `username=${'a'.repeat(20_000)}`,
+    });
+    expect(big.status).toBe(413);
+  });
+});
+
+describe('password, then the MFA challenge', () => {
+  it('sends a code, shows the masked number, and signs in with a new session id each step', async () => {
+    await c.get('/login');
+    const anonymous = sid();
+    const challenge = await c.post('/login', { username: 'alice', password: 'alice-demo-pass' });
+    expect(challenge.hops[0]).toEqual({ status: 303, location: '/mfa' });
+    expect(challenge.path).toBe('/mfa');
+    const pending = sid();
+    expect(pending).toBeDefined();
+    expect(pending).not.toBe(anonymous);
+    expect(textOf(challenge.html, 'masked-phone')).toBe('+1 ••• ••• 0147');
+    expect(challenge.html).toContain('autocomplete="one-time-code"');
+    expect(challenge.html).toMatch(/<button id="resend"[^>]*disabled[^>]*data-cooldown-ms="30000"/);
+    expect(challenge.html).toContain(' in 30 s');
+    expect(challenge.headers.get('cache-control')).toBe('no-store');
+    expect(app.outbox?.list()[0]).toMatchObject({ to: ALICE_PHONE, purpose: 'sign_in' });
+    // Nothing but the challenge is reachable yet.
+    expect((await c.get('/settings')).path).toBe('/login');
+
+    const home = await c.post('/mfa/verify', { code: lastCode(app, ALICE_PHONE) });
+    expect(home.hops[0]).toEqual({ status: 303, location: '/' });
+    expect(home.path).toBe('/');
+    expect(textOf(home.html, 'welcome')).toBe('Welcome, Alice Example');
+    expect(sid()).not.toBe(pending);
+    // The challenge is over: /mfa is no longer available.
+    expect((await c.get('/mfa', { follow: false })).headers.get('location')).toBe('/login');
+  });
+
+  it('GET /mfa without a password step goes to /login', async () => {
+    const page = await c.get('/mfa');
+    expect(page.path).toBe('/login');
+  });
+
+  it('a wrong code shows the attempts left; the 4th kills the code; 8 lock the user with the end time', async () => {
+    await login(c, 'alice');
+    const code = lastCode(app, ALICE_PHONE);
+    let page = await c.post('/mfa/verify', { code: wrongCode(code) });
+    expect(flashOf(page.html)).toBe('That code is not right. You have 3 attempts left with this code.');
+    expect(textOf(page.html, 'attempts-left')).toBe('3 attempts left with this code.');
+    await c.post('/mfa/verify', { code: wrongCode(code) });
+    page = await c.post('/mfa/verify', { code: wrongCode(code) });
+    expect(flashOf(page.html)).toBe('That code is not right. You have 1 attempt left with this code.');
+    page = await c.post('/mfa/verify', { code: wrongCode(code) });
+    expect(flashOf(page.html)).toBe('That code is not right, and it cannot be used again. Request a new code.');
+    expect(page.html).toContain('id="no-code"');
+    // Even the right code is dead now.
+    page = await c.post('/mfa/verify', { code });
+    expect(flashOf(page.html)).toBe('This code can no longer be used. Request a new code.');
+
+    await app.advance(30_000);
+    page = await c.post('/mfa/resend');
+    expect(flashOf(page.html)).toBe('We sent a new code to +1 ••• ••• 0147.');
+    const second = lastCode(app, ALICE_PHONE);
+    for (let i = 0; i < 3; i++) page = await c.post('/mfa/verify', { code: wrongCode(second) });
+    expect(flashOf(page.html)).toBe('That code is not right. You have 1 attempt left with this code. 1 more wrong code and sign-in will be locked for 20 minutes.');
+    page = await c.post('/mfa/verify', { code: wrongCode(second) });
+    expect(flashOf(page.html)).toBeUndefined();
+    expect(textOf(page.html, 'lockout')).toBe(
+      'Too many wrong codes. For your security, sign-in is locked until 09:20 UTC (in 20 minutes).',
+    );
+    expect(page.html).not.toContain('id="code"');
+    expect(page.html).not.toContain('id="resend"');
+
+    // Locked: resend and the right code are refused, and signing in again shows the lock.
+    expect(textOf((await c.post('/mfa/resend')).html, 'lockout')).toMatch(/locked until 09:20 UTC/);
+    expect(textOf((await c.post('/mfa/verify', { code: second })).html, 'lockout')).toMatch(/locked until/);
+    const again = new Client(app.url);
+    const relogin = await login(again, 'alice');
+    expect(relogin.path).toBe('/mfa');
+    expect(textOf(relogin.html, 'lockout')).toMatch(/locked until 09:20 UTC/);
+  });
+
+  it('refuses a malformed code without counting it', async () => {
+    await login(c, 'alice');
+    const page = await c.post('/mfa/verify', { code: '12ab' });
+    expect(flashOf(page.html)).toBe('Enter the 6-digit code from the text message.');
+    expect((await app.mfa.getStatus(ALICE_ID)).failures).toBe(0);
+  });
+
+  it('refuses an expired code', async () => {
+    await login(c, 'alice');
+    await app.advance(10 * 60_000);
+    const page = await c.post('/mfa/verify', { code: lastCode(app, ALICE_PHONE) });
+    expect(flashOf(page.html)).toBe('That code has expired. Request a new code.');
+    expect(page.html).toContain('Send a new code');
+  });
+
+  it('resend: refused during the cooldown (with the wait), allowed at 30 s, new code replaces the old', async () => {
+    await login(c, 'alice');
+    const first = lastCode(app, ALICE_PHONE);
+    await app.advance(12_000);
+    let page = await c.get('/mfa');
+    expect(page.html).toMatch(/data-cooldown-ms="18000"/);
+    page = await c.post('/mfa/resend');
+    expect(flashOf(page.html)).toBe('A code is already on its way. You can request another in 18 seconds.');
+    await app.advance(18_000);
+    page = await c.get('/mfa');
+    expect(page.html).toMatch(/<button id="resend" class="secondary" type="submit"  data-cooldown-ms="0"/);
+    page = await c.post('/mfa/resend');
+    expect(flashOf(page.html)).toMatch(/We sent a new code/);
+    expect(app.outbox?.list()).toHaveLength(2);
+    const second = lastCode(app, ALICE_PHONE);
+    if (second !== first) {
+      page = await c.post('/mfa/verify', { code: first });
+      expect(flashOf(page.html)).toMatch(/not right/);
+    }
+    expect((await c.post('/mfa/verify', { code: second })).path).toBe('/');
+  });
+
+  it('signing in twice within 30 s says the code is on its way', async () => {
+    await login(c, 'alice');
+    const page = await login(new Client(app.url), 'alice');
+    // (the second client)
+    expect(page.path).toBe('/mfa');
+    expect(flashOf(page.html)).toBe('A code is already on its way. You can request another in 30 seconds.');
+    expect(textOf(page.html, 'masked-phone')).toBe('+1 ••• ••• 0147');
+  });
+
+  it('reports a failed delivery, and the resend is then allowed at once', async () => {
+    app.outbox?.failNext(1);
+    const page = await login(c, 'alice');
+    expect(flashOf(page.html)).toBe('We could not send the text message. Try again in a moment.');
+    expect(page.html).toContain('id="no-code"');
+    expect(page.html).toMatch(/data-cooldown-ms="0"/);
+    const retry = await c.post('/mfa/resend');
+    expect(flashOf(retry.html)).toMatch(/We sent a new code/);
+  });
+
+  it('stops at the hourly send budget', async () => {
+    await login(c, 'alice');
+    let page = await c.get('/mfa');
+    for (let i = 0; i < 9; i++) {
+      await app.advance(30_000);
+      page = await c.post('/mfa/resend');
+      expect(flashOf(page.html)).toMatch(/We sent a new code/);
+    }
+    await app.advance(30_000);
+    page = await c.post('/mfa/resend');
+    expect(flashOf(page.html)).toMatch(/^Too many codes were sent recently\. Try again in \d+ minutes\.$/);
+  });
+
+  it('no code waiting: no_pending_code', async () => {
+    app.mfa.setChannelEnabled('sms', false);
+    await login(c, 'alice');
+    app.mfa.setChannelEnabled('sms', true);
+    const page = await c.post('/mfa/verify', { code: '123456' });
+    expect(flashOf(page.html)).toBe('There is no code waiting to be entered. Request a new code.');
+  });
+
+  it('a challenge left waiting times out', async () => {
+    await login(c, 'alice');
+    await app.advance(15 * 60_000 + 1);
+    const page = await c.get('/mfa');
+    expect(page.path).toBe('/login');
+    expect(flashOf(page.html)).toBe('Your sign-in timed out. Sign in again.');
+  });
+
+  it('SMS switched off: the challenge says so, for a user with one or two numbers', async () => {
+    // Give Alice a second number: she still cannot get a code while SMS is off.
+    await app.mfa.enrollSms(ALICE_ID, '+1 604 555 0199');
+    await app.mfa.confirmEnrollment(ALICE_ID, lastCode(app, '+16045550199'));
+    app.mfa.setChannelEnabled('sms', false);
+    await app.advance(30_000);
+    const page = await login(c, 'alice');
+    expect(page.path).toBe('/mfa');
+    expect(flashOf(page.html)).toMatch(/^Text messages are switched off right now \(carrier outage\)/);
+    expect(page.html).toContain('id="no-code"');
+    const retry = await c.post('/mfa/resend');
+    expect(flashOf(retry.html)).toMatch(/switched off/);
+  });
+
+  it('every number unusable (replied STOP): no_usable_factor', async () => {
+    await app.mfa.handleOptOut(ALICE_PHONE);
+    const page = await login(c, 'alice');
+    expect(flashOf(page.html)).toBe('None of your phone numbers can receive codes right now (for example, a number that replied STOP). Contact support.');
+  });
+
+  it('a number removed after the code went out: the code proves nothing', async () => {
+    await login(c, 'alice');
+    const code = lastCode(app, ALICE_PHONE);
+    await app.mfa.removeFactor(ALICE_ID, 'f_demo_alice');
+    const page = await c.post('/mfa/verify', { code });
+    expect(page.path).toBe('/mfa');
+    // mfakit kills the code with its factor.
+    expect(flashOf(page.html)).toBe('This code can no longer be used. Request a new code.');
+    expect(page.html).not.toContain('id="masked-phone"');
+  });
+
+  it('POST /logout ends the session', async () => {
+    await signIn(app, c, 'alice');
+    const page = await c.post('/logout');
+    expect(page.path).toBe('/login');
+    expect((await c.get('/', { follow: false })).headers.get('location')).toBe('/login');
+  });
+});
+
+describe('users who skip the code', () => {
+  it('a user without a number is let in and sent to set one up, with a banner', async () => {
+    const page = await login(c, 'bob');
+    expect(page.hops[0]).toEqual({ status: 303, location: '/settings' });
+    expect(flashOf(page.html)).toMatch(/^Welcome! Add a phone number/);
+    expect(page.html).toContain('id="enroll-banner"');
+    expect(page.html).toContain('id="no-factors"');
+    expect((await c.get('/')).html).toContain('id="enroll-banner"');
+    expect(app.outbox?.list()).toHaveLength(0);
+  });
+
+  it('a user on the exception list signs in without a code and is told why', async () => {
+    await app.mfa.exceptions.add(ALICE_ID, { by: 'admin', reason: 'phone lost <b>' });
+    const page = await login(c, 'alice');
+    expect(page.path).toBe('/');
+    expect(textOf(page.html, 'exception-notice')).toContain('“phone lost <b>”, added by admin');
+    expect(page.html).toContain('phone lost &lt;b&gt;');
+    expect(app.outbox?.list()).toHaveLength(0);
+  });
+});
+
+describe('dev outbox and test clock', () => {
+  it('GET /dev/outbox lists the messages with their code', async () => {
+    expect(textOf((await c.get('/dev/outbox')).html, 'empty-outbox')).toBe('No messages yet.');
+    await login(c, 'alice');
+    const page = await new Client(app.url).get('/dev/outbox');
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(`data-code>${lastCode(app, ALICE_PHONE)}</code>`);
+    expect(page.html).toContain('+1 ••• ••• 0147');
+  });
+
+  it('POST /__test/advance moves the clock and validates ms', async () => {
+    const ok = await fetch(`${app.url}/__test/advance?ms=1000`, { method: 'POST' });
+    expect(await ok.json()).toEqual({ now: T0 + 1000 });
+    expect((await fetch(`${app.url}/__test/advance?ms=-5`, { method: 'POST' })).status).toBe(400);
+    expect((await fetch(`${app.url}/__test/advance?ms=abc`, { method: 'POST' })).status).toBe(400);
+  });
+
+  it('the test route does not exist without a test clock', async () => {
+    const plain = await startApp({}, { testRoute: false });
+    try {
+      // Not mounted: the request meets the CSRF check (403), never a clock.
+      expect((await fetch(`${plain.url}/__test/advance?ms=1000`, { method: 'POST' })).status).toBe(403);
+      expect(plain.clock.now()).toBe(T0);
+    } finally {
+      await plain.close();
+    }
+  });
+});
