@@ -34,6 +34,7 @@ export {
   type IsAdmin,
   type MfaOptions,
   type PhoneCheck,
+  type Policy,
 } from './options.js';
 export type { ExceptionInput } from './ops/exceptions.js';
 export { maskPhone } from './phone.js';

@@ -17,7 +17,8 @@ import type {
   CodeSent, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
   OptOutHandled, PreferredChanged, Result, Unlocked, Verified,
 } from './results.js';
-import type { Channel, ExceptionEntry } from './types.js';
+import type { Channel, ExceptionEntry, Purpose } from './types.js';
+import type { Policy } from './options.js';
 import { locale, loose, options, text } from './validate.js';
 import { MfaError } from './errors.js';
 
@@ -57,6 +58,14 @@ export class Mfa {
   readonly #ctx: Context;
   /** The exception list. */
   readonly exceptions: ExceptionList;
+
+  /**
+   * The rule numbers in force (defaults merged with your options), e.g. to show
+   * "2 of 4 attempts left" or a cooldown.
+   */
+  get rules(): Policy {
+    return this.#ctx.policy;
+  }
 
   /** @internal use {@link createMfa} */
   constructor(input: MfaOptions) {
@@ -106,10 +115,16 @@ export class Mfa {
     return startChallenge(this.#ctx, text(userId, 'userId'), { factorId, locale: locale(o.locale) });
   }
 
-  /** Sends a new code for the live challenge to the same factor (cooldown and budgets apply). */
-  async resend(userId: string, opts?: { locale?: string }): Promise<Result<CodeSent>> {
-    const o = options<{ locale: string }>(opts, 'options');
-    return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale) });
+  /**
+   * Sends a new code for the last challenge to the same factor (cooldown and budgets apply).
+   * Name the `purpose` so a sign-in page never resends an enrollment code.
+   */
+  async resend(userId: string, opts?: { purpose?: Purpose; locale?: string }): Promise<Result<CodeSent>> {
+    const o = options<{ purpose: Purpose; locale: string }>(opts, 'options');
+    if (o.purpose !== undefined && o.purpose !== 'sign_in' && o.purpose !== 'enroll') {
+      throw new MfaError('invalid_argument', "purpose must be 'sign_in' or 'enroll'");
+    }
+    return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale), purpose: o.purpose });
   }
 
   /** Verifies a sign-in code. */

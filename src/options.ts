@@ -216,18 +216,37 @@ export interface MfaOptions {
 /** Options after validation, with every default filled in. */
 export type ResolvedOptions = z.output<typeof optionsSchema>;
 
-/** Rule numbers the pure core needs (a subset of the resolved options). */
+/**
+ * The rule numbers in force (`mfa.rules`), after defaults.
+ *
+ * @example
+ * ```ts
+ * mfa.rules.maxTries;   // 4
+ * mfa.rules.cooldownMs; // 30000
+ * ```
+ */
 export interface Policy {
+  /** Digits per code. */
   readonly codeLength: number;
+  /** Code lifetime in ms. */
   readonly codeTtlMs: number;
+  /** Wrong entries per code. */
   readonly maxTries: number;
+  /** Wrong entries that lock. */
   readonly maxFailures: number;
+  /** Lock length in ms. */
   readonly lockMs: number;
+  /** Consecutive failures that lock until an admin unlocks. */
   readonly hardLimit: number;
+  /** How long failures are remembered after the last one, in ms. */
   readonly failureMemoryMs: number;
+  /** Minimum ms between sends to a user. */
   readonly cooldownMs: number;
+  /** Sends per user per window. */
   readonly sendsPerUser: number;
+  /** Sends per destination number per window. */
   readonly sendsPerDestination: number;
+  /** Budget window in ms. */
   readonly sendWindowMs: number;
 }
 

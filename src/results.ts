@@ -120,11 +120,16 @@ export interface MfaStatus {
   readonly failures: number;
   readonly failuresLeft: number;
   readonly consecutiveFailures: number;
+  /**
+   * The last code sent, while `resend` can still replace it: `live` (can be entered),
+   * `exhausted` (tries used up or killed by a lock) or `expired`.
+   */
   readonly pending?: {
     readonly purpose: Purpose;
     readonly factorId: string;
     readonly expiresAt: number;
     readonly attemptsLeft: number;
+    readonly state: 'live' | 'exhausted' | 'expired';
   };
   /** When the next send is allowed (absent: now). */
   readonly nextSendAt?: number;

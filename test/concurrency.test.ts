@@ -84,7 +84,7 @@ describe('concurrency (memory stores, interleaved reads and writes)', () => {
     expect(events.exhausted).toBe(1);
     const status = await mfa.getStatus('u1');
     expect(status).toMatchObject({ failures: 4, consecutiveFailures: 4, locked: false });
-    expect(status.pending).toBeUndefined();
+    expect(status.pending).toMatchObject({ state: 'exhausted', attemptsLeft: 0 });
     expect(await mfa.verify('u1', code)).toMatchObject({ ok: false, error: 'code_exhausted', attemptsLeft: 0 });
     expect((await mfa.getStatus('u1')).failures).toBe(4);
   });

@@ -60,13 +60,14 @@ describe('factors, preferred method and fallback', () => {
     expect(await mfa.startChallenge('nobody')).toEqual({ ok: false, error: 'no_usable_factor' });
   });
 
-  it('removing a factor kills the code sent to it and clears the preference', async () => {
+  it('removing a factor drops the code sent to it and clears the preference', async () => {
     const { mfa, outbox, second } = await twoFactors();
     await mfa.setPreferred('u1', second);
     await mfa.startChallenge('u1');
     const code = outbox.last()!.code!;
     expect(await mfa.removeFactor('u1', second)).toEqual({ ok: true, factorId: second });
-    expect(await mfa.verify('u1', code)).toMatchObject({ ok: false, error: 'code_exhausted' });
+    expect(await mfa.verify('u1', code)).toEqual({ ok: false, error: 'no_pending_code' });
+    expect(await mfa.resend('u1')).toEqual({ ok: false, error: 'no_pending_code' });
     expect((await mfa.listFactors('u1')).factors.map((f) => f.preferred)).toEqual([false]);
     expect(await mfa.removeFactor('u1', second)).toEqual({ ok: false, error: 'factor_not_found' });
   });
@@ -87,12 +88,26 @@ describe('factors, preferred method and fallback', () => {
     expect(await mfa.handleOptOut('garbage')).toEqual({ ok: false, error: 'invalid_phone_number' });
   });
 
+  it('resend with a purpose never resends the other kind of code', async () => {
+    const { mfa, clock } = await enrolled();
+    await mfa.enrollSms('u1', '+14155550100');
+    clock.advance(30_000);
+    expect(await mfa.resend('u1', { purpose: 'sign_in' })).toEqual({ ok: false, error: 'no_pending_code' });
+    expect(await mfa.resend('u1', { purpose: 'enroll' })).toMatchObject({ ok: true, purpose: 'enroll' });
+    await expect(mfa.resend('u1', { purpose: 'other' as 'enroll' })).rejects.toMatchObject({ code: 'invalid_argument' });
+  });
+
+  it('exposes the rules in force', async () => {
+    const { mfa } = await enrolled({ code: { maxTries: 3 } });
+    expect(mfa.rules).toMatchObject({ maxTries: 3, maxFailures: 8, cooldownMs: 30_000, codeTtlMs: 600_000 });
+  });
+
   it('getStatus reports the pending code, next send and budget', async () => {
     const { mfa, clock } = await enrolled();
     const sent = await mfa.startChallenge('u1');
     expect(await mfa.getStatus('u1')).toMatchObject({
       ok: true, locked: false, failures: 0, failuresLeft: 8, sendsLeft: 8,
-      pending: { purpose: 'sign_in', attemptsLeft: 4, expiresAt: sent.ok ? sent.expiresAt : 0 },
+      pending: { purpose: 'sign_in', attemptsLeft: 4, expiresAt: sent.ok ? sent.expiresAt : 0, state: 'live' },
       nextSendAt: clock.now() + 30_000,
     });
   });

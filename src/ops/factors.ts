@@ -26,13 +26,16 @@ export function viewOf(f: Factor, preferredId: string | null): FactorView {
   };
 }
 
-/** Kills the live code if it was sent to `factorId`, so it can no longer complete anything. */
-async function killCodeOf(ctx: Context, userId: string, factorId: string): Promise<void> {
-  await updateUser(ctx, userId, (s: UserState) =>
-    s.code && s.code.factorId === factorId && !s.code.dead
-      ? { state: { ...s, code: { ...s.code, dead: true } }, outcome: undefined }
-      : { outcome: undefined },
-  );
+/**
+ * Drops the code sent to `factorId`, so it can no longer complete anything (verify then
+ * answers `no_pending_code`, as if none had been sent). Counters and budgets stay.
+ */
+async function dropCodeOf(ctx: Context, userId: string, factorId: string): Promise<void> {
+  await updateUser(ctx, userId, (s: UserState) => {
+    if (s.code?.factorId !== factorId) return { outcome: undefined };
+    const { code: _dropped, ...rest } = s;
+    return { state: rest, outcome: undefined };
+  });
 }
 
 /** All factors of a user, masked. */
@@ -64,7 +67,7 @@ export async function setPreferred(
 export async function removeFactor(ctx: Context, userId: string, factorId: string): Promise<Result<{ factorId: string }, 'factor_not_found'>> {
   const f = await storeCall('factor', 'read a factor', () => ctx.factors.getFactor(userId, factorId));
   if (!f) return { ok: false, error: 'factor_not_found' };
-  await killCodeOf(ctx, userId, factorId);
+  await dropCodeOf(ctx, userId, factorId);
   await storeCall('factor', 'delete a factor', () => ctx.factors.deleteFactor(userId, factorId));
   const preferred = await storeCall('factor', 'read the preferred factor', () => ctx.factors.getPreferred(userId));
   if (preferred === factorId) {
@@ -92,7 +95,7 @@ export async function invalidateNumber(
     await storeCall('factor', 'invalidate a factor', () =>
       ctx.factors.putFactor({ ...f, status: 'invalid', invalidatedAt: now, invalidReason: reason }),
     );
-    await killCodeOf(ctx, f.userId, f.id);
+    await dropCodeOf(ctx, f.userId, f.id);
     invalidated++;
     ctx.events.emit('factor.invalidated', { userId: f.userId, factorId: f.id, channel: f.channel, maskedPhone: maskPhone(e164), reason });
   }
@@ -105,7 +108,7 @@ export async function getStatus(ctx: Context, userId: string): Promise<MfaStatus
   const p = ctx.policy;
   const s = age((await readUser(ctx, userId)).state, p, now);
   const lock = lockOf(s, now);
-  const code = s.code && !s.code.dead && now < s.code.expiresAt ? s.code : undefined;
+  const code = s.code;
   const budgetAt = s.sends.length >= p.sendsPerUser && s.sends[0] !== undefined ? s.sends[0] + p.sendWindowMs : undefined;
   const cooldownAt = s.lastSentAt !== undefined ? s.lastSentAt + p.cooldownMs : undefined;
   const next = Math.max(budgetAt ?? 0, cooldownAt ?? 0, lock?.until ?? 0);
@@ -115,7 +118,17 @@ export async function getStatus(ctx: Context, userId: string): Promise<MfaStatus
     failures: s.failures,
     failuresLeft: p.maxFailures - s.failures,
     consecutiveFailures: s.consecutive,
-    ...(code ? { pending: { purpose: code.purpose, factorId: code.factorId, expiresAt: code.expiresAt, attemptsLeft: p.maxTries - code.tries } } : {}),
+    ...(code
+      ? {
+          pending: {
+            purpose: code.purpose,
+            factorId: code.factorId,
+            expiresAt: code.expiresAt,
+            attemptsLeft: code.dead ? 0 : p.maxTries - code.tries,
+            state: code.dead ? ('exhausted' as const) : now >= code.expiresAt ? ('expired' as const) : ('live' as const),
+          },
+        }
+      : {}),
     ...(next > now ? { nextSendAt: next } : {}),
     sendsLeft: Math.max(0, p.sendsPerUser - s.sends.length),
     factors: await listFactors(ctx, userId),

@@ -54,12 +54,16 @@ function whyUnusable(ctx: Context, factors: readonly Factor[], refusal: Failure)
 }
 
 /** Sends a new code for the live challenge (sign-in or enrollment) to the same factor. */
-export async function resend(ctx: Context, userId: string, opts: { locale?: string | undefined }): Promise<Result<CodeSent>> {
+export async function resend(
+  ctx: Context,
+  userId: string,
+  opts: { locale?: string | undefined; purpose?: Purpose | undefined },
+): Promise<Result<CodeSent>> {
   const { state, snapshot } = await readUser(ctx, userId);
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
   const code = state.code;
-  if (!code) return { ok: false, error: 'no_pending_code' };
+  if (!code || (opts.purpose !== undefined && code.purpose !== opts.purpose)) return { ok: false, error: 'no_pending_code' };
   const factor = await storeCall('factor', 'read a factor', () => ctx.factors.getFactor(userId, code.factorId));
   if (!factor) return { ok: false, error: 'no_pending_code' };
   if (factor.status === 'invalid') return { ok: false, error: 'factor_invalid' };

@@ -35,6 +35,7 @@ export function outboxSender(options: { codeLength?: number } = {}): OutboxSende
   const messages: OutboxMessage[] = [];
   const pattern = new RegExp(`(?<!\\d)\\d{${options.codeLength ?? 6}}(?!\\d)`);
   let failing = 0;
+  let sent = 0;
   return {
     name: 'outbox',
     messages,
@@ -43,7 +44,8 @@ export function outboxSender(options: { codeLength?: number } = {}): OutboxSende
         if (failing > 0) failing -= 1;
         throw new Error('outbox sender told to fail');
       }
-      const id = `outbox-${messages.length + 1}`;
+      sent += 1;
+      const id = `outbox-${sent}`;
       messages.push({ ...message, id, code: pattern.exec(message.body)?.[0] });
       return { id };
     },

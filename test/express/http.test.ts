@@ -277,8 +277,8 @@ describe('password, then the MFA challenge', () => {
     await app.mfa.removeFactor(ALICE_ID, 'f_demo_alice');
     const page = await c.post('/mfa/verify', { code });
     expect(page.path).toBe('/mfa');
-    // mfakit kills the code with its factor.
-    expect(flashOf(page.html)).toBe('This code can no longer be used. Request a new code.');
+    // mfakit drops the code with its factor.
+    expect(flashOf(page.html)).toBe('There is no code waiting to be entered. Request a new code.');
     expect(page.html).not.toContain('id="masked-phone"');
   });
 

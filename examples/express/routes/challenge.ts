@@ -3,7 +3,6 @@
  * @module
  */
 import { Router } from 'express';
-import { DEFAULT_TRIES_PER_CODE } from '../../../src/index.js';
 import { type AppContext, field, pageContext } from '../context.js';
 import { completeSignIn, flash, pendingUserId, requirePending } from '../session.js';
 import { challengePage } from '../views/challenge.js';
@@ -17,15 +16,16 @@ export function challengeRoutes(app: AppContext): Router {
     const userId = pendingUserId(res);
     const status = await app.mfa.getStatus(userId);
     const now = app.clock.now();
-    // Only a live sign-in code can be entered here (an enrollment code cannot complete a sign-in).
-    const pending = status.pending?.purpose === 'sign_in' ? status.pending : undefined;
+    // Only a live sign-in code can be entered here (an enrollment code cannot complete a
+    // sign-in; a used-up or expired one can only be replaced).
+    const pending = status.pending?.purpose === 'sign_in' && status.pending.state === 'live' ? status.pending : undefined;
     const factor = pending && status.factors.find((f) => f.id === pending.factorId);
     res.set('Cache-Control', 'no-store').send(
       challengePage(await pageContext(app, req, res), {
         maskedPhone: factor ? (factor.maskedPhone ?? factor.channel) : undefined,
         expiresAt: pending?.expiresAt,
         attemptsLeft: pending?.attemptsLeft,
-        maxTries: DEFAULT_TRIES_PER_CODE, // ADAPT: if you change code.maxTries, pass it here too
+        maxTries: app.mfa.rules.maxTries,
         locked: status.locked ? { until: status.lockedUntil ?? null } : undefined,
         resendInMs: status.nextSendAt !== undefined ? Math.max(0, status.nextSendAt - now) : 0,
       }),
@@ -47,9 +47,12 @@ export function challengeRoutes(app: AppContext): Router {
   router.post('/mfa/resend', async (req, res) => {
     const userId = pendingUserId(res);
     const status = await app.mfa.getStatus(userId);
-    // A live sign-in code: resend to the same number. None (used up, expired): start again,
-    // which picks the preferred (or next usable) number.
-    const sent = status.pending?.purpose === 'sign_in' ? await app.mfa.resend(userId) : await app.mfa.startChallenge(userId);
+    // A sign-in code was sent (live, used up or expired): resend to the same number. None
+    // (or it was dropped with its number): start again with the preferred (or next usable) one.
+    const sent =
+      status.pending?.purpose === 'sign_in'
+        ? await app.mfa.resend(userId, { purpose: 'sign_in' })
+        : await app.mfa.startChallenge(userId);
     if (sent.ok) flash(req, 'success', `We sent a new code to ${sent.maskedPhone}.`);
     else if (sent.error !== 'locked_out') flash(req, 'error', failureMessage(sent, app.clock.now()));
     res.redirect(303, '/mfa');

@@ -43,7 +43,7 @@ export function settingsRoutes(app: AppContext): Router {
     const status = await app.mfa.getStatus(signedInUser(res).id);
     const factor = status.factors.find((f) => f.status === 'pending');
     if (!factor) return res.redirect(303, '/settings');
-    const live = status.pending?.purpose === 'enroll' && status.pending.factorId === factor.id;
+    const live = status.pending?.purpose === 'enroll' && status.pending.factorId === factor.id && status.pending.state === 'live';
     const resendInMs = status.nextSendAt !== undefined ? Math.max(0, status.nextSendAt - now()) : 0;
     res.set('Cache-Control', 'no-store');
     res.send(confirmEnrollmentPage(await pageContext(app, req, res), { maskedPhone: factor.maskedPhone ?? '', hasCode: live, resendInMs }));
@@ -60,7 +60,7 @@ export function settingsRoutes(app: AppContext): Router {
   });
 
   router.post('/settings/sms/resend', async (req, res) => {
-    const sent = await app.mfa.resend(signedInUser(res).id);
+    const sent = await app.mfa.resend(signedInUser(res).id, { purpose: 'enroll' });
     if (sent.ok) flash(req, 'success', `We sent a new code to ${sent.maskedPhone}.`);
     else if (sent.error === 'no_pending_code') flash(req, 'error', 'That enrollment has expired. Enter the number again.');
     else flash(req, 'error', failureMessage(sent, now()));
