@@ -1,5 +1,6 @@
 import type { Stores } from '../ports/factor-store.js';
 import { defineFactorTests } from './store-tests-factors.js';
+import { defineRuleTests } from './store-tests-rules.js';
 import { defineConcurrencyTests, defineStateTests, defineTtlTests } from './store-tests-state.js';
 
 /**
@@ -89,10 +90,11 @@ export interface StoreTestOptions {
   readonly create: () => Stores | Promise<Stores>;
   /**
    * The clock the stores read, when the test controls it: the TTL tests advance it.
-   * Leave it out for a store on real time (Redis): the TTL tests then use short real
-   * TTLs and wait.
+   * With `now`, the rule tests give it to `createMfa` too. Leave it out for a store on
+   * real time (Redis): the TTL tests then use short real TTLs and wait, and the rule
+   * tests drive `createMfa` with a fake clock starting at `Date.now()`.
    */
-  readonly clock?: { advance(ms: number): void };
+  readonly clock?: { advance(ms: number): void; now?(): number };
   /** The TTL used by real-time TTL tests (default `150` ms). */
   readonly realTtlMs?: number;
   /** Runs after each test, even a failed one (e.g. delete the test's keys, close clients). */
@@ -109,7 +111,9 @@ export interface StoreTestOptions {
 /**
  * Defines the store conformance suite: the contracts of `FactorStore` and `StateStore`
  * (copies, compare-and-set, versions, TTLs, deletes, and atomicity under 100–200
- * concurrent writers). Run it against your own stores to prove they fit mfakit.
+ * concurrent writers), then the rules end to end through `createMfa` over the stores
+ * (4 tries per code, 8 failures lock, cooldown, one live code, 30 concurrent calls).
+ * Run it against your own stores to prove they fit mfakit.
  *
  * @example
  * ```ts
@@ -155,6 +159,7 @@ export function defineStoreTests(t: TestApi, options: StoreTestOptions): void {
       defineTtlTests(it, expect, withStores, options.clock, realTtl);
       defineConcurrencyTests(it, expect, withStores);
     });
+    t.describe('rules end to end (createMfa)', () => defineRuleTests(it, expect, withStores, ctx));
     options.extra?.(ctx);
   });
 }

@@ -1,0 +1,202 @@
+/**
+ * The rules hold across processes: 4 worker processes (2 on ioredis, 2 on node-redis),
+ * each with its own createMfa, Redis client and outbox, share one Redis and one user and
+ * are released together.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { redisStores } from '../../src/adapters/redis/index.js';
+import { createMfa, type Mfa } from '../../src/mfa.js';
+import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
+import { warnSkipped } from '../helpers/redis-server.js';
+import { PHONE, SECRET, wrong } from '../helpers/setup.js';
+import type { Call, ClientKind, FromWorker, Outcome, ToWorker } from './worker.js';
+
+const url = inject('redisUrl');
+if (url === null) warnSkipped('no Redis for the cross-process tests');
+
+const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const KINDS: readonly ClientKind[] = ['ioredis', 'node-redis', 'ioredis', 'node-redis'];
+const USER = 'u-cross';
+
+/** One worker process and a queue of the messages it sent. */
+class WorkerHandle {
+  readonly #inbox: FromWorker[] = [];
+  readonly #waiters: ((m: FromWorker) => void)[] = [];
+  readonly #exited: Promise<void>;
+
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (m: FromWorker) => {
+      const waiter = this.#waiters.shift();
+      if (waiter) waiter(m);
+      else this.#inbox.push(m);
+    });
+    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  /** The next message; a `failed` one or a dead worker rejects. */
+  async next(timeoutMs = 20_000): Promise<FromWorker> {
+    const queued = this.#inbox.shift();
+    const msg =
+      queued ??
+      (await new Promise<FromWorker>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`worker ${this.child.pid}: no message in ${timeoutMs} ms`)), timeoutMs);
+        this.#waiters.push((m) => {
+          clearTimeout(timer);
+          resolve(m);
+        });
+        this.#exited.then(() => reject(new Error(`worker ${this.child.pid} exited`)), () => undefined);
+      }));
+    if (msg.type === 'failed') throw new Error(`worker ${this.child.pid} failed: ${msg.message}`);
+    return msg;
+  }
+
+  post(msg: ToWorker): void {
+    this.child.send(msg);
+  }
+
+  /** Asks it to exit; kills it if it has not within 5 s. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (this.child.connected) this.post({ type: 'exit' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
+    await this.#exited;
+    clearTimeout(timer);
+  }
+}
+
+interface RoundResult {
+  readonly outcomes: Outcome[];
+  /** Messages sent, with the index of the worker that sent each. */
+  readonly sent: { worker: number; to: string; code: string | undefined }[];
+}
+
+function tally(outcomes: readonly Outcome[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of outcomes) {
+    const k = o.ok === true ? 'ok' : o.ok === 'threw' ? `threw:${o.error}` : o.error;
+    out[k] = (out[k] ?? 0) + 1;
+  }
+  return out;
+}
+
+describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', () => {
+  const workers: WorkerHandle[] = [];
+  let admin: Redis | undefined;
+  let n = 0;
+
+  beforeAll(async () => {
+    admin = new Redis(url ?? '', { maxRetriesPerRequest: 1 });
+    for (const kind of KINDS) {
+      const child = fork(WORKER, [url ?? '', kind, SECRET], {
+        execArgv: ['--import', 'tsx'],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      workers.push(new WorkerHandle(child));
+    }
+    const hello = await Promise.all(workers.map((w) => w.next(30_000)));
+    expect(hello.map((m) => (m.type === 'connected' ? m.kind : m.type))).toEqual(KINDS);
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    if (admin) {
+      const keys = await admin.keys(`mfakit-cross:${process.pid}:*`);
+      if (keys.length > 0) await admin.del(...keys);
+      await admin.quit().catch(() => undefined);
+      admin.disconnect();
+    }
+  });
+
+  /** A fresh prefix, the user enrolled and confirmed through the parent's own mfa. */
+  async function enrolled(): Promise<{ prefix: string; mfa: Mfa; outbox: OutboxSender }> {
+    const prefix = `mfakit-cross:${process.pid}:${++n}:`;
+    if (admin === undefined) throw new Error('not connected');
+    const outbox = outboxSender();
+    const mfa = createMfa({ stores: redisStores(admin, { keyPrefix: prefix }), senders: { sms: outbox }, secret: SECRET, appName: 'Acme' });
+    expect((await mfa.enrollSms(USER, PHONE)).ok).toBe(true);
+    expect((await mfa.confirmEnrollment(USER, outbox.last()?.code ?? '')).ok).toBe(true);
+    return { prefix, mfa, outbox };
+  }
+
+  /** Prepares every worker with its share of `calls`, waits until all are ready, releases them together. */
+  async function round(prefix: string, calls: readonly Call[]): Promise<RoundResult> {
+    const shares = workers.map((_, i) => calls.filter((_, j) => j % workers.length === i));
+    workers.forEach((w, i) => w.post({ type: 'prepare', prefix, userId: USER, calls: shares[i] ?? [] }));
+    for (const w of workers) expect((await w.next()).type).toBe('ready');
+    for (const w of workers) w.post({ type: 'go' });
+    const done = await Promise.all(workers.map((w) => w.next()));
+    const outcomes: Outcome[] = [];
+    const sent: RoundResult['sent'] = [];
+    done.forEach((m, worker) => {
+      if (m.type !== 'done') throw new Error(`unexpected ${m.type}`);
+      outcomes.push(...m.outcomes);
+      sent.push(...m.sent.map((s) => ({ worker, ...s })));
+    });
+    return { outcomes, sent };
+  }
+
+  const many = (count: number, call: Call): Call[] => Array.from({ length: count }, () => call);
+
+  it('100 startChallenge across the workers → exactly 1 SMS', async () => {
+    const { prefix, mfa } = await enrolled();
+    const { outcomes, sent } = await round(prefix, many(100, { op: 'startChallenge' }));
+    expect(tally(outcomes)).toEqual({ ok: 1, resend_cooldown: 99 });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.to).toBe(PHONE);
+    const status = await mfa.getStatus(USER);
+    expect(status.sendsLeft).toBe(8); // the enrollment and this one
+    expect(status.pending?.attemptsLeft).toBe(4);
+  });
+
+  it('200 wrong verify across the workers → exactly 4 tries counted, the code dead, 4 failures', async () => {
+    const { prefix, mfa, outbox } = await enrolled();
+    expect((await mfa.startChallenge(USER)).ok).toBe(true);
+    const code = outbox.last()?.code ?? '';
+    const { outcomes } = await round(prefix, many(200, { op: 'verify', code: wrong(code) }));
+    expect(tally(outcomes)).toEqual({ code_mismatch: 3, code_exhausted: 197 });
+    // Counted entries carry failuresLeft; the others hit the dead code and change nothing.
+    const counted = outcomes.filter((o) => o.ok === false && o.failuresLeft !== undefined);
+    expect(counted.map((o) => (o.ok === false ? o.failuresLeft : -1)).sort()).toEqual([4, 5, 6, 7]);
+    const status = await mfa.getStatus(USER);
+    expect(status.failures).toBe(4);
+    expect(status.consecutiveFailures).toBe(4);
+    expect(status.locked).toBe(false);
+    expect(status.pending).toMatchObject({ state: 'exhausted', attemptsLeft: 0 });
+    expect(await mfa.verify(USER, code)).toEqual({ ok: false, error: 'code_exhausted', attemptsLeft: 0 });
+  });
+
+  it('100 right-code verify across the workers → exactly 1 success', async () => {
+    const { prefix, mfa } = await enrolled();
+    // The code is sent by one of the workers; the parent reads it from that worker's report.
+    const started = await round(prefix, many(4, { op: 'startChallenge' }));
+    expect(tally(started.outcomes)).toEqual({ ok: 1, resend_cooldown: 3 });
+    expect(started.sent).toHaveLength(1);
+    const code = started.sent[0]?.code ?? '';
+    expect(code).toMatch(/^\d{6}$/);
+    const { outcomes } = await round(prefix, many(100, { op: 'verify', code }));
+    expect(tally(outcomes)).toEqual({ ok: 1, no_pending_code: 99 });
+    const status = await mfa.getStatus(USER);
+    expect([status.failures, status.consecutiveFailures, status.pending]).toEqual([0, 0, undefined]);
+    expect(status.factors[0]?.lastUsedAt).toBeTypeOf('number');
+  });
+
+  it('mixed: 100 wrong and 4 right entries of one code released together → at most 4 tries, at most 1 success', async () => {
+    const { prefix, mfa, outbox } = await enrolled();
+    expect((await mfa.startChallenge(USER)).ok).toBe(true);
+    const code = outbox.last()?.code ?? '';
+    const calls: Call[] = [...many(100, { op: 'verify', code: wrong(code) }), ...many(4, { op: 'verify', code })];
+    const { outcomes } = await round(prefix, calls);
+    const t = tally(outcomes);
+    expect(t['ok'] ?? 0).toBeLessThanOrEqual(1);
+    expect(Object.keys(t).every((k) => ['ok', 'code_mismatch', 'code_exhausted', 'no_pending_code'].includes(k))).toBe(true);
+    const counted = outcomes.filter((o) => o.ok === false && o.failuresLeft !== undefined).length;
+    expect(counted).toBeLessThanOrEqual(4);
+    const status = await mfa.getStatus(USER);
+    // Either the code was used (counts reset) or it died after exactly 4 counted tries.
+    if (t['ok'] === 1) expect(status.failures).toBe(0);
+    else expect([status.failures, counted]).toEqual([4, 4]);
+  });
+});

@@ -1,0 +1,270 @@
+/**
+ * Soak on Redis: 10^4 random operations over many users (two mfakit instances, one on
+ * ioredis and one on node-redis, sharing the keys), then a SCAN of the prefix:
+ * - every short-lived key has a TTL (only an admin-only hard lock may lack one), and none
+ *   above the longest rule window (the 24 h failure memory);
+ * - no value and no key name holds a plaintext code;
+ * and, with tiny rule windows on the real clock, only durable keys remain once they pass.
+ */
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { redisStores } from '../../src/adapters/redis/index.js';
+import { createMfa, type Mfa } from '../../src/mfa.js';
+import { DEFAULT_FAILURE_MEMORY_MS } from '../../src/options.js';
+import type { SmsSender } from '../../src/ports/sender.js';
+import { fakeClock } from '../../src/testing/clock.js';
+import { warnSkipped } from '../helpers/redis-server.js';
+import { SECRET } from '../helpers/setup.js';
+
+const url = inject('redisUrl');
+if (url === null) warnSkipped('no Redis for the soak tests');
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** mulberry32: a small seeded PRNG (nothing secret here; the run is reproducible). */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** A sender that keeps every code sent and the last code per number. */
+function recordingSender(): SmsSender & { codes: Set<string>; lastTo: Map<string, string>; count: number } {
+  const codes = new Set<string>();
+  const lastTo = new Map<string, string>();
+  const sender = {
+    name: 'recording',
+    codes,
+    lastTo,
+    count: 0,
+    async send(message: { to: string; body: string }) {
+      const code = /(?<!\d)\d{6}(?!\d)/.exec(message.body)?.[0];
+      if (code === undefined) throw new Error(`no code in ${message.body}`);
+      codes.add(code);
+      lastTo.set(message.to, code);
+      sender.count += 1;
+      return { id: `m${sender.count}` };
+    },
+  };
+  return sender;
+}
+
+type Kind = 'state' | 'durable';
+/** Which of the documented key kinds a key is (see src/adapters/redis/index.ts). */
+function kindOf(key: string, prefix: string): Kind | 'unknown' {
+  const rest = key.slice(prefix.length);
+  if (/^\{(user|dest):[^}]+\}$/.test(rest)) return 'state';
+  if (/^\{user:[^}]+\}:(factors|preferred)$/.test(rest) || /^phone:\{\+\d+\}$/.test(rest) || rest === 'exceptions') {
+    return 'durable';
+  }
+  return 'unknown';
+}
+
+async function scan(client: Redis, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, batch] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    keys.push(...batch);
+  } while (cursor !== '0');
+  return keys.sort();
+}
+
+/** Every key with its type, PTTL and contents (GET / HGETALL / SMEMBERS). */
+async function dump(client: Redis, prefix: string) {
+  const out: { key: string; type: string; pttl: number; text: string }[] = [];
+  for (const key of await scan(client, prefix)) {
+    const type = await client.type(key);
+    const pttl = await client.pttl(key);
+    let text: string;
+    if (type === 'string') text = (await client.get(key)) ?? '';
+    else if (type === 'hash') text = JSON.stringify(await client.hgetall(key));
+    else if (type === 'set') text = JSON.stringify(await client.smembers(key));
+    else text = `<${type}>`;
+    out.push({ key, type, pttl, text });
+  }
+  return out;
+}
+
+const phoneOf = (i: number): string => `+1415555${String(2600 + i).padStart(4, '0')}`;
+
+describe.skipIf(url === null)('soak on Redis', () => {
+  let io: Redis | undefined;
+  let nr: ReturnType<typeof createClient> | undefined;
+  const base = `mfakit-soak:${process.pid}:`;
+  const ioc = (): Redis => {
+    if (io === undefined) throw new Error('not connected');
+    return io;
+  };
+
+  beforeAll(async () => {
+    io = new Redis(url ?? '', { maxRetriesPerRequest: 1 });
+    nr = createClient({ url: url ?? '' });
+    await nr.connect();
+  });
+  afterAll(async () => {
+    if (io) {
+      const keys = await scan(io, base);
+      for (let i = 0; i < keys.length; i += 500) await io.del(...keys.slice(i, i + 500));
+      await io.quit().catch(() => undefined);
+    }
+    if (nr?.isOpen) await nr.close();
+  });
+
+  it('10^4 random operations: every state key has a bounded TTL, no plaintext code anywhere', async () => {
+    if (nr === undefined) throw new Error('not connected');
+    const prefix = `${base}main:`;
+    const clock = fakeClock(Date.now());
+    const sender = recordingSender();
+    const make = (client: Parameters<typeof redisStores>[0]): Mfa =>
+      createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: sender }, secret: SECRET, appName: 'Acme', clock });
+    const instances = [make(ioc()), make(nr)];
+    const rnd = prng(20_260_101);
+    const USERS = 24;
+    // Users 20..23 share 2 numbers, so the per-number budget and opt-out across users are exercised.
+    const phone = (u: number): string => phoneOf(u < 20 ? u : 20 + (u % 2));
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
+    const counts: Record<string, number> = {};
+    const thrown: unknown[] = [];
+
+    const step = async (): Promise<void> => {
+      const r = rnd();
+      clock.advance(r < 0.8 ? Math.floor(rnd() * 1_000) : r < 0.99 ? Math.floor(rnd() * 20_000) : Math.floor(rnd() * 30 * 60_000));
+      const mfa = pick(instances);
+      const u = Math.floor(rnd() * USERS);
+      const user = `user-${u}`;
+      const right = sender.lastTo.get(phone(u)) ?? '123456';
+      const wrong = right === '000000' ? '999999' : '000000';
+      const ops: [number, string, () => Promise<{ ok: boolean; error?: string }>][] = [
+        [3, 'enroll', () => mfa.enrollSms(user, phone(u))],
+        [6, 'confirm', () => mfa.confirmEnrollment(user, right)],
+        [1, 'confirm-wrong', () => mfa.confirmEnrollment(user, wrong)],
+        [16, 'start', () => mfa.startChallenge(user)],
+        [6, 'resend', () => mfa.resend(user)],
+        [24, 'verify-wrong', () => mfa.verify(user, wrong)],
+        [14, 'verify-right', () => mfa.verify(user, right)],
+        [1, 'malformed', () => mfa.verify(user, '12ab')],
+        [2, 'unlock', () => mfa.unlock(user)],
+        [0.4, 'opt-out', () => mfa.handleOptOut(phone(u))],
+        [0.4, 'remove', async () => {
+          const f = (await mfa.listFactors(user)).factors[0];
+          return f ? mfa.removeFactor(user, f.id) : { ok: false, error: 'none' };
+        }],
+        [0.5, 'exception', () => (rnd() < 0.5 ? mfa.exceptions.add(user, { by: 'admin', reason: 'soak' }) : mfa.exceptions.remove(user))],
+        [8, 'status', () => mfa.getStatus(user)],
+      ];
+      let x = rnd() * ops.reduce((s, [w]) => s + w, 0);
+      const op = ops.find(([w]) => (x -= w) < 0) ?? ops[0];
+      if (op === undefined) return;
+      try {
+        const res = await op[2]();
+        const k = `${op[1]}:${res.ok ? 'ok' : res.error}`;
+        counts[k] = (counts[k] ?? 0) + 1;
+      } catch (err) {
+        thrown.push(err);
+      }
+    };
+
+    const LANES = 10;
+    const OPS = 10_000;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: LANES }, async () => {
+        for (let i = 0; i < OPS / LANES; i += 1) await step();
+      }),
+    );
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    console.log(`soak: ${total} operations in ${Date.now() - started} ms, ${sender.count} SMS; outcomes:`, counts);
+    expect(thrown).toEqual([]);
+    expect(total).toBe(OPS);
+    expect(sender.codes.size).toBeGreaterThan(100);
+    // The run reached the interesting states, not just refusals.
+    for (const k of ['confirm:ok', 'start:ok', 'resend:ok', 'verify-right:ok', 'verify-wrong:code_exhausted', 'verify-wrong:locked_out', 'unlock:ok']) {
+      expect(counts[k] ?? 0, k).toBeGreaterThan(0);
+    }
+
+    const keys = await dump(ioc(), prefix);
+    const state = keys.filter((k) => kindOf(k.key, prefix) === 'state');
+    expect(keys.filter((k) => kindOf(k.key, prefix) === 'unknown').map((k) => k.key)).toEqual([]);
+    expect(state.length).toBeGreaterThan(10);
+    for (const k of state) {
+      expect(k.type).toBe('string');
+      if (k.pttl === -1) {
+        // Only an admin-only (hard) lock may live without a TTL.
+        expect({ key: k.key, hardLocked: k.text.includes('"hl":1') }).toEqual({ key: k.key, hardLocked: true });
+      } else {
+        expect(k.pttl, k.key).toBeGreaterThan(0);
+        expect(k.pttl, k.key).toBeLessThanOrEqual(DEFAULT_FAILURE_MEMORY_MS);
+      }
+    }
+    for (const k of keys.filter((k) => kindOf(k.key, prefix) === 'durable')) expect(k.pttl, k.key).toBe(-1);
+
+    // No code in any key name or value, as a standalone run of 6 digits.
+    const everything = keys.map((k) => `${k.key}\n${k.text}`).join('\n');
+    const leaked = [...sender.codes].filter((c) => new RegExp(`(?<!\\d)${c}(?!\\d)`).test(everything));
+    expect(leaked).toEqual([]);
+  });
+
+  it('with tiny windows on the real clock, only durable keys remain once the windows pass', async () => {
+    const prefix = `${base}tiny:`;
+    const sender = recordingSender();
+    const mfa = createMfa({
+      stores: redisStores(ioc(), { keyPrefix: prefix }),
+      senders: { sms: sender },
+      secret: SECRET,
+      appName: 'Acme',
+      code: { ttlMs: 300 },
+      sending: { cooldownMs: 100, windowMs: 400 },
+      lockout: { durationMs: 300, failureMemoryMs: 500 },
+    });
+    const code = (u: number): string => sender.lastTo.get(phoneOf(u)) ?? '';
+    const wrong = (u: number): string => (code(u) === '000000' ? '111111' : '000000');
+    for (let u = 0; u < 6; u += 1) {
+      const user = `tiny-${u}`;
+      expect((await mfa.enrollSms(user, phoneOf(u))).ok).toBe(true);
+      expect((await mfa.confirmEnrollment(user, code(u))).ok).toBe(true);
+      expect((await mfa.startChallenge(user)).ok).toBe(true);
+      if (u === 0) {
+        // Locked: 2 codes × 4 wrong entries.
+        for (let i = 0; i < 4; i += 1) await mfa.verify(user, wrong(u));
+        await sleep(110);
+        expect((await mfa.startChallenge(user)).ok).toBe(true);
+        for (let i = 0; i < 4; i += 1) await mfa.verify(user, wrong(u));
+        expect((await mfa.getStatus(user)).locked).toBe(true);
+      } else if (u === 1) {
+        await mfa.verify(user, wrong(u)); // one failure remembered
+      } else if (u === 2) {
+        await mfa.exceptions.add(user, { by: 'admin', reason: 'kiosk' });
+      } else if (u === 3) {
+        await mfa.handleOptOut(phoneOf(u));
+      } else if (u === 4) {
+        await mfa.setPreferred(user, (await mfa.listFactors(user)).factors[0]?.id ?? null);
+      } // u === 5: a live code, nothing else
+    }
+    const before = await dump(ioc(), prefix);
+    expect(before.filter((k) => kindOf(k.key, prefix) === 'state').length).toBeGreaterThanOrEqual(7); // 6 users + numbers
+    for (const k of before.filter((k) => kindOf(k.key, prefix) === 'state')) {
+      expect(k.pttl, k.key).toBeGreaterThan(0);
+      expect(k.pttl, k.key).toBeLessThanOrEqual(500);
+    }
+
+    await sleep(1_000);
+    const after = await dump(ioc(), prefix);
+    expect(after.map((k) => [k.key, kindOf(k.key, prefix)]).filter(([, kind]) => kind !== 'durable')).toEqual([]);
+    const rest = after.map((k) => k.key.slice(prefix.length));
+    expect(rest).toContain('exceptions');
+    expect(rest).toContain('{user:tiny-4}:preferred');
+    expect(rest.filter((k) => k.endsWith(':factors'))).toHaveLength(6);
+    expect(rest.filter((k) => k.startsWith('phone:'))).toHaveLength(6);
+    // And the users are usable again: the lock and the counts are gone with the keys.
+    const status = await mfa.getStatus('tiny-0');
+    expect([status.locked, status.failures, status.consecutiveFailures]).toEqual([false, 0, 0]);
+  });
+});

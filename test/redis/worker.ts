@@ -1,0 +1,133 @@
+/**
+ * One auth-server process for the cross-process tests, run by the parent test with
+ * `child_process.fork(..., { execArgv: ['--import', 'tsx'] })`.
+ *
+ * argv: `<redisUrl> <ioredis|node-redis> <secret>`. It opens its own Redis client, says
+ * `connected`, then per round: `prepare` (a fresh createMfa over redisStores with the
+ * round's keyPrefix and its own outbox) → `ready`; `go` → runs every call at once →
+ * `done` with each outcome and every message its outbox accepted. `exit` closes the
+ * client and exits; so does losing the parent.
+ */
+import { Redis } from 'ioredis';
+import { createClient } from 'redis';
+import { redisStores, type RedisClientLike } from '../../src/adapters/redis/index.js';
+import { MfaError } from '../../src/errors.js';
+import { createMfa, type Mfa } from '../../src/mfa.js';
+import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
+
+/** The Redis client a worker uses. */
+export type ClientKind = 'ioredis' | 'node-redis';
+
+/** One call a worker makes in a round. */
+export type Call = { readonly op: 'startChallenge' } | { readonly op: 'verify'; readonly code: string };
+
+/** Parent → worker. */
+export type ToWorker =
+  | { readonly type: 'prepare'; readonly prefix: string; readonly userId: string; readonly calls: readonly Call[] }
+  | { readonly type: 'go' }
+  | { readonly type: 'exit' };
+
+/** What one call resolved to (or the MfaError code it threw). */
+export type Outcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly error: string; readonly attemptsLeft?: number; readonly failuresLeft?: number }
+  | { readonly ok: 'threw'; readonly error: string };
+
+/** Worker → parent. */
+export type FromWorker =
+  | { readonly type: 'connected'; readonly kind: ClientKind; readonly pid: number }
+  | { readonly type: 'ready' }
+  | { readonly type: 'done'; readonly outcomes: Outcome[]; readonly sent: { to: string; code: string | undefined }[] }
+  | { readonly type: 'failed'; readonly message: string };
+
+const send = (msg: FromWorker): void => {
+  process.send?.(msg);
+};
+
+async function connect(url: string, kind: ClientKind): Promise<{ client: RedisClientLike; close(): Promise<void> }> {
+  if (kind === 'ioredis') {
+    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    client.on('error', () => undefined);
+    await client.connect();
+    return {
+      client,
+      close: async () => {
+        await client.quit().catch(() => undefined);
+        client.disconnect();
+      },
+    };
+  }
+  const client = createClient({ url });
+  client.on('error', () => undefined);
+  await client.connect();
+  return {
+    client,
+    close: async () => {
+      if (client.isOpen) await client.close().catch(() => undefined);
+    },
+  };
+}
+
+function outcomeOf(res: { ok: boolean; error?: string; attemptsLeft?: number; failuresLeft?: number }): Outcome {
+  if (res.ok) return { ok: true };
+  return {
+    ok: false,
+    error: res.error ?? 'unknown',
+    ...(res.attemptsLeft !== undefined ? { attemptsLeft: res.attemptsLeft } : {}),
+    ...(res.failuresLeft !== undefined ? { failuresLeft: res.failuresLeft } : {}),
+  };
+}
+
+async function main(): Promise<void> {
+  const [url, kind, secret] = process.argv.slice(2);
+  if (!url || (kind !== 'ioredis' && kind !== 'node-redis') || !secret) {
+    throw new Error('usage: worker.ts <redisUrl> <ioredis|node-redis> <secret>');
+  }
+  const redis = await connect(url, kind);
+  let round: { mfa: Mfa; outbox: OutboxSender; userId: string; calls: readonly Call[] } | undefined;
+
+  const exit = async (code: number): Promise<never> => {
+    await redis.close();
+    process.exit(code);
+  };
+  process.on('disconnect', () => void exit(1)); // the parent is gone: never linger
+
+  process.on('message', (msg: ToWorker) => {
+    void (async () => {
+      try {
+        if (msg.type === 'exit') return await exit(0);
+        if (msg.type === 'prepare') {
+          const outbox = outboxSender();
+          const mfa = createMfa({
+            stores: redisStores(redis.client, { keyPrefix: msg.prefix }),
+            senders: { sms: outbox },
+            secret,
+            appName: 'Acme',
+          });
+          round = { mfa, outbox, userId: msg.userId, calls: msg.calls };
+          return send({ type: 'ready' });
+        }
+        if (round === undefined) throw new Error('go before prepare');
+        const { mfa, outbox, userId, calls } = round;
+        const outcomes = await Promise.all(
+          calls.map(async (call): Promise<Outcome> => {
+            try {
+              return outcomeOf(call.op === 'verify' ? await mfa.verify(userId, call.code) : await mfa.startChallenge(userId));
+            } catch (err) {
+              return { ok: 'threw', error: err instanceof MfaError ? err.code : String(err) };
+            }
+          }),
+        );
+        send({ type: 'done', outcomes, sent: outbox.messages.map((m) => ({ to: m.to, code: m.code })) });
+      } catch (err) {
+        send({ type: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+      }
+    })();
+  });
+  send({ type: 'connected', kind, pid: process.pid });
+}
+
+main().catch((err: unknown) => {
+  send({ type: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+  process.exit(1);
+});
