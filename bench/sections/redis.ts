@@ -1,0 +1,313 @@
+/**
+ * 3. Redis: the store's own limit (redis-benchmark running a compare-and-set script of the
+ * adapter's shape), mfakit start and verify throughput from one process with `clients`
+ * concurrent users, commands per operation from `INFO commandstats`, `MEMORY USAGE` of one
+ * user's state; 5. verify latency (unloaded, and under the 64-user load).
+ */
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import type { Mfa } from '../../src/mfa.js';
+import {
+  benchClock,
+  type CaptureSender,
+  captureSender,
+  expectOk,
+  makeMfa,
+  ROUND_GAP_MS,
+  seedUsers,
+  type User,
+  wrongCode,
+} from '../lib/fixture.js';
+import type { Library } from '../lib/mfakit.js';
+import { infoField, parseCommandStats, redisBenchmark, statDelta } from '../lib/redis-server.js';
+import { type Latency, latencyOf, pool, round } from '../lib/stats.js';
+
+export interface RedisTarget {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly password?: string | undefined;
+  readonly source: 'spawned' | 'REDIS_URL';
+}
+
+export interface RedisResult {
+  readonly source: string;
+  readonly clients: number;
+  readonly users: number;
+  readonly verifyPerSec: number;
+  readonly startPerSec: number;
+  /** redis-benchmark -c <clients>: EVALSHA of a script with the adapter CAS's keys and commands. */
+  readonly storeLimitPerSec: number | null;
+  readonly storeLimitScript: string;
+  /** The two redis-benchmark runs (before and after mfakit's): their spread is the machine's noise. */
+  readonly storeLimitRuns: (number | null)[];
+  /** verifyPerSec / storeLimitPerSec. */
+  readonly ratio: number | null;
+  /** startPerSec / storeLimitPerSec. */
+  readonly startRatio: number | null;
+  /** Top-level commands the client sent per uncontended verify / start (what the targets count). */
+  readonly commandsPerVerify: number;
+  readonly commandsPerStart: number;
+  /** INFO commandstats total delta per operation, including the GET/TIME/SET the Lua script runs. */
+  readonly serverCallsPerVerify: number;
+  readonly serverCallsPerStart: number;
+  readonly verifyCommands: Record<string, number>;
+  readonly startCommands: Record<string, number>;
+  /** MEMORY USAGE of one user's state key right after startChallenge. */
+  readonly stateBytes: number | null;
+  /** Its STRLEN (the `<version>\n<json>` value). */
+  readonly stateValueBytes: number | null;
+  /** MEMORY USAGE after 10 sends and 7 failures in the window: the largest record short of a lock. */
+  readonly stateBytesFullWindow: number | null;
+  readonly destinationBytes: number | null;
+  readonly verifyLatency: Latency;
+  readonly startLatency: Latency;
+  readonly verifyLatencyUnderLoad: Latency;
+  readonly autoPipelining?: { readonly verifyPerSec: number; readonly startPerSec: number; readonly ratio: number | null };
+}
+
+export function parseRedisUrl(url: string): { host: string; port: number; password?: string } {
+  const u = new URL(url);
+  return { host: u.hostname || '127.0.0.1', port: Number(u.port || 6379), ...(u.password ? { password: decodeURIComponent(u.password) } : {}) };
+}
+
+/** The adapter's CAS script with its two version-mismatch exits disabled: same key, same GET/TIME/SET, always writes. */
+export function storeLimitScript(cas: string): { script: string; note: string } {
+  const exits = cas.match(/return 0/g)?.length ?? 0;
+  const script = cas.replace(/return 0/g, 'local _ = 0');
+  const note = exits === 2 ? 'adapter CAS_SCRIPT, version-mismatch exits disabled (GET + TIME + SET PX, 1 key)' : `adapter CAS_SCRIPT with ${exits} 'return 0' exits disabled (shape changed: check)`;
+  return { script, note };
+}
+
+/** A redisStores client (function form) that counts the commands it sends, by name. */
+function counted(io: Redis): { client: (command: string, args: string[]) => Promise<unknown>; counts: Map<string, number> } {
+  const counts = new Map<string, number>();
+  return {
+    counts,
+    client: (command, args) => {
+      const name = command.toLowerCase();
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+      return io.call(command, ...args);
+    },
+  };
+}
+
+async function connect(url: string, extra: Record<string, unknown> = {}): Promise<Redis> {
+  const io = new Redis(url, { maxRetriesPerRequest: 1, ...extra });
+  await new Promise<void>((resolve, reject) => {
+    io.once('ready', () => resolve());
+    io.once('error', reject);
+  });
+  return io;
+}
+
+const total = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+const perOp = (m: Map<string, number>, n: number): Record<string, number> =>
+  Object.fromEntries([...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, round(v / n, 2)]));
+const diff = (after: Map<string, number>, before: Map<string, number>): Map<string, number> =>
+  new Map([...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as [string, number]).filter(([, v]) => v > 0));
+
+async function commandStats(io: Redis): Promise<Map<string, number>> {
+  return parseCommandStats(String(await io.call('INFO', 'commandstats')));
+}
+
+interface Rig {
+  readonly mfa: Mfa;
+  readonly sender: CaptureSender;
+  readonly clock: ReturnType<typeof benchClock>;
+  readonly counts: Map<string, number>;
+  readonly io: Redis;
+}
+
+async function rig(lib: Library, url: string, prefix: string, ioOptions: Record<string, unknown> = {}): Promise<Rig> {
+  const io = await connect(url, ioOptions);
+  const { client, counts } = counted(io);
+  const clock = benchClock();
+  const sender = captureSender();
+  const mfa = makeMfa(lib, lib.redisStores(client, { keyPrefix: prefix }), clock, sender);
+  return { mfa, sender, clock, counts, io };
+}
+
+/** Rounds of: every user starts (timed), then every user verifies (timed); `clients` in flight. */
+async function throughput(r: Rig, users: readonly User[], clients: number, minMs: number, underLoad?: number[]) {
+  const roundTrip = async (lat?: number[]) => {
+    const startMs = await pool(users, clients, async (u) => expectOk(await r.mfa.startChallenge(u.id), `startChallenge(${u.id})`));
+    const verifyMs = await pool(
+      users,
+      clients,
+      async (u) => {
+        const code = r.sender.codes.get(u.phone);
+        if (code === undefined) throw new Error(`no code sent to ${u.id}`);
+        expectOk(await r.mfa.verify(u.id, code), `verify(${u.id})`);
+      },
+      lat,
+    );
+    r.clock.advance(ROUND_GAP_MS);
+    return { startMs, verifyMs };
+  };
+  await roundTrip(); // warm-up: script load (NOSCRIPT → EVAL once), JIT, connection buffers
+  let startMs = 0;
+  let verifyMs = 0;
+  let ops = 0;
+  while (startMs + verifyMs < minMs || ops === 0) {
+    const t = await roundTrip(underLoad);
+    startMs += t.startMs;
+    verifyMs += t.verifyMs;
+    ops += users.length;
+  }
+  return { startPerSec: (ops * 1000) / startMs, verifyPerSec: (ops * 1000) / verifyMs };
+}
+
+export async function runRedis(
+  lib: Library,
+  target: RedisTarget,
+  opts: { users: number; clients: number; minMs: number; benchRequests: number; sequential: number; redisBenchmarkBin: string | null; autoPipelining: boolean },
+): Promise<RedisResult> {
+  const prefix = `mfakit-bench:${process.pid}:`;
+  const r = await rig(lib, target.url, prefix);
+  const admin = await connect(target.url);
+  try {
+    const users = await seedUsers(lib.redisStores(admin, { keyPrefix: prefix }).factors, 'r', opts.users, r.clock.now());
+    const stateKey = (userId: string) => `${prefix}{user:${userId}}`;
+    const memUsage = async (key: string) => {
+      const v = await admin.call('MEMORY', 'USAGE', key, 'SAMPLES', '0');
+      return typeof v === 'number' ? v : null;
+    };
+
+    // The largest record short of a lock: 10 sends in the window, 7 failures, a live code.
+    const [full] = await seedUsers(lib.redisStores(admin, { keyPrefix: prefix }).factors, 'full', 1, r.clock.now(), 5_000_000);
+    const fullUser = full as User;
+    for (let i = 0; i < 10; i++) {
+      expectOk(await r.mfa.startChallenge(fullUser.id), 'startChallenge(full)');
+      if (i < 7) await r.mfa.verify(fullUser.id, wrongCode(r.sender.codes.get(fullUser.phone) as string));
+      r.clock.advance(5 * 60_000 + 1);
+    }
+    const stateBytesFullWindow = await memUsage(stateKey(fullUser.id));
+
+    // The store's own limit: the same script shape, the same concurrency, a real state value.
+    const raw = String(await admin.call('GET', stateKey(fullUser.id)));
+    const value = raw.slice(raw.indexOf('\n') + 1);
+    const { script, note } = storeLimitScript(lib.CAS_SCRIPT);
+    const sha = String(await admin.call('SCRIPT', 'LOAD', script));
+    const bin = opts.redisBenchmarkBin;
+    const storeLimit = async (): Promise<number | null> =>
+      bin === null
+        ? null
+        : redisBenchmark(bin, target, { clients: opts.clients, requests: opts.benchRequests, keyspace: 100_000 }, [
+            'EVALSHA', sha, '1', `${prefix}{user:lim:__rand_int__}`, '1', 'set', value, '600000',
+          ]);
+    // Measured before and after mfakit's runs: the mean is the limit, the spread shows the noise.
+    const limitBefore = await storeLimit();
+
+
+    // mfakit throughput, `clients` users in flight over one connection.
+    const underLoad: number[] = [];
+    const tp = await throughput(r, users, opts.clients, opts.minMs, underLoad);
+
+    // Commands per operation and unloaded latency: sequential, on fresh rounds.
+    const seq = users.slice(0, Math.min(opts.sequential, users.length));
+    const s0 = await commandStats(admin);
+    const c0 = new Map(r.counts);
+    const startLat: number[] = [];
+    for (const u of seq) {
+      const t = performance.now();
+      expectOk(await r.mfa.startChallenge(u.id), 'startChallenge');
+      startLat.push(performance.now() - t);
+    }
+    const s1 = await commandStats(admin);
+    const c1 = new Map(r.counts);
+    const probe = seq[0] as User;
+    const stateBytes = await memUsage(stateKey(probe.id));
+    const strlen = stateBytes === null ? null : Number(await admin.call('STRLEN', stateKey(probe.id)));
+    const s1b = await commandStats(admin); // MEMORY USAGE and STRLEN are not the verify's
+    const verifyLat: number[] = [];
+    for (const u of seq) {
+      const code = r.sender.codes.get(u.phone) as string;
+      const t = performance.now();
+      expectOk(await r.mfa.verify(u.id, code), 'verify');
+      verifyLat.push(performance.now() - t);
+    }
+    const s2 = await commandStats(admin);
+    const c2 = new Map(r.counts);
+    r.clock.advance(ROUND_GAP_MS);
+    const n = seq.length;
+    const startServer = statDelta(s0, s1);
+    const verifyServer = statDelta(s1b, s2);
+    const startClient = diff(c1, c0);
+    const verifyClient = diff(c2, c1);
+
+    // Destination key size: find it by scanning our prefix.
+    const [, destKeys] = (await admin.call('SCAN', '0', 'MATCH', `${prefix}{dest:*`, 'COUNT', '1000')) as [string, string[]];
+    const destinationBytes = destKeys[0] ? await memUsage(destKeys[0]) : null;
+
+    let autoPipelining: RedisResult['autoPipelining'];
+    if (opts.autoPipelining) {
+      const ap = await rig(lib, target.url, prefix, { enableAutoPipelining: true });
+      try {
+        ap.clock.set(r.clock.now() + ROUND_GAP_MS);
+        const t = await throughput(ap, users, opts.clients, opts.minMs);
+        autoPipelining = { verifyPerSec: round(t.verifyPerSec), startPerSec: round(t.startPerSec), ratio: null };
+      } finally {
+        ap.io.disconnect();
+      }
+    }
+
+    const limitAfter = await storeLimit();
+    const storeLimitPerSec = limitBefore !== null && limitAfter !== null ? (limitBefore + limitAfter) / 2 : null;
+    return {
+      source: target.source,
+      clients: opts.clients,
+      users: users.length,
+      verifyPerSec: round(tp.verifyPerSec),
+      startPerSec: round(tp.startPerSec),
+      storeLimitPerSec: storeLimitPerSec === null ? null : round(storeLimitPerSec),
+      storeLimitScript: note,
+      storeLimitRuns: [limitBefore, limitAfter].map((v) => (v === null ? null : round(v))),
+      ratio: storeLimitPerSec ? round(tp.verifyPerSec / storeLimitPerSec, 3) : null,
+      startRatio: storeLimitPerSec ? round(tp.startPerSec / storeLimitPerSec, 3) : null,
+      commandsPerVerify: round(total(verifyClient) / n, 2),
+      commandsPerStart: round(total(startClient) / n, 2),
+      serverCallsPerVerify: round(total(verifyServer) / n, 2),
+      serverCallsPerStart: round(total(startServer) / n, 2),
+      verifyCommands: perOp(verifyServer, n),
+      startCommands: perOp(startServer, n),
+      stateBytes,
+      stateValueBytes: strlen,
+      stateBytesFullWindow,
+      destinationBytes,
+      verifyLatency: latencyOf(verifyLat),
+      startLatency: latencyOf(startLat),
+      verifyLatencyUnderLoad: latencyOf(underLoad),
+      ...(autoPipelining
+        ? { autoPipelining: { ...autoPipelining, ratio: storeLimitPerSec ? round(autoPipelining.verifyPerSec / storeLimitPerSec, 3) : null } }
+        : {}),
+    };
+  } finally {
+    // Leave a shared server (REDIS_URL) as we found it.
+    if (target.source === 'REDIS_URL') await deletePrefix(admin, prefix);
+    r.io.disconnect();
+    admin.disconnect();
+  }
+}
+
+/** Deletes every key under `prefix` (SCAN + UNLINK). */
+export async function deletePrefix(io: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = (await io.call('SCAN', cursor, 'MATCH', `${prefix}*`, 'COUNT', '1000')) as [string, string[]];
+    cursor = next;
+    if (keys.length) await io.call('UNLINK', ...keys);
+  } while (cursor !== '0');
+}
+
+/** `redis_version` of the server. */
+export async function redisVersion(url: string): Promise<string> {
+  const io = await connect(url);
+  try {
+    return infoField(String(await io.call('INFO', 'server')), 'redis_version') ?? 'unknown';
+  } finally {
+    io.disconnect();
+  }
+}
+
+export { connect };
