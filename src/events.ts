@@ -7,7 +7,215 @@ import type { FailureCode } from './results.js';
 import type { Channel, Purpose } from './types.js';
 
 /**
- * Every event mfakit emits, with its payload.
+ * Fields every per-user event carries.
+ *
+ * @example
+ * ```ts
+ * mfa.on('user.unlocked', (e: UserEvent) => audit('unlocked', e.userId));
+ * ```
+ */
+export interface UserEvent {
+  /** The host's user id. */
+  userId: string;
+}
+
+/**
+ * Fields of events about one factor.
+ *
+ * @example
+ * ```ts
+ * mfa.on('factor.removed', (e: FactorEvent) => audit('removed', e.userId, e.factorId));
+ * ```
+ */
+export interface FactorEvent extends UserEvent {
+  /** The factor's id. */
+  factorId: string;
+  /** The factor's channel. */
+  channel: Channel;
+}
+
+/**
+ * Payload of `code.sent`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('code.sent', (e: CodeSentEvent) => log.info('code sent to %s', e.maskedPhone));
+ * ```
+ */
+export interface CodeSentEvent extends FactorEvent {
+  /** Why the code was sent. */
+  purpose: Purpose;
+  /** The destination, masked (`+1 ••• ••• 2671`). */
+  maskedPhone: string;
+  /** The challenge the code belongs to. */
+  challengeId: string;
+  /** When the code stops being valid (epoch ms). */
+  expiresAt: number;
+  /** The sender's name. */
+  sender: string;
+  /** The provider's message id. */
+  messageId: string;
+}
+
+/**
+ * Payload of `delivery.failed`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('delivery.failed', (e: DeliveryFailedEvent) => alerts.warn(e.sender, e.reason));
+ * ```
+ */
+export interface DeliveryFailedEvent extends FactorEvent {
+  /** Why the code was sent. */
+  purpose: Purpose;
+  /** The destination, masked. */
+  maskedPhone: string;
+  /** The sender's name. */
+  sender: string;
+  /** The sender rejected, or the number's hourly budget ran out. */
+  reason: 'sender_error' | 'destination_limit';
+  /** The name of the sender's error (its message is not passed on: it may hold the number). */
+  errorName?: string;
+}
+
+/**
+ * Payload of `verification.succeeded`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('verification.succeeded', (e: VerificationSucceededEvent) => audit('mfa ok', e.userId));
+ * ```
+ */
+export interface VerificationSucceededEvent extends FactorEvent {
+  /** What the code was for. */
+  purpose: Purpose;
+}
+
+/**
+ * Payload of `verification.failed`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('verification.failed', (e: VerificationFailedEvent) => metrics.inc(`mfa.${e.error}`));
+ * ```
+ */
+export interface VerificationFailedEvent extends UserEvent {
+  /** What the code was for. */
+  purpose: Purpose;
+  /** The refusal. */
+  error: FailureCode;
+  /** Tries left on the code. */
+  attemptsLeft?: number;
+  /** Wrong entries left before the lock. */
+  failuresLeft?: number;
+}
+
+/**
+ * Payload of `code.exhausted`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('code.exhausted', (e: CodeExhaustedEvent) => audit('code exhausted', e.userId));
+ * ```
+ */
+export interface CodeExhaustedEvent extends UserEvent {
+  /** The factor the code was sent to. */
+  factorId: string;
+  /** What the code was for. */
+  purpose: Purpose;
+}
+
+/**
+ * Payload of `user.locked`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('user.locked', (e: UserLockedEvent) => notifyUser(e.userId, e.lockedUntil));
+ * ```
+ */
+export interface UserLockedEvent extends UserEvent {
+  /** End of the lock (epoch ms); `null` when only an admin can unlock. */
+  lockedUntil: number | null;
+  /** Consecutive wrong entries so far (the hard ceiling counts these). */
+  consecutiveFailures: number;
+}
+
+/**
+ * Payload of `factor.enrolled`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('factor.enrolled', (e: FactorEnrolledEvent) => email(e.userId, `New number ${e.maskedPhone}`));
+ * ```
+ */
+export interface FactorEnrolledEvent extends FactorEvent {
+  /** The number, masked. */
+  maskedPhone?: string;
+}
+
+/**
+ * Payload of `factor.invalidated`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('factor.invalidated', (e: FactorInvalidatedEvent) => email(e.userId, 'Your number replied STOP'));
+ * ```
+ */
+export interface FactorInvalidatedEvent extends FactorEvent {
+  /** The number, masked. */
+  maskedPhone?: string;
+  /** A STOP reply, or an undeliverable number. */
+  reason: 'opt_out' | 'undeliverable';
+}
+
+/**
+ * Payload of `preferred.changed`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('preferred.changed', (e: PreferredChangedEvent) => audit('preferred', e.factorId));
+ * ```
+ */
+export interface PreferredChangedEvent extends UserEvent {
+  /** The new preferred factor; `null` when cleared. */
+  factorId: string | null;
+}
+
+/**
+ * Payload of `exception.added`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('exception.added', (e: ExceptionAddedEvent) => audit('exception', e.userId, e.addedBy, e.reason));
+ * ```
+ */
+export interface ExceptionAddedEvent extends UserEvent {
+  /** Who added the entry. */
+  addedBy: string;
+  /** Why. */
+  reason: string;
+  /** When the entry stops applying. */
+  expiresAt?: number;
+}
+
+/**
+ * Payload of `channel.changed`.
+ *
+ * @example
+ * ```ts
+ * mfa.on('channel.changed', (e: ChannelChangedEvent) => status.set(e.channel, e.enabled));
+ * ```
+ */
+export interface ChannelChangedEvent {
+  /** The channel switched. */
+  channel: Channel;
+  /** Whether it is on now. */
+  enabled: boolean;
+}
+
+/**
+ * Every event mfakit emits, with its payload. Payloads carry masked numbers and ids,
+ * never a code or a full number.
  *
  * @example
  * ```ts
@@ -16,49 +224,53 @@ import type { Channel, Purpose } from './types.js';
  */
 export interface MfaEventMap {
   /** A code was handed to the sender and accepted. */
-  'code.sent': {
-    userId: string; factorId: string; channel: Channel; purpose: Purpose;
-    maskedPhone: string; challengeId: string; expiresAt: number; sender: string; messageId: string;
-  };
+  'code.sent': CodeSentEvent;
   /** The sender rejected a message (or the destination's budget ran out after the commit). */
-  'delivery.failed': {
-    userId: string; factorId: string; channel: Channel; purpose: Purpose; maskedPhone: string;
-    sender: string; reason: 'sender_error' | 'destination_limit'; errorName?: string;
-  };
+  'delivery.failed': DeliveryFailedEvent;
   /** A code was accepted. */
-  'verification.succeeded': { userId: string; factorId: string; channel: Channel; purpose: Purpose };
+  'verification.succeeded': VerificationSucceededEvent;
   /** A code was refused. */
-  'verification.failed': {
-    userId: string; purpose: Purpose; error: FailureCode; attemptsLeft?: number; failuresLeft?: number;
-  };
-  /** The last try of a code was used: a new one must be requested. */
-  'code.exhausted': { userId: string; factorId: string; purpose: Purpose };
-  /** The user was locked; `lockedUntil` is `null` when only an admin can unlock. */
-  'user.locked': { userId: string; lockedUntil: number | null; consecutiveFailures: number };
+  'verification.failed': VerificationFailedEvent;
+  /** The last try of a code was used (or a lock killed it): a new one must be requested. */
+  'code.exhausted': CodeExhaustedEvent;
+  /** The user was locked. */
+  'user.locked': UserLockedEvent;
   /** An admin cleared the lock and the counters. */
-  'user.unlocked': { userId: string };
+  'user.unlocked': UserEvent;
   /** An enrollment was confirmed. */
-  'factor.enrolled': { userId: string; factorId: string; channel: Channel; maskedPhone?: string };
+  'factor.enrolled': FactorEnrolledEvent;
   /** A factor was removed. */
-  'factor.removed': { userId: string; factorId: string; channel: Channel };
+  'factor.removed': FactorEvent;
   /** A factor stopped being usable (STOP reply, undeliverable number). */
-  'factor.invalidated': {
-    userId: string; factorId: string; channel: Channel; maskedPhone?: string; reason: 'opt_out' | 'undeliverable';
-  };
-  /** The preferred factor changed (`null`: cleared). */
-  'preferred.changed': { userId: string; factorId: string | null };
+  'factor.invalidated': FactorInvalidatedEvent;
+  /** The preferred factor changed. */
+  'preferred.changed': PreferredChangedEvent;
   /** A user was put on the exception list. */
-  'exception.added': { userId: string; addedBy: string; reason: string; expiresAt?: number };
+  'exception.added': ExceptionAddedEvent;
   /** A user was taken off the exception list. */
-  'exception.removed': { userId: string };
+  'exception.removed': UserEvent;
   /** A channel was switched on or off. */
-  'channel.changed': { channel: Channel; enabled: boolean };
+  'channel.changed': ChannelChangedEvent;
 }
 
-/** Name of an mfakit event. */
+/**
+ * Name of an mfakit event.
+ *
+ * @example
+ * ```ts
+ * const names: MfaEventName[] = ['code.sent', 'user.locked'];
+ * ```
+ */
 export type MfaEventName = keyof MfaEventMap;
 
-/** A listener of event `K`. */
+/**
+ * A listener of event `K`.
+ *
+ * @example
+ * ```ts
+ * const onLock: MfaListener<'user.locked'> = (e) => console.warn(e.userId);
+ * ```
+ */
 export type MfaListener<K extends MfaEventName> = (payload: MfaEventMap[K]) => void;
 
 /**

@@ -14,7 +14,24 @@
  */
 export { createMfa, Mfa, type ExceptionList } from './mfa.js';
 export { MfaError, type MfaErrorCode } from './errors.js';
-export type { MfaEventMap, MfaEventName, MfaListener } from './events.js';
+export type {
+  ChannelChangedEvent,
+  CodeExhaustedEvent,
+  CodeSentEvent,
+  DeliveryFailedEvent,
+  ExceptionAddedEvent,
+  FactorEnrolledEvent,
+  FactorEvent,
+  FactorInvalidatedEvent,
+  MfaEventMap,
+  MfaEventName,
+  MfaListener,
+  PreferredChangedEvent,
+  UserEvent,
+  UserLockedEvent,
+  VerificationFailedEvent,
+  VerificationSucceededEvent,
+} from './events.js';
 export {
   DEFAULT_CHANNEL_PRIORITY,
   DEFAULT_CODE_LENGTH,

@@ -6,49 +6,176 @@ import type { Stores } from './ports/factor-store.js';
 import type { SmsSender } from './ports/sender.js';
 import type { Channel } from './types.js';
 
-/** Digits in a code. */
+/**
+ * Digits in a code.
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, code: { length: DEFAULT_CODE_LENGTH } }); // 6
+ * ```
+ */
 export const DEFAULT_CODE_LENGTH = 6;
-/** A code is valid while less than this many ms have passed since it was issued (10 min). */
+/**
+ * A code is valid while less than this many ms have passed since it was issued (10 min).
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, code: { ttlMs: DEFAULT_CODE_TTL_MS / 2 } }); // 5 minutes
+ * ```
+ */
 export const DEFAULT_CODE_TTL_MS = 10 * 60_000;
-/** Wrong entries one code survives; the last one kills it. */
+/**
+ * Wrong entries one code survives; the last one kills it.
+ *
+ * @example
+ * ```ts
+ * `${DEFAULT_TRIES_PER_CODE} tries per code`; // '4 tries per code'
+ * ```
+ */
 export const DEFAULT_TRIES_PER_CODE = 4;
-/** Wrong entries (across codes and factors) that lock the user. */
+/**
+ * Wrong entries (across codes and factors) that lock the user.
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, lockout: { maxFailures: DEFAULT_MAX_FAILURES } }); // 8
+ * ```
+ */
 export const DEFAULT_MAX_FAILURES = 8;
-/** How long a lock lasts (20 min). */
+/**
+ * How long a lock lasts (20 min).
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, lockout: { durationMs: DEFAULT_LOCK_MS * 3 } }); // 1 hour
+ * ```
+ */
 export const DEFAULT_LOCK_MS = 20 * 60_000;
-/** Consecutive failures after which only an admin can unlock (NIST SP 800-63B 5.2.2). */
+/**
+ * Consecutive failures after which only an admin can unlock (NIST SP 800-63B 5.2.2).
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, lockout: { hardLimit: DEFAULT_HARD_LIMIT } }); // 100
+ * ```
+ */
 export const DEFAULT_HARD_LIMIT = 100;
-/** How long failure counts are remembered after the last failure (24 h). */
+/**
+ * How long failure counts are remembered after the last failure (24 h).
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, lockout: { failureMemoryMs: DEFAULT_FAILURE_MEMORY_MS * 7 } }); // a week
+ * ```
+ */
 export const DEFAULT_FAILURE_MEMORY_MS = 24 * 60 * 60_000;
-/** Minimum time between two sends to one user (30 s). */
+/**
+ * Minimum time between two sends to one user (30 s).
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, sending: { cooldownMs: DEFAULT_COOLDOWN_MS * 2 } }); // 60 s
+ * ```
+ */
 export const DEFAULT_COOLDOWN_MS = 30_000;
-/** Sends allowed per user per send window. */
+/**
+ * Sends allowed per user per send window.
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, sending: { perUser: DEFAULT_SENDS_PER_USER / 2 } }); // 5 per hour
+ * ```
+ */
 export const DEFAULT_SENDS_PER_USER = 10;
-/** Sends allowed per destination number per send window. */
+/**
+ * Sends allowed per destination number per send window.
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, sending: { perDestination: DEFAULT_SENDS_PER_DESTINATION } }); // 10
+ * ```
+ */
 export const DEFAULT_SENDS_PER_DESTINATION = 10;
-/** The send window of the budgets (1 h). */
+/**
+ * The send window of the budgets (1 h).
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, sending: { windowMs: DEFAULT_SEND_WINDOW_MS } }); // 1 hour
+ * ```
+ */
 export const DEFAULT_SEND_WINDOW_MS = 60 * 60_000;
-/** Compare-and-set attempts before a call fails closed with `contention`. */
+/**
+ * Compare-and-set attempts before a call fails closed with `contention`.
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, maxCasAttempts: DEFAULT_MAX_CAS_ATTEMPTS }); // 64
+ * ```
+ */
 export const DEFAULT_MAX_CAS_ATTEMPTS = 64;
-/** Shortest accepted secret, in characters. */
+/**
+ * Shortest accepted secret, in characters.
+ *
+ * @example
+ * ```ts
+ * if (secret.length < MIN_SECRET_LENGTH) throw new Error('MFA_SECRET is too short');
+ * ```
+ */
 export const MIN_SECRET_LENGTH = 32;
-/** Order in which channels are tried when the preferred factor is unusable. */
+/**
+ * Order in which channels are tried when the preferred factor is unusable.
+ *
+ * @example
+ * ```ts
+ * createMfa({ ...options, channels: { priority: ['voice', ...DEFAULT_CHANNEL_PRIORITY] } });
+ * ```
+ */
 export const DEFAULT_CHANNEL_PRIORITY: readonly Channel[] = ['sms', 'voice', 'email', 'totp', 'backup'];
-/** Default message templates, by locale and purpose. */
-export const DEFAULT_TEMPLATES = {
+/**
+ * Default message templates, by locale and purpose.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_TEMPLATES.en.sign_in; // '{code} is your {appName} sign-in code. ...'
+ * ```
+ */
+export const DEFAULT_TEMPLATES: {
+  /** English. */
+  readonly en: {
+    /** Enrollment message. */
+    readonly enroll: string;
+    /** Sign-in message. */
+    readonly sign_in: string;
+  };
+} = {
   en: {
     enroll: '{code} is your {appName} code to confirm this phone number. It expires in {minutes} minutes.',
     sign_in: '{code} is your {appName} sign-in code. It expires in {minutes} minutes. Never share it.',
   },
-} as const;
+};
 
-/** The host's hook to refuse a number (e.g. company numbers): return `false` or a reason to refuse. */
+/**
+ * The host's hook to refuse a number (e.g. company numbers): return `false` or a reason to refuse.
+ *
+ * @example
+ * ```ts
+ * const check: PhoneCheck = (e164) => (companyNumbers.has(e164) ? 'company numbers are not allowed' : true);
+ * ```
+ */
 export type PhoneCheck = (
   e164: string,
   context: { userId: string; country: CountryCode | undefined },
 ) => boolean | string | Promise<boolean | string>;
 
-/** Whether a user is an admin (admins can never be put on the exception list). */
+/**
+ * Whether a user is an admin (admins can never be put on the exception list).
+ *
+ * @example
+ * ```ts
+ * const isAdmin: IsAdmin = async (userId) => (await users.get(userId))?.role === 'admin';
+ * ```
+ */
 export type IsAdmin = (userId: string) => boolean | Promise<boolean>;
 
 const channel = z.enum(['sms', 'voice', 'email', 'totp', 'backup']);
@@ -149,7 +276,10 @@ export interface MfaOptions {
   /** The two storage ports: `memoryStores()`, `redisStores(client)`, or your own. */
   stores: Stores;
   /** Message senders by channel. Without an SMS sender, SMS factors cannot be used. */
-  senders?: { sms?: SmsSender | undefined } | undefined;
+  senders?: {
+    /** The SMS sender. */
+    sms?: SmsSender | undefined;
+  } | undefined;
   /** At least 32 characters; a list to rotate (the first signs, all verify). */
   secret: string | string[];
   /** Shown in messages as `{appName}`. Default `'mfakit'`. */
@@ -203,12 +333,20 @@ export interface MfaOptions {
     /** Locale used when a call names none. Default `'en'`. */
     defaultLocale?: string | undefined;
     /** Templates by locale and purpose, with `{code}`, `{appName}`, `{minutes}`. */
-    templates?: Record<string, { enroll?: string | undefined; sign_in?: string | undefined }> | undefined;
+    templates?: Record<string, {
+      /** Template of enrollment messages. */
+      enroll?: string | undefined;
+      /** Template of sign-in messages. */
+      sign_in?: string | undefined;
+    }> | undefined;
     /** Adds the origin-bound last line (`@example.com #123456`) for browser autofill. */
     origin?: string | undefined;
   } | undefined;
   /** Channel fallback order. */
-  channels?: { priority?: Channel[] | undefined } | undefined;
+  channels?: {
+    /** Channels in the order a challenge falls back through them. */
+    priority?: Channel[] | undefined;
+  } | undefined;
   /** Compare-and-set attempts before failing closed with `contention`. Default 64. */
   maxCasAttempts?: number | undefined;
 }

@@ -45,7 +45,9 @@ export type FailureCode =
  * ```
  */
 export interface Failure<E extends FailureCode = FailureCode> {
+  /** Always `false`. */
   readonly ok: false;
+  /** The stable code of the refusal. */
   readonly error: E;
   /** Tries left on the current code (`code_mismatch`, `code_exhausted`). */
   readonly attemptsLeft?: number;
@@ -73,7 +75,7 @@ export interface Failure<E extends FailureCode = FailureCode> {
  * ```
  */
 export type Result<T extends object, E extends FailureCode = FailureCode> =
-  | ({ readonly ok: true } & T)
+  | Ok<T>
   | Failure<E>;
 
 /**
@@ -86,25 +88,49 @@ export type Result<T extends object, E extends FailureCode = FailureCode> =
  * ```
  */
 export interface CodeSent {
+  /** The challenge the code belongs to. */
   readonly challengeId: string;
+  /** The factor the code went to. */
   readonly factorId: string;
+  /** Its channel. */
   readonly channel: Channel;
+  /** What the code is for. */
   readonly purpose: Purpose;
+  /** Where it went, masked (`+1 ••• ••• 2671`). */
   readonly maskedPhone: string;
+  /** When the code stops being valid (epoch ms). */
   readonly expiresAt: number;
   /** Milliseconds until `resend` is allowed. */
   readonly resendAfterMs: number;
 }
 
-/** Outcome of {@link Mfa.verify} and {@link Mfa.confirmEnrollment} on success. */
+/**
+ * Outcome of {@link Mfa.verify} and {@link Mfa.confirmEnrollment} on success.
+ *
+ * @example
+ * ```ts
+ * const res = await mfa.verify('u1', code); if (res.ok) res.factorId; // 'f_3kq9…'
+ * ```
+ */
 export interface Verified {
+  /** The factor the code was sent to. */
   readonly factorId: string;
+  /** Its channel. */
   readonly channel: Channel;
+  /** What the code was for. */
   readonly purpose: Purpose;
 }
 
-/** Outcome of `requiresMfa`. */
+/**
+ * Outcome of `requiresMfa`.
+ *
+ * @example
+ * ```ts
+ * const { required, reason } = await mfa.requiresMfa('u1'); // { required: false, reason: 'exception' }
+ * ```
+ */
 export interface MfaRequirement {
+  /** Whether the user must pass MFA now. */
   readonly required: boolean;
   /** Why no MFA is required: on the exception list, or no factor enrolled yet (send the user to enrollment if you require MFA). */
   readonly reason?: 'exception' | 'not_enrolled';
@@ -112,28 +138,46 @@ export interface MfaRequirement {
   readonly exception?: ExceptionEntry;
 }
 
-/** Outcome of `getStatus`. */
+/**
+ * Outcome of `getStatus`.
+ *
+ * @example
+ * ```ts
+ * const s = await mfa.getStatus('u1'); if (s.locked) show(`locked until ${s.lockedUntil}`);
+ * ```
+ */
 export interface MfaStatus {
+  /** Whether verify and sends are refused now. */
   readonly locked: boolean;
   /** End of the lock; `null` = until an admin unlocks. */
   readonly lockedUntil?: number | null;
+  /** Wrong entries counted toward the lock. */
   readonly failures: number;
+  /** Wrong entries left before the lock. */
   readonly failuresLeft: number;
+  /** Consecutive wrong entries (the hard ceiling counts these). */
   readonly consecutiveFailures: number;
   /**
    * The last code sent, while `resend` can still replace it: `live` (can be entered),
    * `exhausted` (tries used up or killed by a lock) or `expired`.
    */
   readonly pending?: {
+    /** What the code is for. */
     readonly purpose: Purpose;
+    /** The factor it went to. */
     readonly factorId: string;
+    /** When it stops (or stopped) being valid. */
     readonly expiresAt: number;
+    /** Tries left on it. */
     readonly attemptsLeft: number;
+    /** Whether it can still be entered. */
     readonly state: 'live' | 'exhausted' | 'expired';
   };
   /** When the next send is allowed (absent: now). */
   readonly nextSendAt?: number;
+  /** Sends left in the user's hourly budget. */
   readonly sendsLeft: number;
+  /** The user's factors, masked. */
   readonly factors: readonly FactorView[];
 }
 
@@ -145,45 +189,97 @@ export interface MfaStatus {
  * const res: Ok<Unlocked> = await mfa.unlock('u1'); // { ok: true, wasLocked: true }
  * ```
  */
-export type Ok<T extends object> = { readonly ok: true } & T;
+export type Ok<T extends object> = {
+  /** Always `true`. */
+  readonly ok: true;
+} & T;
 
-/** Outcome of `listFactors`. */
+/**
+ * Outcome of `listFactors`.
+ *
+ * @example
+ * ```ts
+ * const { factors } = await mfa.listFactors('u1');
+ * ```
+ */
 export interface FactorList {
   /** Every factor of the user, numbers masked, in creation order. */
   readonly factors: FactorView[];
 }
 
-/** Outcome of `setPreferred`. */
+/**
+ * Outcome of `setPreferred`.
+ *
+ * @example
+ * ```ts
+ * await mfa.setPreferred('u1', 'f_3kq9'); // { ok: true, factorId: 'f_3kq9' }
+ * ```
+ */
 export interface PreferredChanged {
   /** The new preferred factor (`null`: cleared). */
   readonly factorId: string | null;
 }
 
-/** Outcome of `removeFactor`. */
+/**
+ * Outcome of `removeFactor`.
+ *
+ * @example
+ * ```ts
+ * await mfa.removeFactor('u1', 'f_3kq9'); // { ok: true, factorId: 'f_3kq9' }
+ * ```
+ */
 export interface FactorRemoved {
   /** The removed factor. */
   readonly factorId: string;
 }
 
-/** Outcome of `handleOptOut`. */
+/**
+ * Outcome of `handleOptOut`.
+ *
+ * @example
+ * ```ts
+ * await mfa.handleOptOut(req.body.From); // { ok: true, invalidated: 1 }
+ * ```
+ */
 export interface OptOutHandled {
   /** How many factors became `invalid` (0 when none was on that number). */
   readonly invalidated: number;
 }
 
-/** Outcome of `unlock`. */
+/**
+ * Outcome of `unlock`.
+ *
+ * @example
+ * ```ts
+ * await mfa.unlock('u1'); // { ok: true, wasLocked: true }
+ * ```
+ */
 export interface Unlocked {
   /** Whether the user was locked. */
   readonly wasLocked: boolean;
 }
 
-/** Outcome of `exceptions.add`. */
+/**
+ * Outcome of `exceptions.add`.
+ *
+ * @example
+ * ```ts
+ * const res = await mfa.exceptions.add('u1', { by: 'admin', reason: 'kiosk' }); if (res.ok) res.entry.addedAt;
+ * ```
+ */
 export interface ExceptionAdded {
   /** The stored entry. */
   readonly entry: ExceptionEntry;
 }
 
-/** Outcome of `exceptions.remove`. */
+/**
+ * Outcome of `exceptions.remove`.
+ *
+ * @example
+ * ```ts
+ * await mfa.exceptions.remove('u1'); // { ok: true, removed: true }
+ * ```
+ */
 export interface ExceptionRemoved {
   /** Whether there was an entry. */
   readonly removed: boolean;

@@ -11,7 +11,14 @@ import type { Result } from '../results.js';
 import type { ExceptionEntry } from '../types.js';
 import { MAX_REASON_LENGTH, options, text } from '../validate.js';
 
-/** What `exceptions.add` takes. */
+/**
+ * What `exceptions.add` takes.
+ *
+ * @example
+ * ```ts
+ * const entry: ExceptionInput = { by: 'admin-1', reason: 'lost phone, ticket #4521', expiresAt: Date.now() + 86_400_000 };
+ * ```
+ */
 export interface ExceptionInput {
   /** Who adds the entry (an admin's id or name). */
   readonly by: string;

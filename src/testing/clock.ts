@@ -1,6 +1,13 @@
 import type { Clock } from '../ports/clock.js';
 
-/** A clock that moves only when told to. */
+/**
+ * A clock that moves only when told to.
+ *
+ * @example
+ * ```ts
+ * const clock: FakeClock = fakeClock(); clock.advance(30_000);
+ * ```
+ */
 export interface FakeClock extends Clock {
   /** Moves time forward by `ms`. */
   advance(ms: number): void;

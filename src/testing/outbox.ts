@@ -1,13 +1,28 @@
 import type { SmsMessage, SmsSender } from '../ports/sender.js';
 
-/** A message an {@link outboxSender} accepted, with when it was sent. */
+/**
+ * A message an {@link outboxSender} accepted, with when it was sent.
+ *
+ * @example
+ * ```ts
+ * const m: OutboxMessage | undefined = outbox.last('+14155552671'); m?.code; // '042917'
+ * ```
+ */
 export interface OutboxMessage extends SmsMessage {
+  /** The id the outbox returned as the provider's message id. */
   readonly id: string;
   /** The code found in the body (the first run of digits of the code length), for tests. */
   readonly code: string | undefined;
 }
 
-/** An in-memory sender for tests: keeps every message, can be told to fail. */
+/**
+ * An in-memory sender for tests: keeps every message, can be told to fail.
+ *
+ * @example
+ * ```ts
+ * const outbox: OutboxSender = outboxSender(); outbox.failNext(1); // the next send rejects
+ * ```
+ */
 export interface OutboxSender extends SmsSender {
   /** Messages accepted so far, oldest first. */
   readonly messages: readonly OutboxMessage[];

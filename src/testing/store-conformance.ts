@@ -94,7 +94,12 @@ export interface StoreTestOptions {
    * real time (Redis): the TTL tests then use short real TTLs and wait, and the rule
    * tests drive `createMfa` with a fake clock starting at `Date.now()`.
    */
-  readonly clock?: { advance(ms: number): void; now?(): number };
+  readonly clock?: {
+    /** Moves the store's time forward. */
+    advance(ms: number): void;
+    /** The store's current time, shared with `createMfa` in the rule tests. */
+    now?(): number;
+  };
   /** The TTL used by real-time TTL tests (default `150` ms). */
   readonly realTtlMs?: number;
   /** Runs after each test, even a failed one (e.g. delete the test's keys, close clients). */
