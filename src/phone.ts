@@ -59,6 +59,19 @@ export function parsePhone(
  * ```
  */
 export function maskPhone(e164: string): string {
+  const cached = masks.get(e164);
+  if (cached !== undefined) return cached;
+  const masked = computeMask(e164);
+  if (masks.size >= MASK_CACHE_SIZE) masks.clear();
+  masks.set(e164, masked);
+  return masked;
+}
+
+/** Masking parses the number with the full metadata (~30 µs); sends repeat numbers. */
+const MASK_CACHE_SIZE = 10_000;
+const masks = new Map<string, string>();
+
+function computeMask(e164: string): string {
   const parsed = parsePhoneNumberFromString(e164);
   const groups = (parsed ? parsed.formatInternational() : e164).split(/[\s-]+/);
   const first = groups[0] ?? '';

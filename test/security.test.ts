@@ -92,7 +92,7 @@ describe('codes are stored only as HMAC-SHA-256', () => {
 
   it('matches() is false (never throws) for a tampered or truncated stored hash', () => {
     const h = new CodeHasher([SECRET]);
-    const record = { id: 'ch_x', purpose: 'sign_in' as const, factorId: 'f1', hash: h.hash('ch_x', 'sign_in', '654321'), issuedAt: 0, expiresAt: 1, tries: 0 };
+    const record = { id: 'ch_x', purpose: 'sign_in' as const, factorId: 'f1', channel: 'sms' as const, hash: h.hash('ch_x', 'sign_in', '654321'), issuedAt: 0, expiresAt: 1, tries: 0 };
     expect(h.matches(record, '654321')).toBe(true);
     expect(h.matches(record, '654320')).toBe(false);
     const flipped = (record.hash[0] === 'A' ? 'B' : 'A') + record.hash.slice(1);

@@ -41,7 +41,7 @@ export function runCrypto(lib: Library, ms: number): CryptoResult {
 
   const hasher = new lib.CodeHasher([SECRET]);
   const id = lib.randomId('ch');
-  const record = { id, purpose: 'sign_in' as const, factorId: 'f1', hash: hasher.hash(id, 'sign_in', '123456'), issuedAt: 0, expiresAt: 1, tries: 0 };
+  const record = { id, purpose: 'sign_in' as const, factorId: 'f1', channel: 'sms' as const, hash: hasher.hash(id, 'sign_in', '123456'), issuedAt: 0, expiresAt: 1, tries: 0 };
   let j = 0;
   const hasherCyclesPerSec = opsPerSec(ms, 256, () => {
     j++;

@@ -4,10 +4,10 @@
  * @internal
  * @module
  */
-import type { Purpose } from '../types.js';
+import type { Channel, Purpose } from '../types.js';
 import type { CodeRecord, DestinationState, UserState } from './state.js';
 
-interface WireCode { i: string; p: 'e' | 's'; f: string; h: string; a: number; x: number; t: number; d?: 1 }
+interface WireCode { i: string; p: 'e' | 's'; f: string; ch?: Channel; h: string; a: number; x: number; t: number; d?: 1 }
 interface WireUser { b?: number; c?: WireCode; F?: number; C?: number; lf?: number; lu?: number; hl?: 1; ls?: number; s?: number[] }
 
 const toWirePurpose = (p: Purpose): 'e' | 's' => (p === 'enroll' ? 'e' : 's');
@@ -26,6 +26,7 @@ export function encodeUser(s: UserState): string {
   if (s.code) {
     const c = s.code;
     w.c = { i: c.id, p: toWirePurpose(c.purpose), f: c.factorId, h: c.hash, a: c.issuedAt - b, x: c.expiresAt - b, t: c.tries };
+    if (c.channel !== 'sms') w.c.ch = c.channel;
     if (c.dead) w.c.d = 1;
   }
   if (s.failures) w.F = s.failures;
@@ -38,6 +39,7 @@ export function encodeUser(s: UserState): string {
   return JSON.stringify(w);
 }
 
+const CHANNELS: ReadonlySet<unknown> = new Set<Channel>(['sms', 'voice', 'email', 'totp', 'backup']);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256;
 const optNum = (v: unknown): boolean => v === undefined || isNum(v);
@@ -55,7 +57,7 @@ export function decodeUser(raw: string): UserState {
   let code: CodeRecord | undefined;
   if (w.c !== undefined) {
     const c = w.c;
-    if (typeof c !== 'object' || c === null || Array.isArray(c) || (c.d !== undefined && c.d !== 1)) {
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || (c.d !== undefined && c.d !== 1) || !CHANNELS.has(c.ch ?? 'sms')) {
       throw new TypeError('state record has a bad code');
     }
     if (!isStr(c.i) || !isStr(c.f) || !isStr(c.h) || !isNum(c.a) || !isNum(c.x) || !isNum(c.t) || (c.p !== 'e' && c.p !== 's')) {
@@ -65,6 +67,7 @@ export function decodeUser(raw: string): UserState {
       id: c.i,
       purpose: c.p === 'e' ? 'enroll' : 'sign_in',
       factorId: c.f,
+      channel: c.ch ?? 'sms',
       hash: c.h,
       issuedAt: b + c.a,
       expiresAt: b + c.x,

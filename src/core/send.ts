@@ -5,7 +5,7 @@
  */
 import type { Policy } from '../options.js';
 import type { Failure } from '../results.js';
-import type { Purpose } from '../types.js';
+import type { Channel, Purpose } from '../types.js';
 import { age, type CodeRecord, type DestinationState, lockOf, recent, type UserState } from './state.js';
 
 /** A new code to record, made by the shell (randomness and HMAC live there). */
@@ -14,6 +14,7 @@ export interface IssueCommand {
   readonly hash: string;
   readonly purpose: Purpose;
   readonly factorId: string;
+  readonly channel: Channel;
 }
 
 /** What `decideIssue` allows; carries what is needed to undo it if delivery fails. */
@@ -58,6 +59,7 @@ export function decideIssue(
     id: cmd.codeId,
     purpose: cmd.purpose,
     factorId: cmd.factorId,
+    channel: cmd.channel,
     hash: cmd.hash,
     issuedAt: now,
     expiresAt: now + p.codeTtlMs,

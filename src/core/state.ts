@@ -5,7 +5,7 @@
  * @module
  */
 import type { Policy } from '../options.js';
-import type { Purpose } from '../types.js';
+import type { Channel, Purpose } from '../types.js';
 
 /** The live (or dead) one-time code of a user. Only its HMAC is kept. */
 export interface CodeRecord {
@@ -13,6 +13,8 @@ export interface CodeRecord {
   readonly id: string;
   readonly purpose: Purpose;
   readonly factorId: string;
+  /** The factor's channel (so a verify needs no factor read). */
+  readonly channel: Channel;
   /** base64url HMAC-SHA-256(secret, id ‖ purpose ‖ code). */
   readonly hash: string;
   readonly issuedAt: number;

@@ -5,7 +5,7 @@
  */
 import type { Policy } from '../options.js';
 import type { Failure } from '../results.js';
-import type { Purpose } from '../types.js';
+import type { Channel, Purpose } from '../types.js';
 import { lockedRefusal } from './send.js';
 import { age, type CodeRecord, type UserState } from './state.js';
 
@@ -20,6 +20,7 @@ export interface VerifyCommand {
 export interface VerifiedCode {
   readonly ok: true;
   readonly factorId: string;
+  readonly channel: Channel;
   readonly purpose: Purpose;
 }
 
@@ -61,7 +62,7 @@ export function decideVerify(
     const { code: _used, lastSentAt: _cooldown, lastFailureAt: _f, ...rest } = s;
     return {
       state: { ...rest, failures: 0, consecutive: 0 },
-      outcome: { ok: true, factorId: code.factorId, purpose: code.purpose },
+      outcome: { ok: true, factorId: code.factorId, channel: code.channel, purpose: code.purpose },
     };
   }
 

@@ -33,7 +33,7 @@ export async function issueAndSend(
   const hash = ctx.hasher.hash(codeId, purpose, code);
 
   const issued = await updateUser(ctx, userId, (s, now) =>
-    decideIssue(s, { codeId, hash, purpose, factorId: factor.id }, ctx.policy, now),
+    decideIssue(s, { codeId, hash, purpose, factorId: factor.id, channel: factor.channel }, ctx.policy, now),
     hooks.snapshot,
   );
   if (!issued.ok) return issued;

@@ -67,8 +67,11 @@ export async function setPreferred(
 export async function removeFactor(ctx: Context, userId: string, factorId: string): Promise<Result<{ factorId: string }, 'factor_not_found'>> {
   const f = await storeCall('factor', 'read a factor', () => ctx.factors.getFactor(userId, factorId));
   if (!f) return { ok: false, error: 'factor_not_found' };
+  // Drop the code, change the factor, drop again: the second drop catches a code that a
+  // concurrent startChallenge issued from a factor list read before the change.
   await dropCodeOf(ctx, userId, factorId);
   await storeCall('factor', 'delete a factor', () => ctx.factors.deleteFactor(userId, factorId));
+  await dropCodeOf(ctx, userId, factorId);
   const preferred = await storeCall('factor', 'read the preferred factor', () => ctx.factors.getPreferred(userId));
   if (preferred === factorId) {
     await storeCall('factor', 'clear the preferred factor', () => ctx.factors.setPreferred(userId, null));
@@ -92,6 +95,7 @@ export async function invalidateNumber(
   let invalidated = 0;
   for (const f of factors) {
     if (f.status === 'invalid') continue;
+    await dropCodeOf(ctx, f.userId, f.id); // before and after, as in removeFactor
     await storeCall('factor', 'invalidate a factor', () =>
       ctx.factors.putFactor({ ...f, status: 'invalid', invalidatedAt: now, invalidReason: reason }),
     );

@@ -98,13 +98,23 @@ export async function verifyCode(ctx: Context, userId: string, input: string, pu
 export async function verify(ctx: Context, userId: string, input: string): Promise<Result<Verified>> {
   const res = await verifyCode(ctx, userId, input, 'sign_in');
   if (!res.ok) return res;
-  const factor = await storeCall('factor', 'read a factor', () => ctx.factors.getFactor(userId, res.factorId));
-  if (!factor || factor.status !== 'active') {
-    // The factor was removed or invalidated after the code went out: the code proves nothing now.
+  // Record the use; this also proves the factor is still active (removing or invalidating a
+  // factor drops its code first, so this is a backstop against a race, not the main guard).
+  const now = ctx.clock.now();
+  const still = await storeCall('factor', 'record the factor use', () => touch(ctx, userId, res.factorId, now));
+  if (!still) {
     ctx.events.emit('verification.failed', { userId, purpose: 'sign_in', error: 'factor_not_found' });
     return { ok: false, error: 'factor_not_found' };
   }
-  await storeCall('factor', 'record the factor use', () => ctx.factors.putFactor({ ...factor, lastUsedAt: ctx.clock.now() }));
-  ctx.events.emit('verification.succeeded', { userId, factorId: factor.id, channel: factor.channel, purpose: 'sign_in' });
-  return { ok: true, factorId: factor.id, channel: factor.channel, purpose: 'sign_in' };
+  ctx.events.emit('verification.succeeded', { userId, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' });
+  return { ok: true, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' };
+}
+
+/** Sets `lastUsedAt` of an active factor: the store's fast path, else read and write. */
+async function touch(ctx: Context, userId: string, factorId: string, at: number): Promise<boolean> {
+  if (ctx.factors.touchFactor) return ctx.factors.touchFactor(userId, factorId, at);
+  const factor = await ctx.factors.getFactor(userId, factorId);
+  if (!factor || factor.status !== 'active') return false;
+  await ctx.factors.putFactor({ ...factor, lastUsedAt: at });
+  return true;
 }

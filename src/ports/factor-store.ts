@@ -29,6 +29,12 @@ export interface FactorStore {
   putFactor(factor: Factor): Promise<void>;
   /** Deletes a factor; resolves whether it existed. */
   deleteFactor(userId: string, factorId: string): Promise<boolean>;
+  /**
+   * Optional fast path for a successful sign-in: sets `lastUsedAt` of an **active** factor
+   * and resolves `true`; resolves `false` and changes nothing when the factor does not exist
+   * or is not active. Without it, mfakit uses `getFactor` + `putFactor`.
+   */
+  touchFactor?(userId: string, factorId: string, at: number): Promise<boolean>;
   /** Every factor, of any user, whose `phone` equals this E.164 number. */
   findFactorsByPhone(phone: string): Promise<Factor[]>;
   /** The user's preferred factor id, or `null`. */

@@ -96,6 +96,22 @@ export function defineFactorTests(it: It, expect: ExpectLike, withStores: WithSt
     expect((await factors.findFactorsByPhone(other)).sort(byUserThenId)).toEqual([moved, invalid]);
   }));
 
+  it('touchFactor (optional) sets lastUsedAt of an active factor only', withStores(async ({ factors }) => {
+    if (!factors.touchFactor) return;
+    const active = factor({ id: 'f1', userId: 'u1', phone: '+14155552671' });
+    const invalid = factor({ id: 'f2', userId: 'u1', phone: '+14155550100', status: 'invalid' });
+    await factors.putFactor(active);
+    await factors.putFactor(invalid);
+    expect(await factors.touchFactor('u1', 'f1', 1_795_564_800_123)).toBe(true);
+    expect((await factors.getFactor('u1', 'f1'))?.lastUsedAt).toBe(1_795_564_800_123);
+    expect(await factors.getFactor('u1', 'f1')).toEqual({ ...active, lastUsedAt: 1_795_564_800_123 });
+    expect(await factors.touchFactor('u1', 'f2', 5)).toBe(false);
+    expect(await factors.getFactor('u1', 'f2')).toEqual(invalid);
+    expect(await factors.touchFactor('u1', 'nope', 5)).toBe(false);
+    expect(await factors.touchFactor('u9', 'f1', 5)).toBe(false);
+    expect((await factors.findFactorsByPhone('+14155552671')).map((f) => f.lastUsedAt)).toEqual([1_795_564_800_123]);
+  }));
+
   it('sets, replaces and clears the preferred factor per user', withStores(async ({ factors }) => {
     await factors.setPreferred('u1', 'f1');
     await factors.setPreferred('u2', 'f9');

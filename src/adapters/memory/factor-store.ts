@@ -4,7 +4,8 @@ import type { ExceptionEntry, Factor } from '../../types.js';
 /**
  * Creates an in-memory {@link FactorStore}: factors, preferred factor ids and the
  * exception list, in `Map`s of this process. Every value goes in and comes out as a
- * `structuredClone`, so neither the caller nor the store can change the other's copy.
+ * shallow copies (factors and entries are flat records of primitives), so neither the caller
+ * nor the store can change the other's copy.
  *
  * @example
  * ```ts
@@ -14,6 +15,9 @@ import type { ExceptionEntry, Factor } from '../../types.js';
  * await factors.findFactorsByPhone('+14155552671'); // [{ id: 'f1', userId: 'u1', ... }]
  * ```
  */
+/** A copy of a flat record (every field of a Factor or ExceptionEntry is a primitive). */
+const copyOf = <T extends object>(record: T): T => ({ ...record });
+
 export function memoryFactorStore(): FactorStore {
   /** userId → factorId → factor, in insertion (creation) order. */
   const byUser = new Map<string, Map<string, Factor>>();
@@ -43,22 +47,29 @@ export function memoryFactorStore(): FactorStore {
 
   return {
     async listFactors(userId) {
-      return [...(byUser.get(userId)?.values() ?? [])].map((f) => structuredClone(f));
+      return [...(byUser.get(userId)?.values() ?? [])].map((f) => copyOf(f));
     },
 
     async getFactor(userId, factorId) {
       const factor = byUser.get(userId)?.get(factorId);
-      return factor === undefined ? null : structuredClone(factor);
+      return factor === undefined ? null : copyOf(factor);
     },
 
     async putFactor(factor) {
-      const copy = structuredClone(factor);
+      const copy = copyOf(factor);
       let factors = byUser.get(copy.userId);
       if (factors === undefined) byUser.set(copy.userId, (factors = new Map()));
       const old = factors.get(copy.id);
       if (old !== undefined) unindex(old);
       factors.set(copy.id, copy); // replacing keeps the original position
       index(copy);
+    },
+
+    async touchFactor(userId, factorId, at) {
+      const factor = byUser.get(userId)?.get(factorId);
+      if (factor === undefined || factor.status !== 'active') return false;
+      factor.lastUsedAt = at;
+      return true;
     },
 
     async deleteFactor(userId, factorId) {
@@ -76,7 +87,7 @@ export function memoryFactorStore(): FactorStore {
       for (const [userId, ids] of byPhone.get(phone) ?? []) {
         for (const id of ids) {
           const factor = byUser.get(userId)?.get(id);
-          if (factor !== undefined) found.push(structuredClone(factor));
+          if (factor !== undefined) found.push(copyOf(factor));
         }
       }
       return found;
@@ -93,11 +104,11 @@ export function memoryFactorStore(): FactorStore {
 
     async getException(userId) {
       const entry = exceptions.get(userId);
-      return entry === undefined ? null : structuredClone(entry);
+      return entry === undefined ? null : copyOf(entry);
     },
 
     async putException(entry) {
-      exceptions.set(entry.userId, structuredClone(entry));
+      exceptions.set(entry.userId, copyOf(entry));
     },
 
     async deleteException(userId) {
@@ -105,7 +116,7 @@ export function memoryFactorStore(): FactorStore {
     },
 
     async listExceptions() {
-      return [...exceptions.values()].map((e) => structuredClone(e));
+      return [...exceptions.values()].map((e) => copyOf(e));
     },
   };
 }

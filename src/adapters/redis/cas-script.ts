@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isNoScript } from './client.js';
 
 /**
  * Compare-and-set of one state key, stored as the string `<version>\n<value>`.
@@ -47,3 +48,41 @@ return 1
 
 /** SHA-1 of {@link CAS_SCRIPT}, for EVALSHA. @internal */
 export const CAS_SHA = createHash('sha1').update(CAS_SCRIPT).digest('hex');
+
+/**
+ * Sets `lastUsedAt` of an active factor inside its user's factors hash, in one command.
+ * KEYS[1] the factors hash. ARGV[1] the factor id. ARGV[2] the time (epoch ms).
+ * Returns 1 when the factor exists and is active, else 0 (nothing changed).
+ * @internal
+ */
+export const TOUCH_SCRIPT = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local f = cjson.decode(raw)
+if f.status ~= 'active' then return 0 end
+f.lastUsedAt = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(f))
+return 1
+`;
+
+/** SHA-1 of {@link TOUCH_SCRIPT}. @internal */
+export const TOUCH_SHA = createHash('sha1').update(TOUCH_SCRIPT).digest('hex');
+
+/**
+ * Runs a script by SHA, loading it with EVAL once when Redis answers NOSCRIPT
+ * (after a restart or SCRIPT FLUSH).
+ * @internal
+ */
+export async function runScript(
+  call: (command: string, key: string, args: string[]) => Promise<unknown>,
+  script: { readonly source: string; readonly sha: string },
+  key: string,
+  args: readonly string[],
+): Promise<unknown> {
+  try {
+    return await call('EVALSHA', key, [script.sha, '1', key, ...args]);
+  } catch (err) {
+    if (!isNoScript(err)) throw err;
+    return call('EVAL', key, [script.source, '1', key, ...args]);
+  }
+}

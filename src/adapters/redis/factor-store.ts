@@ -3,6 +3,7 @@ import type { FactorStore } from '../../ports/factor-store.js';
 import type { ExceptionEntry, Factor } from '../../types.js';
 import { asInteger, asPairs, asString, asStrings, type RedisCall } from './client.js';
 import type { RedisKeys } from './keys.js';
+import { runScript, TOUCH_SCRIPT, TOUCH_SHA } from './cas-script.js';
 
 function parse<T>(json: string, what: string): T {
   try {
@@ -60,6 +61,12 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
       if (old?.phone !== undefined && old.phone !== factor.phone) {
         await unindex(factor.userId, factor.id, old.phone);
       }
+    },
+
+    async touchFactor(userId, factorId, at) {
+      const key = keys.factors(userId);
+      const reply = await runScript(call, { source: TOUCH_SCRIPT, sha: TOUCH_SHA }, key, [factorId, String(at)]);
+      return asInteger(reply, 'EVALSHA') === 1;
     },
 
     async deleteFactor(userId, factorId) {

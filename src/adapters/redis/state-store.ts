@@ -1,7 +1,7 @@
 import { MfaError } from '../../errors.js';
 import type { StateStore, VersionedRecord } from '../../ports/state-store.js';
-import { CAS_SCRIPT, CAS_SHA } from './cas-script.js';
-import { asInteger, asString, isNoScript, type RedisCall } from './client.js';
+import { CAS_SCRIPT, CAS_SHA, runScript } from './cas-script.js';
+import { asInteger, asString, type RedisCall } from './client.js';
 import type { RedisKeys } from './keys.js';
 
 function checkTtl(ttlMs: number | null): void {
@@ -39,20 +39,12 @@ export function createRedisStateStore(call: RedisCall, keys: RedisKeys): StateSt
       checkTtl(ttlMs);
       if (expectedVersion !== null && !Number.isSafeInteger(expectedVersion)) return false;
       const redisKey = keys.state(key);
-      const args = [
-        redisKey,
+      const reply = await runScript(call, { source: CAS_SCRIPT, sha: CAS_SHA }, redisKey, [
         expectedVersion === null ? '' : String(expectedVersion),
         value === null ? 'del' : 'set',
         value ?? '',
         ttlMs === null ? '' : String(Math.ceil(ttlMs)),
-      ];
-      let reply: unknown;
-      try {
-        reply = await call('EVALSHA', redisKey, [CAS_SHA, '1', ...args]);
-      } catch (err) {
-        if (!isNoScript(err)) throw err;
-        reply = await call('EVAL', redisKey, [CAS_SCRIPT, '1', ...args]);
-      }
+      ]);
       return asInteger(reply, 'EVALSHA') === 1;
     },
   };
