@@ -14,6 +14,7 @@ import type { Stores } from '../../src/ports/factor-store.js';
 import { fakeClock, type FakeClock } from '../../src/testing/clock.js';
 import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 import { canSpawnRedis, startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { eventually } from '../helpers/eventually.js';
 import { PHONE, SECRET, wrong } from '../helpers/setup.js';
 
 const spawnable = canSpawnRedis();
@@ -67,17 +68,6 @@ const kits: { name: string; open(url: string): Promise<Conn> }[] = [
   },
 ];
 
-async function eventually<T>(fn: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await sleep(50);
-    }
-  }
-}
 
 /** Resolves to the MfaError code a call rejected with; fails the test if it resolved. */
 async function failsClosed(call: Promise<unknown>): Promise<string> {
