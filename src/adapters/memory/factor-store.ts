@@ -1,10 +1,13 @@
 import type { FactorStore } from '../../ports/factor-store.js';
 import type { ExceptionEntry, Factor } from '../../types.js';
 
+/** A copy of a flat record (every field of a Factor or ExceptionEntry is a primitive). */
+const copyOf = <T extends object>(record: T): T => ({ ...record });
+
 /**
  * Creates an in-memory {@link FactorStore}: factors, preferred factor ids and the
  * exception list, in `Map`s of this process. Every value goes in and comes out as a
- * shallow copies (factors and entries are flat records of primitives), so neither the caller
+ * shallow copy (factors and entries are flat records of primitives), so neither the caller
  * nor the store can change the other's copy.
  *
  * @example
@@ -15,9 +18,6 @@ import type { ExceptionEntry, Factor } from '../../types.js';
  * await factors.findFactorsByPhone('+14155552671'); // [{ id: 'f1', userId: 'u1', ... }]
  * ```
  */
-/** A copy of a flat record (every field of a Factor or ExceptionEntry is a primitive). */
-const copyOf = <T extends object>(record: T): T => ({ ...record });
-
 export function memoryFactorStore(): FactorStore {
   /** userId → factorId → factor, in insertion (creation) order. */
   const byUser = new Map<string, Map<string, Factor>>();
