@@ -3,6 +3,7 @@ import { createMfa, MfaError, type MfaOptions, type Result, type Verified } from
 import { memoryStores } from '../src/adapters/memory/index.js';
 import { fakeClock, outboxSender } from '../src/testing/index.js';
 import { faultyState, interleavingState } from './helpers/store-wrappers.js';
+import { tally, times } from '../src/testing/store-tests-rules.js';
 import { PHONE, SECRET, wrong } from './helpers/setup.js';
 
 /**
@@ -25,16 +26,6 @@ async function racing(overrides: Partial<MfaOptions> = {}, seed = 7) {
   return { mfa, clock, mem, state, outbox, events };
 }
 
-function tally(results: readonly Result<object>[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const r of results) {
-    const k = r.ok ? 'ok' : r.error;
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
-
-const times = <T>(n: number, f: (i: number) => Promise<T>) => Promise.all(Array.from({ length: n }, (_, i) => f(i)));
 
 describe('concurrency (memory stores, interleaved reads and writes)', () => {
   it('the wrapper really interleaves: concurrent writers lose compare-and-set races', async () => {

@@ -4,10 +4,10 @@
  * error, on SIGINT/SIGTERM, and (SIGKILL) on `process.exit`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
+import { freePort, ping } from '../../test/helpers/redis-server.js';
 
 export const INSTALL_HINT = 'install them with: sudo apt-get install redis-server redis-tools (or set REDIS_URL to a server you own and put redis-benchmark on PATH)';
 
@@ -45,50 +45,8 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
-/** The path of `name` on PATH, or null. */
-export function which(name: string): string | null {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
-    const file = join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // next
-    }
-  }
-  return null;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function ping(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    let data = '';
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (chunk) => {
-      data += chunk.toString('utf8');
-      if (data.includes('\r\n')) done(data.startsWith('+PONG'));
-    });
-  });
-}
+// Finding the binary, a free port and a PING check are shared with the tests' Redis helper.
+export { findOnPath as which } from '../../test/helpers/redis-server.js';
 
 export interface OwnRedis {
   readonly host: string;

@@ -25,10 +25,12 @@ const attemptsOf = (r: Result<object>): number | undefined => (r.ok ? undefined 
 /** A well-formed code that is not `right`. */
 const wrongFor = (right: string): string => (right === '000000' ? '111111' : '000000');
 
-const times = <T>(n: number, f: (i: number) => Promise<T>): Promise<T[]> =>
+/** Runs `f` n times at once. @internal */
+export const times = <T>(n: number, f: (i: number) => Promise<T>): Promise<T[]> =>
   Promise.all(Array.from({ length: n }, (_, i) => f(i)));
 
-function tally(results: readonly Result<object>[]): Record<string, number> {
+/** Counts results by outcome (`ok` or the error code). @internal */
+export function tally(results: readonly Result<object>[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of results) {
     const k = r.ok ? 'ok' : r.error;

@@ -31,18 +31,16 @@ function installExitHook(): void {
 /** The redis-server binary: `$REDIS_SERVER_BIN`, or the first `redis-server` on PATH, or null. */
 export function findRedisServer(): string | null {
   const fromEnv = process.env['REDIS_SERVER_BIN'];
-  const candidates = fromEnv
-    ? [fromEnv]
-    : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'redis-server'));
-  for (const file of candidates) {
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // try the next one
-    }
+  return fromEnv ? (isExecutable(fromEnv) ? fromEnv : null) : findOnPath('redis-server');
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
-  return null;
 }
 
 /** A free TCP port on 127.0.0.1 (listen on port 0, read it, close). */
@@ -163,14 +161,10 @@ export function canStartCluster(): boolean {
   return findRedisServer() !== null && findOnPath('redis-cli') !== null;
 }
 
-function findOnPath(name: string): string | null {
+/** The path of an executable `name` on PATH, or null. */
+export function findOnPath(name: string): string | null {
   for (const dir of (process.env['PATH'] ?? '').split(delimiter).filter(Boolean)) {
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      // next
-    }
+    if (isExecutable(join(dir, name))) return join(dir, name);
   }
   return null;
 }

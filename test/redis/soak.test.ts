@@ -15,6 +15,7 @@ import { DEFAULT_FAILURE_MEMORY_MS } from '../../src/options.js';
 import type { SmsSender } from '../../src/ports/sender.js';
 import { fakeClock } from '../../src/testing/clock.js';
 import { warnSkipped } from '../helpers/redis-server.js';
+import { seeded } from '../helpers/store-wrappers.js';
 import { SECRET } from '../helpers/setup.js';
 
 const url = inject('redisUrl');
@@ -22,17 +23,6 @@ if (url === null) warnSkipped('no Redis for the soak tests');
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** mulberry32: a small seeded PRNG (nothing secret here; the run is reproducible). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** A sender that keeps every code sent and the last code per number. */
 function recordingSender(): SmsSender & { codes: Set<string>; lastTo: Map<string, string>; count: number } {
@@ -126,7 +116,7 @@ describe.skipIf(url === null)('soak on Redis', () => {
     const make = (client: Parameters<typeof redisStores>[0]): Mfa =>
       createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: sender }, secret: SECRET, appName: 'Acme', clock });
     const instances = [make(ioc()), make(nr)];
-    const rnd = prng(20_260_101);
+    const rnd = seeded(20_260_101);
     const USERS = 24;
     // Users 20..23 share 2 numbers, so the per-number budget and opt-out across users are exercised.
     const phone = (u: number): string => phoneOf(u < 20 ? u : 20 + (u % 2));
