@@ -1,7 +1,9 @@
 /**
  * Read → decide (pure core) → compare-and-set, retried on a lost race, bounded, then
  * failing closed. Store faults become `MfaError('store_failed')`; nothing is ever reported
- * as done unless the write succeeded.
+ * as done unless the write succeeded. With a store's `combined` fast paths, a lost race
+ * answers with the current record (no re-read), a factor's use is recorded in the same
+ * commit, and a user's and a number's records can be committed together.
  * @internal
  * @module
  */
@@ -11,12 +13,21 @@ import type { Context } from './context.js';
 import { decodeDestination, decodeUser, encodeDestination, encodeUser } from './core/codec.js';
 import { type DestinationState, destinationTtl, EMPTY_STATE, ttlOf, type UserState } from './core/state.js';
 import { MfaError } from './errors.js';
-import type { StateStore, VersionedRecord } from './ports/state-store.js';
+import type { CommitResult, FactorTouch, StateWrite } from './ports/combined-store.js';
+import type { VersionedRecord } from './ports/state-store.js';
+import type { Factor } from './types.js';
 
 /** A decision: the new state (absent = unchanged, no write) and what to report. */
 export interface Decision<S, R> {
   readonly state?: S;
   readonly outcome: R;
+}
+
+/** A record to start a compare-and-set from instead of reading it. */
+export interface Snapshot {
+  readonly record: VersionedRecord | null;
+  /** Not read now but remembered: a refusal based on it is checked with a real read. */
+  readonly guess?: true;
 }
 
 interface Codec<S> {
@@ -43,79 +54,244 @@ export async function storeCall<T>(store: 'state' | 'factor', what: string, op: 
 
 const guard = <T>(what: string, op: () => Promise<T>) => storeCall('state', what, op);
 
+function decodeWith<S>(codec: Codec<S>, rec: VersionedRecord | null): S {
+  try {
+    return rec ? codec.decode(rec.value) : codec.empty;
+  } catch (err) {
+    throw new MfaError('store_failed', 'The state store returned an unreadable record; nothing was done', { cause: err });
+  }
+}
+
+/** The write that turns `rec` into `state`, or `null` when there is nothing to write. */
+function writeOf<S>(key: string, codec: Codec<S>, rec: VersionedRecord | null, state: S, now: number): StateWrite | null {
+  const ttl = codec.ttl(state, now);
+  const value = ttl !== null && ttl <= 0 ? null : codec.encode(state);
+  if (value === null && rec === null) return null;
+  return { key, value, expectedVersion: rec?.version ?? null, ttlMs: value === null ? 1 : ttl };
+}
+
+/** Lost a race: back off a little (jittered, growing) so contenders spread out. */
+async function backOff(attempt: number): Promise<void> {
+  if (attempt > 2) await sleep(randomInt(0, Math.min(2 ** attempt, 50) + 1));
+}
+
+const contention = (ctx: Context) =>
+  new MfaError('contention', `Too many concurrent updates of one record (${ctx.options.maxCasAttempts} attempts); nothing was done`);
+
+interface UpdateOptions<R> {
+  readonly snapshot?: Snapshot | undefined;
+  /** A factor use to record when the write wins (needs `combined`; else the caller does it). */
+  readonly touch?: ((outcome: R) => FactorTouch | undefined) | undefined;
+  /** Told every record seen or written. */
+  readonly remember?: ((rec: VersionedRecord | null) => void) | undefined;
+}
+
+/** What {@link update} resolves: the outcome, and whether a requested touch was applied (`undefined`: not tried). */
+export interface Updated<R> {
+  readonly outcome: R;
+  readonly touched?: boolean;
+}
+
 async function update<S, R>(
   ctx: Context,
   key: string,
   codec: Codec<S>,
   decide: (state: S, now: number) => Decision<S, R>,
-  snapshot?: Snapshot,
-): Promise<R> {
-  const store: StateStore = ctx.state;
+  opts: UpdateOptions<R> = {},
+): Promise<Updated<R>> {
+  let rec = opts.snapshot?.record;
+  let guessed = opts.snapshot?.guess === true;
   for (let attempt = 0; attempt < ctx.options.maxCasAttempts; attempt++) {
-    // The first attempt may start from a record the caller just read (saves a round trip;
-    // compare-and-set still rejects it if anything changed since).
-    const rec: VersionedRecord | null =
-      attempt === 0 && snapshot ? snapshot.record : await guard('read', () => store.read(key));
-    let current: S;
-    try {
-      current = rec ? codec.decode(rec.value) : codec.empty;
-    } catch (err) {
-      throw new MfaError('store_failed', 'The state store returned an unreadable record; nothing was done', { cause: err });
+    if (rec === undefined) {
+      const read = await guard('read', () => ctx.state.read(key));
+      rec = read;
+      guessed = false;
+      opts.remember?.(read);
     }
     const now = ctx.clock.now();
-    const { state, outcome } = decide(current, now);
-    if (state === undefined) return outcome;
-    const ttl = codec.ttl(state, now);
-    const value = ttl !== null && ttl <= 0 ? null : codec.encode(state);
-    if (value === null && rec === null) return outcome;
-    const written = await guard('write', () => store.write(key, value, rec?.version ?? null, value === null ? 1 : ttl));
-    if (written) return outcome;
-    // Lost a race: back off a little (jittered, growing) so contenders spread out.
-    if (attempt > 2) await sleep(randomInt(0, Math.min(2 ** attempt, 50) + 1));
+    const { state, outcome } = decide(decodeWith(codec, rec), now);
+    if (state === undefined) {
+      if (!guessed) return { outcome };
+      rec = undefined; // refused on a remembered record: read the real one first
+      continue;
+    }
+    const write = writeOf(key, codec, rec, state, now);
+    if (write === null) return { outcome };
+    const combined = ctx.combined;
+    if (combined) {
+      const touch = opts.touch?.(outcome);
+      const r = await guard('write', () => combined.commit([write], touch));
+      if (r.ok) {
+        const version = r.versions[0];
+        opts.remember?.(write.value === null || version == null ? null : { value: write.value, version });
+        return touch ? { outcome, touched: r.touched } : { outcome };
+      }
+      rec = r.current[0] ?? null;
+      guessed = false;
+      opts.remember?.(rec);
+    } else {
+      const written = await guard('write', () => ctx.state.write(key, write.value, write.expectedVersion, write.ttlMs));
+      if (written) return { outcome };
+      rec = undefined;
+    }
+    await backOff(attempt);
   }
-  throw new MfaError('contention', `Too many concurrent updates of one record (${ctx.options.maxCasAttempts} attempts); nothing was done`);
+  throw contention(ctx);
 }
 
-/** A record read earlier, to start a compare-and-set from. */
-export interface Snapshot {
-  readonly record: VersionedRecord | null;
-}
+const userCodec = (ctx: Context): Codec<UserState> => ({
+  empty: EMPTY_STATE,
+  decode: decodeUser,
+  encode: encodeUser,
+  ttl: (s, now) => ttlOf(s, ctx.policy, now),
+});
+
+const destinationCodec = (ctx: Context): Codec<DestinationState | null> => ({
+  empty: null,
+  decode: decodeDestination,
+  encode: (s) => encodeDestination(s ?? { sends: [] }),
+  ttl: (s, now) => (s ? destinationTtl(s, ctx.policy, now) : 0),
+});
 
 /** Atomically updates one user's security state (from `snapshot` first, when given). */
-export function updateUser<R>(
+export async function updateUser<R>(
   ctx: Context,
   userId: string,
   decide: (state: UserState, now: number) => Decision<UserState, R>,
   snapshot?: Snapshot,
 ): Promise<R> {
-  return update(ctx, userKey(userId), {
-    empty: EMPTY_STATE,
-    decode: decodeUser,
-    encode: encodeUser,
-    ttl: (s, now) => ttlOf(s, ctx.policy, now),
-  }, decide, snapshot);
+  return (await update(ctx, userKey(userId), userCodec(ctx), decide, { snapshot })).outcome;
+}
+
+/**
+ * Atomically updates one user's security state and, when the store can and `touch`
+ * names one, records a factor's use in the same commit.
+ */
+export function updateUserAndTouch<R>(
+  ctx: Context,
+  userId: string,
+  decide: (state: UserState, now: number) => Decision<UserState, R>,
+  touch: (outcome: R) => FactorTouch | undefined,
+): Promise<Updated<R>> {
+  return update(ctx, userKey(userId), userCodec(ctx), decide, { touch });
+}
+
+/** The remembered copy of a number's budget record, as a snapshot (a guess), if `combined` makes guessing cheap. */
+function destinationGuess(ctx: Context, hash: string): Snapshot | undefined {
+  if (!ctx.combined) return undefined;
+  return { record: ctx.destinations.get(destinationKey(hash)) ?? null, guess: true };
 }
 
 /** Atomically updates one destination number's send history. */
-export function updateDestination<R>(
+export async function updateDestination<R>(
   ctx: Context,
   destinationHash: string,
   decide: (state: DestinationState | null, now: number) => Decision<DestinationState, R>,
 ): Promise<R> {
-  return update<DestinationState | null, R>(ctx, destinationKey(destinationHash), {
-    empty: null,
-    decode: decodeDestination,
-    encode: (s) => encodeDestination(s ?? { sends: [] }),
-    ttl: (s, now) => (s ? destinationTtl(s, ctx.policy, now) : 0),
-  }, decide);
+  const key = destinationKey(destinationHash);
+  const r = await update<DestinationState | null, R>(ctx, key, destinationCodec(ctx), decide, {
+    snapshot: destinationGuess(ctx, destinationHash),
+    remember: (rec) => ctx.destinations.set(key, rec),
+  });
+  return r.outcome;
+}
+
+/** Which record refused, in {@link updateUserAndDestination}. */
+export type PairOutcome<RU, RD> = { readonly user: RU } | { readonly destination: RD };
+
+/**
+ * Atomically updates a user's state and a number's send history in one commit (both
+ * or neither). Needs `ctx.combined` with `multiKey`. The user's record comes from
+ * `snapshot` or a read; the number's from the remembered copy, proven by the commit.
+ * Resolves the destination's outcome only when the number refused (nothing written).
+ */
+export async function updateUserAndDestination<RU, RD>(
+  ctx: Context,
+  userId: string,
+  destinationHash: string,
+  decideUser: (state: UserState, now: number) => Decision<UserState, RU>,
+  decideDestination: (state: DestinationState | null, now: number) => Decision<DestinationState, RD>,
+  snapshot?: Snapshot,
+): Promise<PairOutcome<RU, RD>> {
+  const combined = ctx.combined;
+  if (!combined?.multiKey) throw new MfaError('invalid_argument', 'updateUserAndDestination needs a multi-key combined store');
+  const uKey = userKey(userId);
+  const dKey = destinationKey(destinationHash);
+  const uCodec = userCodec(ctx);
+  const dCodec = destinationCodec(ctx);
+  let userRec = snapshot?.record;
+  let destRec: VersionedRecord | null | undefined = ctx.destinations.get(dKey) ?? null;
+  let destGuessed = true;
+  for (let attempt = 0; attempt < ctx.options.maxCasAttempts; attempt++) {
+    const uRec: VersionedRecord | null = userRec ?? (await guard('read', () => ctx.state.read(uKey)));
+    let dRec: VersionedRecord | null;
+    if (destRec === undefined) {
+      dRec = await guard('read', () => ctx.state.read(dKey));
+      destGuessed = false;
+      ctx.destinations.set(dKey, dRec);
+    } else dRec = destRec;
+    userRec = uRec;
+    destRec = dRec;
+    const now = ctx.clock.now();
+    const u = decideUser(decodeWith(uCodec, uRec), now);
+    if (u.state === undefined) return { user: u.outcome };
+    const d = decideDestination(decodeWith(dCodec, dRec), now);
+    if (d.state === undefined) {
+      if (!destGuessed) return { destination: d.outcome };
+      destRec = undefined; // refused on a remembered record: read the real one first
+      continue;
+    }
+    const uWrite: StateWrite | null = writeOf(uKey, uCodec, uRec, u.state, now);
+    const dWrite: StateWrite | null = writeOf(dKey, dCodec, dRec, d.state, now);
+    // Issuing a code and counting a send always write both records.
+    if (!uWrite || !dWrite) throw new MfaError('invalid_argument', 'updateUserAndDestination: both records must change');
+    const r: CommitResult = await guard('write', () => combined.commit([uWrite, dWrite]));
+    if (r.ok) {
+      const version = r.versions[1];
+      ctx.destinations.set(dKey, dWrite.value === null || version == null ? null : { value: dWrite.value, version });
+      return { user: u.outcome };
+    }
+    userRec = r.current[0] ?? null;
+    destRec = r.current[1] ?? null;
+    destGuessed = false;
+    ctx.destinations.set(dKey, destRec);
+    await backOff(attempt);
+  }
+  throw contention(ctx);
 }
 
 /** Reads one user's state without changing it, with the record it came from. */
 export async function readUser(ctx: Context, userId: string): Promise<{ state: UserState; snapshot: Snapshot }> {
   const record = await guard('read', () => ctx.state.read(userKey(userId)));
-  if (!record) return { state: EMPTY_STATE, snapshot: { record } };
+  return { state: decodeState(record), snapshot: { record } };
+}
+
+/**
+ * Reads a user's state, factors and preferred factor: one call with `combined`, else
+ * three (the state first, then the factor store).
+ */
+export async function loadUser(
+  ctx: Context,
+  userId: string,
+): Promise<{ state: UserState; snapshot: Snapshot; factors: Factor[]; preferred: string | null }> {
+  const combined = ctx.combined;
+  if (combined) {
+    const snap = await guard('read', () => combined.loadUser(userId, userKey(userId)));
+    return { state: decodeState(snap.state), snapshot: { record: snap.state }, factors: snap.factors, preferred: snap.preferred };
+  }
+  const { state, snapshot } = await readUser(ctx, userId);
+  const [factors, preferred] = await Promise.all([
+    storeCall('factor', 'list factors', () => ctx.factors.listFactors(userId)),
+    storeCall('factor', 'read the preferred factor', () => ctx.factors.getPreferred(userId)),
+  ]);
+  return { state, snapshot, factors, preferred };
+}
+
+/** Decodes a user's state record (`null`: no state). */
+export function decodeState(record: VersionedRecord | null): UserState {
+  if (!record) return EMPTY_STATE;
   try {
-    return { state: decodeUser(record.value), snapshot: { record } };
+    return decodeUser(record.value);
   } catch (err) {
     throw new MfaError('store_failed', 'The state store returned an unreadable record', { cause: err });
   }

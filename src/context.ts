@@ -7,9 +7,11 @@ import type { CodeHasher } from './codes.js';
 import type { MfaEmitter } from './events.js';
 import type { Policy, ResolvedOptions } from './options.js';
 import type { Clock } from './ports/clock.js';
+import type { CombinedStore } from './ports/combined-store.js';
 import type { FactorStore } from './ports/factor-store.js';
 import type { SmsSender } from './ports/sender.js';
 import type { StateStore } from './ports/state-store.js';
+import type { RecordCache } from './record-cache.js';
 import type { Channel } from './types.js';
 
 /** Shared by the operations of one `Mfa` instance. */
@@ -18,6 +20,10 @@ export interface Context {
   readonly policy: Policy;
   readonly factors: FactorStore;
   readonly state: StateStore;
+  /** The stores' one-call fast paths, when they have them. */
+  readonly combined: CombinedStore | undefined;
+  /** Last-seen per-number budget records (starting guesses for compare-and-set). */
+  readonly destinations: RecordCache;
   readonly clock: Clock;
   readonly hasher: CodeHasher;
   readonly events: MfaEmitter;

@@ -57,12 +57,17 @@ export type { ExceptionInput } from './ops/exceptions.js';
 export { maskPhone } from './phone.js';
 export type {
   Clock,
+  CombinedStore,
+  CommitResult,
   FactorStore,
+  FactorTouch,
   SendReceipt,
   SmsMessage,
   SmsSender,
   StateStore,
+  StateWrite,
   Stores,
+  UserSnapshot,
   VersionedRecord,
 } from './ports/index.js';
 export { systemClock } from './ports/index.js';

@@ -6,6 +6,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { CodeHasher } from './codes.js';
 import type { Context } from './context.js';
+import { RecordCache } from './record-cache.js';
 import { MfaEmitter, type MfaEventName, type MfaListener } from './events.js';
 import { type MfaOptions, parseOptions, policyOf } from './options.js';
 import { confirmEnrollment, enrollSms } from './ops/enroll.js';
@@ -76,6 +77,8 @@ export class Mfa {
       policy: policyOf(o),
       factors: o.stores.factors,
       state: o.stores.state,
+      combined: o.stores.combined,
+      destinations: new RecordCache(),
       clock: o.clock ?? systemClock,
       hasher: new CodeHasher(secrets),
       events: new MfaEmitter(),

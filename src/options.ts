@@ -2,6 +2,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
 import { MfaError } from './errors.js';
 import type { Clock } from './ports/clock.js';
+import type { CombinedStore } from './ports/combined-store.js';
 import type { Stores } from './ports/factor-store.js';
 import type { SmsSender } from './ports/sender.js';
 import type { Channel } from './types.js';
@@ -204,6 +205,9 @@ export const optionsSchema = z.object({
   stores: z.object({
     factors: object<Stores['factors']>('a FactorStore', ['listFactors', 'getFactor', 'putFactor', 'deleteFactor', 'findFactorsByPhone', 'getPreferred', 'setPreferred', 'getException', 'putException', 'deleteException', 'listExceptions']),
     state: object<Stores['state']>('a StateStore', ['read', 'write']),
+    combined: object<CombinedStore>('a CombinedStore', ['loadUser', 'commit'])
+      .refine((c) => typeof c.multiKey === 'boolean', 'must have a boolean multiKey')
+      .optional(),
   }),
   senders: z
     .object({ sms: object<SmsSender>('an SmsSender', ['send']).optional() })

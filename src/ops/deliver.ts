@@ -1,18 +1,20 @@
 /**
  * Issue a code and deliver it: commit first (so a crash never leaves a sent code
- * unrecorded), then the destination budget, then the sender. A refused destination or a
- * failed delivery undoes the issue: the previous code comes back and the cooldown is free.
+ * unrecorded), with the destination budget in the same commit where the store can (else
+ * right after it), then the sender. A refused destination or a failed delivery undoes
+ * the issue: the previous code comes back and the cooldown is free.
  * @internal
  * @module
  */
-import { type Snapshot, updateDestination, updateUser } from '../cas.js';
+import { type Snapshot, updateDestination, updateUser, updateUserAndDestination } from '../cas.js';
 import { generateCode, randomId } from '../codes.js';
 import type { Context } from '../context.js';
 import { decideDestination, decideIssue, type Issued, releaseIssue } from '../core/send.js';
 import { MfaError } from '../errors.js';
 import { pickTemplate, renderMessage } from '../messages.js';
 import { maskPhone } from '../phone.js';
-import type { CodeSent, Result } from '../results.js';
+import type { DestinationState, UserState } from '../core/state.js';
+import type { CodeSent, Failure, Result } from '../results.js';
 import type { Factor, Purpose } from '../types.js';
 
 /** Sends a new code for `purpose` to an SMS factor. */
@@ -32,17 +34,33 @@ export async function issueAndSend(
   const codeId = randomId('ch');
   const hash = ctx.hasher.hash(codeId, purpose, code);
 
-  const issued = await updateUser(ctx, userId, (s, now) =>
-    decideIssue(s, { codeId, hash, purpose, factorId: factor.id, channel: factor.channel }, ctx.policy, now),
-    hooks.snapshot,
-  );
-  if (!issued.ok) return issued;
-
+  const destination = ctx.hasher.destinationKey(phone);
+  const issue = (s: UserState, now: number) =>
+    decideIssue(s, { codeId, hash, purpose, factorId: factor.id, channel: factor.channel }, ctx.policy, now);
+  const budget = (d: DestinationState | null, now: number) => decideDestination(d, ctx.policy, now);
   const maskedPhone = maskPhone(phone);
   const base = { userId, factorId: factor.id, channel: factor.channel, purpose, maskedPhone, sender: sender.name };
+  const refusedByNumber = (refusal: Failure<'send_limit_reached'>) => {
+    ctx.events.emit('delivery.failed', { ...base, reason: 'destination_limit' });
+    return refusal;
+  };
+
+  // One commit for the user and the number where the store can; else one after the other.
+  const together = ctx.combined?.multiKey === true;
+  let issued: Issued | Failure;
+  if (together) {
+    const r = await updateUserAndDestination(ctx, userId, destination, issue, budget, hooks.snapshot);
+    if ('user' in r) issued = r.user;
+    else if (!r.destination.ok) return refusedByNumber(r.destination);
+    else throw new MfaError('invalid_argument', 'a destination that allowed the send refused it');
+  } else {
+    issued = await updateUser(ctx, userId, issue, hooks.snapshot);
+  }
+  if (!issued.ok) return issued;
+  const committed = issued;
   const undo = async () => {
     await updateUser(ctx, userId, (s) => {
-      const next = releaseIssue(s, issued as Issued);
+      const next = releaseIssue(s, committed);
       return next === s ? { outcome: undefined } : { state: next, outcome: undefined };
     });
     await hooks.onUndo?.();
@@ -50,13 +68,12 @@ export async function issueAndSend(
 
   try {
     await hooks.afterCommit?.();
-    const budget = await updateDestination(ctx, ctx.hasher.destinationKey(phone), (d, now) =>
-      decideDestination(d, ctx.policy, now),
-    );
-    if (!budget.ok) {
-      await undo();
-      ctx.events.emit('delivery.failed', { ...base, reason: 'destination_limit' });
-      return budget;
+    if (!together) {
+      const counted = await updateDestination(ctx, destination, budget);
+      if (!counted.ok) {
+        await undo();
+        return refusedByNumber(counted);
+      }
     }
   } catch (err) {
     await undo().catch(() => undefined);

@@ -3,11 +3,12 @@
  * @internal
  * @module
  */
-import { readUser, storeCall, updateUser } from '../cas.js';
+import { loadUser, storeCall, updateUserAndTouch } from '../cas.js';
 import { type Context, channelUsable } from '../context.js';
 import { selectFactor } from '../core/select.js';
 import { decideVerify } from '../core/verify.js';
 import { lockedRefusal } from '../core/send.js';
+import type { UserState } from '../core/state.js';
 import type { CodeSent, Failure, MfaRequirement, Ok, Result, Verified } from '../results.js';
 import type { Factor, Purpose } from '../types.js';
 import { issueAndSend } from './deliver.js';
@@ -31,14 +32,10 @@ export async function startChallenge(
   userId: string,
   opts: { factorId?: string | undefined; locale?: string | undefined },
 ): Promise<Result<CodeSent>> {
+  const { state, snapshot, factors, preferred } = await loadUser(ctx, userId);
   // A locked user is refused before anything else is looked at.
-  const { state, snapshot } = await readUser(ctx, userId);
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
-  const [factors, preferred] = await Promise.all([
-    factorsOf(ctx, userId),
-    storeCall('factor', 'read the preferred factor', () => ctx.factors.getPreferred(userId)),
-  ]);
   const chosen = selectFactor(factors, preferred, opts.factorId, {
     enabled: (c) => channelUsable(ctx, c),
     priority: ctx.options.channels.priority,
@@ -59,26 +56,33 @@ export async function resend(
   userId: string,
   opts: { locale?: string | undefined; purpose?: Purpose | undefined },
 ): Promise<Result<CodeSent>> {
-  const { state, snapshot } = await readUser(ctx, userId);
+  const { state, snapshot, factors } = await loadUser(ctx, userId);
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
   const code = state.code;
   if (!code || (opts.purpose !== undefined && code.purpose !== opts.purpose)) return { ok: false, error: 'no_pending_code' };
-  const factor = await storeCall('factor', 'read a factor', () => ctx.factors.getFactor(userId, code.factorId));
+  const factor = factors.find((f) => f.id === code.factorId);
   if (!factor) return { ok: false, error: 'no_pending_code' };
   if (factor.status === 'invalid') return { ok: false, error: 'factor_invalid' };
   if (!channelUsable(ctx, factor.channel)) return { ok: false, error: 'channel_disabled', channel: factor.channel };
   return issueAndSend(ctx, userId, factor, code.purpose, opts.locale, { snapshot });
 }
 
-/** Checks a code for `purpose`; on success the code is consumed and the counts reset. */
-export async function verifyCode(ctx: Context, userId: string, input: string, purpose: Purpose) {
-  const d = await updateUser(ctx, userId, (s, now) => {
+/**
+ * Checks a code for `purpose`; on success the code is consumed and the counts reset.
+ * With `touch`, a success also records the factor's use in the same commit where the
+ * store can (`touched` then says whether the factor was still active).
+ */
+export async function verifyCode(ctx: Context, userId: string, input: string, purpose: Purpose, touch = false) {
+  const decide = (s: UserState, now: number) => {
     const r = decideVerify(s, { purpose, code: input.trim(), matches: ctx.hasher.matches }, ctx.policy, now);
     return { ...(r.state ? { state: r.state } : {}), outcome: r };
-  });
+  };
+  const { outcome: d, touched } = await updateUserAndTouch(ctx, userId, decide, (r) =>
+    touch && r.outcome.ok ? { userId, factorId: r.outcome.factorId, at: ctx.clock.now() } : undefined,
+  );
   const outcome = d.outcome;
-  if (outcome.ok) return outcome;
+  if (outcome.ok) return { ...outcome, touched };
   ctx.events.emit('verification.failed', {
     userId,
     purpose,
@@ -96,12 +100,11 @@ export async function verifyCode(ctx: Context, userId: string, input: string, pu
 
 /** Verifies a sign-in code. */
 export async function verify(ctx: Context, userId: string, input: string): Promise<Result<Verified>> {
-  const res = await verifyCode(ctx, userId, input, 'sign_in');
+  const res = await verifyCode(ctx, userId, input, 'sign_in', true);
   if (!res.ok) return res;
   // Record the use; this also proves the factor is still active (removing or invalidating a
   // factor drops its code first, so this is a backstop against a race, not the main guard).
-  const now = ctx.clock.now();
-  const still = await storeCall('factor', 'record the factor use', () => touch(ctx, userId, res.factorId, now));
+  const still = res.touched ?? (await storeCall('factor', 'record the factor use', () => touch(ctx, userId, res.factorId, ctx.clock.now())));
   if (!still) {
     ctx.events.emit('verification.failed', { userId, purpose: 'sign_in', error: 'factor_not_found' });
     return { ok: false, error: 'factor_not_found' };

@@ -1,4 +1,5 @@
 import type { ExceptionEntry, Factor } from '../types.js';
+import type { CombinedStore } from './combined-store.js';
 import type { StateStore } from './state-store.js';
 
 /**
@@ -65,4 +66,9 @@ export interface Stores {
   readonly factors: FactorStore;
   /** Short-lived security state. */
   readonly state: StateStore;
+  /**
+   * Optional one-call fast paths over both (`redisStores()` has them); leave it out
+   * unless your store can keep their contract.
+   */
+  readonly combined?: CombinedStore | undefined;
 }

@@ -106,7 +106,6 @@ export function defineRedisStoreCases<C extends RedisClientLike>(kit: RedisKit<C
             `${p}{user:locked}`,
             `${p}{user:u1}`,
             `${p}{user:u1}:factors`,
-            `${p}{user:u1}:preferred`,
             `${p}exceptions`,
             `${p}phone:{+14155552671}`,
           ].sort(),
@@ -116,7 +115,9 @@ export function defineRedisStoreCases<C extends RedisClientLike>(kit: RedisKit<C
         expect(await pttl('{user:u1}')).toBeLessThanOrEqual(600_000);
         expect(await pttl('{dest:abc}')).toBeGreaterThan(3_590_000);
         expect(await pttl('{user:locked}')).toBe(-1);
-        for (const durable of ['{user:u1}:factors', '{user:u1}:preferred', 'exceptions', 'phone:{+14155552671}']) {
+        // The preferred factor is a field of the factors hash, not a key of its own.
+        expect(await command(use(), 'HGET', `${p}{user:u1}:factors`, ':preferred')).toBe('f1');
+        for (const durable of ['{user:u1}:factors', 'exceptions', 'phone:{+14155552671}']) {
           expect(await pttl(durable)).toBe(-1);
         }
         // A TTL-less key gets a TTL again on its next write, and vice versa.

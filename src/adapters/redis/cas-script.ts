@@ -2,55 +2,98 @@ import { createHash } from 'node:crypto';
 import { isNoScript } from './client.js';
 
 /**
- * Compare-and-set of one state key, stored as the string `<version>\n<value>`.
+ * Compare-and-set of one or more state keys, all or none, each stored as the string
+ * `<version>\n<value>`; optionally records a factor's use in the same atomic step.
  *
- * KEYS[1] the state key. ARGV[1] the expected version (`''`: the key must not exist).
- * ARGV[2] `'set'` or `'del'`. ARGV[3] the value. ARGV[4] the TTL in ms (`''`: none).
- * Returns 1 when written or deleted, 0 when the version did not match.
+ * KEYS[1..n] the state keys; KEYS[n+1] the user's factors hash when touching.
+ * ARGV[1] n. ARGV[2] the factor id to touch (`''`: none). ARGV[3] the touch time (ms).
+ * Then four arguments per key: the expected version (`''`: the key must not exist),
+ * `'set'` or `'del'`, the value, the TTL in ms (`''`: none).
+ *
+ * Returns `{1, touched, version1, ...}` (a deleted key's version is nil) when every key
+ * matched and was written, else `{0, current1, ...}` with each key's raw value (nil when
+ * missing) and nothing changed.
  *
  * A new version is `max(old + 1, server time in µs)`, so a key that is deleted (or
  * expires) and written again never reuses a version a stale reader may still hold.
- * `SET` without `PX` drops any previous TTL, as `PERSIST` would.
+ * `SET` without `PX` drops any previous TTL, as `PERSIST` would. The touch sets
+ * `lastUsedAt` of the factor only when it exists and is `active`.
  * @internal
  */
 export const CAS_SCRIPT = `
 if redis.replicate_commands then redis.replicate_commands() end
-local cur = redis.call('GET', KEYS[1])
-local curv = false
-if cur then
-  local nl = string.find(cur, '\\n', 1, true)
-  if not nl then return redis.error_reply('mfakit: malformed state value') end
-  curv = string.sub(cur, 1, nl - 1)
+local n = tonumber(ARGV[1])
+local cur, curv, ok = {}, {}, true
+for i = 1, n do
+  local raw = redis.call('GET', KEYS[i])
+  cur[i], curv[i] = raw, false
+  if raw then
+    local nl = string.find(raw, '\\n', 1, true)
+    if not nl then return redis.error_reply('mfakit: malformed state value') end
+    curv[i] = string.sub(raw, 1, nl - 1)
+  end
+  local expected = ARGV[4 * i]
+  if expected == '' then
+    if raw then ok = false end
+  elseif curv[i] ~= expected then
+    ok = false
+  end
 end
-if ARGV[1] == '' then
-  if cur then return 0 end
-elseif curv ~= ARGV[1] then
-  return 0
-end
-if ARGV[2] == 'del' then
-  redis.call('DEL', KEYS[1])
-  return 1
+if not ok then
+  local out = {0}
+  for i = 1, n do out[i + 1] = cur[i] end
+  return out
 end
 local t = redis.call('TIME')
-local v = tonumber(t[1]) * 1000000 + tonumber(t[2])
-if curv then
-  local bumped = tonumber(curv) + 1
-  if bumped > v then v = bumped end
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local out = {1, 0}
+for i = 1, n do
+  local a = 4 * i
+  if ARGV[a + 1] == 'del' then
+    redis.call('DEL', KEYS[i])
+    out[i + 2] = false
+  else
+    local v = now
+    if curv[i] then
+      local bumped = tonumber(curv[i]) + 1
+      if bumped > v then v = bumped end
+    end
+    local version = string.format('%.0f', v)
+    local data = version .. '\\n' .. ARGV[a + 2]
+    if ARGV[a + 3] == '' then
+      redis.call('SET', KEYS[i], data)
+    else
+      redis.call('SET', KEYS[i], data, 'PX', ARGV[a + 3])
+    end
+    out[i + 2] = version
+  end
 end
-local data = string.format('%.0f', v) .. '\\n' .. ARGV[3]
-if ARGV[4] == '' then
-  redis.call('SET', KEYS[1], data)
-else
-  redis.call('SET', KEYS[1], data, 'PX', ARGV[4])
+if ARGV[2] ~= '' then
+  local raw = redis.call('HGET', KEYS[n + 1], ARGV[2])
+  if raw then
+    local f = cjson.decode(raw)
+    if f.status == 'active' then
+      f.lastUsedAt = tonumber(ARGV[3])
+      redis.call('HSET', KEYS[n + 1], ARGV[2], cjson.encode(f))
+      out[2] = 1
+    end
+  end
 end
-return 1
+return out
 `;
 
-/** SHA-1 of {@link CAS_SCRIPT}, for EVALSHA. @internal */
-export const CAS_SHA = createHash('sha1').update(CAS_SCRIPT).digest('hex');
+/**
+ * Reads a user's state key and factors hash at one instant.
+ * KEYS[1] the state key, KEYS[2] the factors hash. Returns `{state or nil, {field, value, ...}}`.
+ * @internal
+ */
+export const LOAD_SCRIPT = `
+return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+`;
 
 /**
- * Sets `lastUsedAt` of an active factor inside its user's factors hash, in one command.
+ * Sets `lastUsedAt` of an active factor inside its user's factors hash, in one command
+ * (for `redisFactorStore` used on its own; `redisStores` does this inside its commit).
  * KEYS[1] the factors hash. ARGV[1] the factor id. ARGV[2] the time (epoch ms).
  * Returns 1 when the factor exists and is active, else 0 (nothing changed).
  * @internal
@@ -65,24 +108,39 @@ redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(f))
 return 1
 `;
 
-/** SHA-1 of {@link TOUCH_SCRIPT}. @internal */
-export const TOUCH_SHA = createHash('sha1').update(TOUCH_SCRIPT).digest('hex');
+/** A Lua script with its SHA-1, for EVALSHA. @internal */
+export interface Script {
+  readonly source: string;
+  readonly sha: string;
+}
+
+const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') });
+
+/** @internal */
+export const CAS = script(CAS_SCRIPT);
+/** @internal */
+export const LOAD = script(LOAD_SCRIPT);
+/** @internal */
+export const TOUCH = script(TOUCH_SCRIPT);
+/** SHA-1 of {@link CAS_SCRIPT}, for EVALSHA. @internal */
+export const CAS_SHA = CAS.sha;
 
 /**
  * Runs a script by SHA, loading it with EVAL once when Redis answers NOSCRIPT
- * (after a restart or SCRIPT FLUSH).
+ * (after a restart or SCRIPT FLUSH). The first key routes the command on a cluster.
  * @internal
  */
 export async function runScript(
   call: (command: string, key: string, args: string[]) => Promise<unknown>,
-  script: { readonly source: string; readonly sha: string },
-  key: string,
+  s: Script,
+  keys: readonly [string, ...string[]],
   args: readonly string[],
 ): Promise<unknown> {
+  const tail = [String(keys.length), ...keys, ...args];
   try {
-    return await call('EVALSHA', key, [script.sha, '1', key, ...args]);
+    return await call('EVALSHA', keys[0], [s.sha, ...tail]);
   } catch (err) {
     if (!isNoScript(err)) throw err;
-    return call('EVAL', key, [script.source, '1', key, ...args]);
+    return call('EVAL', keys[0], [s.source, ...tail]);
   }
 }

@@ -94,6 +94,17 @@ export function rawCall(client: RedisClientLike): (command: string, key: string,
   );
 }
 
+/**
+ * Whether `client` is a cluster client: ioredis `Cluster` (`isCluster`) or node-redis
+ * `createCluster` (`getSlotRandomNode`). A bare function is taken as one node.
+ * @internal
+ */
+export function isClusterClient(client: RedisClientLike): boolean {
+  if (typeof client === 'function') return false;
+  const c = client as unknown as Record<string, unknown>;
+  return c['isCluster'] === true || isFunction(c['getSlotRandomNode']);
+}
+
 /** Whether `err` is Redis's NOSCRIPT reply to EVALSHA. @internal */
 export function isNoScript(err: unknown): boolean {
   const cause = err instanceof MfaError ? err.cause : err;

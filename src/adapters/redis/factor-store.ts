@@ -3,14 +3,35 @@ import type { FactorStore } from '../../ports/factor-store.js';
 import type { ExceptionEntry, Factor } from '../../types.js';
 import { asInteger, asPairs, asString, asStrings, type RedisCall } from './client.js';
 import type { RedisKeys } from './keys.js';
-import { runScript, TOUCH_SCRIPT, TOUCH_SHA } from './cas-script.js';
+import { runScript, TOUCH } from './cas-script.js';
 
-function parse<T>(json: string, what: string): T {
+/** @internal */
+export function parseJson<T>(json: string, what: string): T {
   try {
     return JSON.parse(json) as T;
   } catch (err) {
     throw new MfaError('store_failed', `Redis ${what} value is not valid JSON`, { cause: err });
   }
+}
+
+/**
+ * The field of a user's factors hash that holds the preferred factor id (a factor id is
+ * `f_` + base64url, so it can never be this).
+ * @internal
+ */
+export const PREFERRED_FIELD = ':preferred';
+
+/** Splits the fields of a factors hash into the factors (by creation time) and the preferred id. @internal */
+export function readFactorsHash(pairs: readonly [string, string][]): { factors: Factor[]; preferred: string | null } {
+  let preferred: string | null = null;
+  const factors: Factor[] = [];
+  for (const [field, json] of pairs) {
+    if (field === PREFERRED_FIELD) preferred = json;
+    else factors.push(parseJson<Factor>(json, 'factor'));
+  }
+  // A large hash does not keep insertion order: order by creation time (stable sort).
+  factors.sort((a, b) => a.createdAt - b.createdAt);
+  return { factors, preferred };
 }
 
 /** A member of a phone index set: `["<userId>","<factorId>"]`. */
@@ -29,8 +50,9 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
     asString(await call('HGET', key, [key, field]), 'HGET');
 
   const getFactor = async (userId: string, factorId: string): Promise<Factor | null> => {
+    if (factorId === PREFERRED_FIELD) return null;
     const json = await hget(keys.factors(userId), factorId);
-    return json === null ? null : parse<Factor>(json, 'factor');
+    return json === null ? null : parseJson<Factor>(json, 'factor');
   };
 
   const unindex = async (userId: string, factorId: string, phone: string): Promise<void> => {
@@ -41,16 +63,13 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
   return {
     async listFactors(userId) {
       const key = keys.factors(userId);
-      const factors = asPairs(await call('HGETALL', key, [key]), 'HGETALL').map(([, json]) =>
-        parse<Factor>(json, 'factor'),
-      );
-      // A large hash does not keep insertion order: order by creation time (stable sort).
-      return factors.sort((a, b) => a.createdAt - b.createdAt);
+      return readFactorsHash(asPairs(await call('HGETALL', key, [key]), 'HGETALL')).factors;
     },
 
     getFactor,
 
     async putFactor(factor) {
+      if (factor.id === PREFERRED_FIELD) throw new MfaError('invalid_argument', `A factor id may not be '${PREFERRED_FIELD}'`);
       const old = await getFactor(factor.userId, factor.id);
       if (factor.phone !== undefined) {
         const key = keys.phone(factor.phone);
@@ -64,12 +83,14 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
     },
 
     async touchFactor(userId, factorId, at) {
+      if (factorId === PREFERRED_FIELD) return false;
       const key = keys.factors(userId);
-      const reply = await runScript(call, { source: TOUCH_SCRIPT, sha: TOUCH_SHA }, key, [factorId, String(at)]);
+      const reply = await runScript(call, TOUCH, [key], [factorId, String(at)]);
       return asInteger(reply, 'EVALSHA') === 1;
     },
 
     async deleteFactor(userId, factorId) {
+      if (factorId === PREFERRED_FIELD) return false;
       const old = await getFactor(userId, factorId);
       if (old === null) return false;
       const key = keys.factors(userId);
@@ -84,7 +105,7 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
       const found: Factor[] = [];
       for (const m of members) {
         if (m === null) continue;
-        const [userId, factorId] = parse<[string, string]>(m, 'phone index');
+        const [userId, factorId] = parseJson<[string, string]>(m, 'phone index');
         const factor = await getFactor(userId, factorId);
         // A stale entry (left by an interrupted write) is skipped, not removed: removing
         // it here could race with a putFactor that indexed before writing the factor.
@@ -93,20 +114,17 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
       return found;
     },
 
-    async getPreferred(userId) {
-      const key = keys.preferred(userId);
-      return asString(await call('GET', key, [key]), 'GET');
-    },
+    getPreferred: (userId) => hget(keys.factors(userId), PREFERRED_FIELD),
 
     async setPreferred(userId, factorId) {
-      const key = keys.preferred(userId);
-      if (factorId === null) await call('DEL', key, [key]);
-      else await call('SET', key, [key, factorId]);
+      const key = keys.factors(userId);
+      if (factorId === null) await call('HDEL', key, [key, PREFERRED_FIELD]);
+      else await call('HSET', key, [key, PREFERRED_FIELD, factorId]);
     },
 
     async getException(userId) {
       const json = await hget(keys.exceptions(), userId);
-      return json === null ? null : parse<ExceptionEntry>(json, 'exception');
+      return json === null ? null : parseJson<ExceptionEntry>(json, 'exception');
     },
 
     async putException(entry) {
@@ -122,7 +140,7 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
     async listExceptions() {
       const key = keys.exceptions();
       return asPairs(await call('HGETALL', key, [key]), 'HGETALL').map(([, json]) =>
-        parse<ExceptionEntry>(json, 'exception'),
+        parseJson<ExceptionEntry>(json, 'exception'),
       );
     },
   };

@@ -25,26 +25,45 @@
  * | `mfakit:{user:<userId>}` | string `<version>\n<value>` | the TTL mfakit gives (never: admin-only lock) | the user's short-lived security state (code hash, tries, counters, lock, sends) |
  * | `mfakit:{dest:<hash>}` | string `<version>\n<value>` | the TTL mfakit gives | the send budget of one destination number |
  * | `mfakit:{<key>}` | string `<version>\n<value>` | as given | any other `StateStore` key `<key>` |
- * | `mfakit:{user:<userId>}:factors` | hash factorId → factor JSON | none (durable) | the user's factors |
- * | `mfakit:{user:<userId>}:preferred` | string | none (durable) | the user's preferred factor id |
+ * | `mfakit:{user:<userId>}:factors` | hash factorId → factor JSON, and `:preferred` → the preferred factor id | none (durable) | the user's factors and preferred factor |
  * | `mfakit:phone:{<e164>}` | set of `["<userId>","<factorId>"]` | none (durable) | index for `findFactorsByPhone` (a superset; hits are re-checked) |
  * | `mfakit:exceptions` | hash userId → entry JSON | none (durable) | the exception list |
  *
- * The `{...}` part is a Redis Cluster hash tag: a user's state, factors and preferred
- * factor live in one slot. Every command touches one key, and the one script (the
- * compare-and-set) takes one key, so there is never a `CROSSSLOT` error.
+ * The `{...}` part is a Redis Cluster hash tag: a user's state and factors live in one
+ * slot. Every command and script touches keys of one slot only, so there is never a
+ * `CROSSSLOT` error. (On a single node, one commit may also hold a number's send budget.)
  *
- * A state write is one `EVALSHA` of a compare-and-set script (`EVAL` once after
- * `NOSCRIPT`); a state read is one `GET`. An uncontended read-decide-write therefore
- * costs 2 commands. Versions are `max(previous + 1, server time in µs)`, so a key that
- * expired and was written again never reuses a version a stale reader still holds.
+ * ## Commands
+ *
+ * A state read is one `GET`; a state write is one `EVALSHA` of a compare-and-set script
+ * (`EVAL` once after `NOSCRIPT`). `redisStores` also returns `combined`: `loadUser` reads
+ * a user's state and factors in one `EVALSHA`, and `commit` writes several records (and
+ * records a factor's use) in one `EVALSHA`, answering a lost race with the current
+ * records so no re-read is needed. Uncontended, on a single node:
+ *
+ * | call | commands |
+ * |---|---|
+ * | `verify` | 2: `GET` user, `EVALSHA` commit (consumes the code, records the factor's use) |
+ * | `startChallenge` | 2: `EVALSHA` load (state + factors), `EVALSHA` commit (user and number) |
+ * | `resend` | 2, as `startChallenge` |
+ *
+ * The number's budget record is not read: mfakit starts from the copy this process saw
+ * last (or "no sends"), and the commit proves it current; when another process wrote it
+ * since, the commit answers with the real record and costs one more `EVALSHA`. On a
+ * cluster the user's and the number's records are committed one after the other, so
+ * `startChallenge` costs 3.
+ *
+ * Versions are `max(previous + 1, server time in µs)`, so a key that expired and was
+ * written again never reuses a version a stale reader still holds.
  *
  * @module
  */
 import { MfaError } from '../../errors.js';
+import type { CombinedStore } from '../../ports/combined-store.js';
 import type { FactorStore, Stores } from '../../ports/factor-store.js';
 import type { StateStore } from '../../ports/state-store.js';
-import { redisCall, type RedisClientLike } from './client.js';
+import { isClusterClient, redisCall, type RedisClientLike } from './client.js';
+import { createRedisCombinedStore } from './combined-store.js';
 import { createRedisFactorStore } from './factor-store.js';
 import { redisKeys } from './keys.js';
 import { createRedisStateStore } from './state-store.js';
@@ -68,6 +87,12 @@ export interface RedisStoresOptions {
    * hanging while a client queues commands during a reconnect.
    */
   readonly commandTimeoutMs?: number | null;
+  /**
+   * Whether the client talks to a Redis Cluster. Detected for ioredis `Cluster` and
+   * node-redis `createCluster` clients; set it to `true` for a bare-function client that
+   * routes to a cluster, so no script spans hash slots.
+   */
+  readonly cluster?: boolean;
 }
 
 const DEFAULT_PREFIX = 'mfakit:';
@@ -82,7 +107,11 @@ function setup(client: RedisClientLike, options: RedisStoresOptions) {
   if (timeout !== null && (!Number.isFinite(timeout) || timeout <= 0)) {
     throw new MfaError('invalid_options', 'redisStores: commandTimeoutMs must be a positive number or null');
   }
-  return { call: redisCall(client, timeout), keys: redisKeys(prefix) };
+  if (options.cluster !== undefined && typeof options.cluster !== 'boolean') {
+    throw new MfaError('invalid_options', 'redisStores: cluster must be a boolean');
+  }
+  const cluster = options.cluster ?? isClusterClient(client);
+  return { call: redisCall(client, timeout), keys: redisKeys(prefix), cluster };
 }
 
 /**
@@ -121,8 +150,9 @@ export function redisFactorStore(client: RedisClientLike, options: RedisStoresOp
 }
 
 /**
- * Creates both stores over one Redis client. See the module documentation for the key
- * layout; nothing is sent to Redis until the first call.
+ * Creates both stores over one Redis client, with their one-command fast paths
+ * (`combined`). See the module documentation for the key layout and the commands each
+ * call costs; nothing is sent to Redis until the first call.
  *
  * @example
  * ```ts
@@ -142,7 +172,11 @@ export function redisFactorStore(client: RedisClientLike, options: RedisStoresOp
  * const stores = redisStores(client, { keyPrefix: 'acme:mfa:' });
  * ```
  */
-export function redisStores(client: RedisClientLike, options: RedisStoresOptions = {}): Stores {
-  const { call, keys } = setup(client, options);
-  return { factors: createRedisFactorStore(call, keys), state: createRedisStateStore(call, keys) };
+export function redisStores(client: RedisClientLike, options: RedisStoresOptions = {}): Stores & { readonly combined: CombinedStore } {
+  const { call, keys, cluster } = setup(client, options);
+  return {
+    factors: createRedisFactorStore(call, keys),
+    state: createRedisStateStore(call, keys),
+    combined: createRedisCombinedStore(call, keys, !cluster),
+  };
 }

@@ -5,10 +5,8 @@
 export interface RedisKeys {
   /** One state record: `<prefix>{<key>}`, e.g. `mfakit:{user:42}`. */
   state(key: string): string;
-  /** Hash factorId → factor JSON: `<prefix>{user:<userId>}:factors`. */
+  /** Hash factorId → factor JSON, plus `:preferred` → id: `<prefix>{user:<userId>}:factors`. */
   factors(userId: string): string;
-  /** String, the preferred factor id: `<prefix>{user:<userId>}:preferred`. */
-  preferred(userId: string): string;
   /** Set of `[userId, factorId]` JSON pairs: `<prefix>phone:{<e164>}`. */
   phone(e164: string): string;
   /** Hash userId → exception entry JSON: `<prefix>exceptions`. */
@@ -20,7 +18,6 @@ export function redisKeys(prefix: string): RedisKeys {
   return {
     state: (key) => `${prefix}{${key}}`,
     factors: (userId) => `${prefix}{user:${userId}}:factors`,
-    preferred: (userId) => `${prefix}{user:${userId}}:preferred`,
     phone: (e164) => `${prefix}phone:{${e164}}`,
     exceptions: () => `${prefix}exceptions`,
   };
