@@ -223,7 +223,7 @@ export async function updateUserAndDestination<RU, RD>(
   let destRec: VersionedRecord | null | undefined = ctx.destinations.get(dKey) ?? null;
   let destGuessed = true;
   for (let attempt = 0; attempt < ctx.options.maxCasAttempts; attempt++) {
-    const uRec: VersionedRecord | null = userRec ?? (await guard('read', () => ctx.state.read(uKey)));
+    const uRec: VersionedRecord | null = userRec === undefined ? await guard('read', () => ctx.state.read(uKey)) : userRec;
     let dRec: VersionedRecord | null;
     if (destRec === undefined) {
       dRec = await guard('read', () => ctx.state.read(dKey));

@@ -1,4 +1,5 @@
 import type { Stores } from '../ports/factor-store.js';
+import { defineCombinedTests } from './store-tests-combined.js';
 import { defineFactorTests } from './store-tests-factors.js';
 import { defineRuleTests } from './store-tests-rules.js';
 import { defineConcurrencyTests, defineStateTests, defineTtlTests } from './store-tests-state.js';
@@ -104,6 +105,12 @@ export interface StoreTestOptions {
   readonly realTtlMs?: number;
   /** Runs after each test, even a failed one (e.g. delete the test's keys, close clients). */
   readonly cleanup?: () => void | Promise<void>;
+  /**
+   * Whether the stores have the optional `combined` fast paths, and whether one commit
+   * may span users (`'multi-key'`) or not (`'one-user'`, e.g. on Redis Cluster). The
+   * suite then checks them against the plain calls. Default: they have none.
+   */
+  readonly combined?: 'one-user' | 'multi-key';
   /** Per-test timeout in ms, passed to `it` (default: the framework's). */
   readonly timeoutMs?: number;
   /**
@@ -116,7 +123,7 @@ export interface StoreTestOptions {
 /**
  * Defines the store conformance suite: the contracts of `FactorStore` and `StateStore`
  * (copies, compare-and-set, versions, TTLs, deletes, and atomicity under 100–200
- * concurrent writers), then the rules end to end through `createMfa` over the stores
+ * concurrent writers), the optional `combined` fast paths when `combined` says so, then the rules end to end through `createMfa` over the stores
  * (4 tries per code, 8 failures lock, cooldown, one live code, 30 concurrent calls).
  * Run it against your own stores to prove they fit mfakit.
  *
@@ -164,6 +171,8 @@ export function defineStoreTests(t: TestApi, options: StoreTestOptions): void {
       defineTtlTests(it, expect, withStores, options.clock, realTtl);
       defineConcurrencyTests(it, expect, withStores);
     });
+    const combined = options.combined;
+    if (combined) t.describe('combined fast paths', () => defineCombinedTests(it, expect, withStores, combined));
     t.describe('rules end to end (createMfa)', () => defineRuleTests(it, expect, withStores, ctx));
     options.extra?.(ctx);
   });

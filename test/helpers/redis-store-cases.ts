@@ -82,6 +82,7 @@ export function defineRedisStoreCases<C extends RedisClientLike>(kit: RedisKit<C
       { describe, it, expect },
       {
         name: kit.name,
+        combined: 'multi-key',
         create: () => {
           prefix = `${base}${++n}:`;
           return redisStores(use(), { keyPrefix: prefix });

@@ -151,6 +151,24 @@ describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', (
     expect(status.pending?.attemptsLeft).toBe(4);
   });
 
+  it('40 users of one number start at once across the workers → exactly 10 SMS (the per-number budget)', async () => {
+    // Each worker remembers the number's budget record and starts from that copy; the
+    // commit must catch every stale copy, whichever worker wrote last.
+    const prefix = `mfakit-cross:${process.pid}:${++n}:`;
+    if (admin === undefined) throw new Error('not connected');
+    const { factors } = redisStores(admin, { keyPrefix: prefix });
+    const users = Array.from({ length: 40 }, (_, i) => `shared-${i}`);
+    for (const userId of users) {
+      await factors.putFactor({ id: `f_${userId}`, userId, channel: 'sms', status: 'active', phone: PHONE, createdAt: 1 });
+    }
+    const { outcomes, sent } = await round(prefix, users.map((userId) => ({ op: 'startChallenge', userId })));
+    expect(tally(outcomes)).toEqual({ ok: 10, send_limit_reached: 30 });
+    expect(sent).toHaveLength(10);
+    // The refused users were not charged: their own state records were never written.
+    const written = await admin.keys(`${prefix}{user:*}`);
+    expect(written.filter((k) => !k.endsWith(':factors'))).toHaveLength(10);
+  });
+
   it('200 wrong verify across the workers → exactly 4 tries counted, the code dead, 4 failures', async () => {
     const { prefix, mfa, outbox } = await enrolled();
     expect((await mfa.startChallenge(USER)).ok).toBe(true);

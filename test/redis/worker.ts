@@ -19,7 +19,9 @@ import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 export type ClientKind = 'ioredis' | 'node-redis';
 
 /** One call a worker makes in a round. */
-export type Call = { readonly op: 'startChallenge' } | { readonly op: 'verify'; readonly code: string };
+export type Call =
+  | { readonly op: 'startChallenge'; readonly userId?: string }
+  | { readonly op: 'verify'; readonly code: string };
 
 /** Parent → worker. */
 export type ToWorker =
@@ -112,7 +114,8 @@ async function main(): Promise<void> {
         const outcomes = await Promise.all(
           calls.map(async (call): Promise<Outcome> => {
             try {
-              return outcomeOf(call.op === 'verify' ? await mfa.verify(userId, call.code) : await mfa.startChallenge(userId));
+              if (call.op === 'verify') return outcomeOf(await mfa.verify(userId, call.code));
+              return outcomeOf(await mfa.startChallenge(call.userId ?? userId));
             } catch (err) {
               return { ok: 'threw', error: err instanceof MfaError ? err.code : String(err) };
             }

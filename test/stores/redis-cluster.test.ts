@@ -2,7 +2,11 @@ import { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStores, type RedisClientLike } from '../../src/adapters/redis/index.js';
+import { createMfa } from '../../src/mfa.js';
+import { fakeClock } from '../../src/testing/clock.js';
+import { outboxSender } from '../../src/testing/outbox.js';
 import { defineStoreTests } from '../../src/testing/store-conformance.js';
+import { PHONE, SECRET } from '../helpers/setup.js';
 import { canStartCluster, startRedisCluster, warnSkipped, type RedisCluster } from '../helpers/redis-server.js';
 
 const available = canStartCluster();
@@ -43,21 +47,56 @@ describe.skipIf(!available)('redisStores on a Redis Cluster (3 masters)', () => 
   // Each test gets its own prefix; the whole cluster is thrown away afterwards.
   defineStoreTests({ describe, it, expect }, {
     name: 'ioredis Cluster',
+    combined: 'one-user',
     create: () => redisStores(use(io), { keyPrefix: `io${++n}:` }),
   });
   defineStoreTests({ describe, it, expect }, {
     name: 'node-redis createCluster',
+    combined: 'one-user',
     create: () => redisStores(use(node), { keyPrefix: `nr${++n}:` }),
   });
 
   it('puts one user\'s state, factors and preferred factor in one slot', async () => {
+    // (The preferred factor is a field of the factors hash.)
     const { state, factors } = redisStores(use(io), { keyPrefix: 'slot:' });
     await state.write('user:u1', 'x', null, 60_000);
     await factors.putFactor({ id: 'f1', userId: 'u1', channel: 'sms', status: 'active', phone: '+14155552671', createdAt: 1 });
     await factors.setPreferred('u1', 'f1');
     const slot = (key: string) => io?.call('CLUSTER', 'KEYSLOT', key);
-    const slots = await Promise.all(['slot:{user:u1}', 'slot:{user:u1}:factors', 'slot:{user:u1}:preferred'].map(slot));
+    const slots = await Promise.all(['slot:{user:u1}', 'slot:{user:u1}:factors'].map(slot));
     expect(new Set(slots).size).toBe(1);
     expect(await factors.findFactorsByPhone('+14155552671')).toHaveLength(1);
+    for (const client of [use(io), use(node)]) {
+      const { combined } = redisStores(client, { keyPrefix: 'slot:' });
+      expect(combined.multiKey).toBe(false);
+      expect(await combined.loadUser('u1', 'user:u1')).toMatchObject({ preferred: 'f1', state: { value: 'x' } });
+    }
+  });
+
+  it('costs 2 commands per verify and 3 per startChallenge (the number\'s record is in another slot)', async () => {
+    const cluster = io;
+    if (!cluster) throw new Error('not connected');
+    const sent: string[] = [];
+    const client = {
+      isCluster: true,
+      call: (command: string, ...args: string[]) => {
+        sent.push(command);
+        return cluster.call(command, ...args);
+      },
+    };
+    const clock = fakeClock(Date.now());
+    const outbox = outboxSender();
+    const mfa = createMfa({ stores: redisStores(client, { keyPrefix: 'count:' }), senders: { sms: outbox }, secret: SECRET, clock });
+    expect((await mfa.enrollSms('u1', PHONE)).ok).toBe(true);
+    expect((await mfa.confirmEnrollment('u1', outbox.last()?.code ?? '')).ok).toBe(true);
+    clock.advance(30_000);
+    await mfa.startChallenge('warm-up'); // loads the read script on the node
+    const count = async (op: () => Promise<{ ok: boolean }>): Promise<string[]> => {
+      sent.length = 0;
+      expect((await op()).ok).toBe(true);
+      return [...sent];
+    };
+    expect(await count(() => mfa.startChallenge('u1'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
+    expect(await count(() => mfa.verify('u1', outbox.last()?.code ?? ''))).toEqual(['GET', 'EVALSHA']);
   });
 });

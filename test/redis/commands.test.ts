@@ -1,0 +1,91 @@
+/**
+ * How many Redis commands each call sends, counted at the client: an uncontended
+ * `verify`, `startChallenge` or `resend` costs 2 on a single node (issue 3). Every
+ * command passes through a bare-function client that records it.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { redisStores } from '../../src/adapters/redis/index.js';
+import { createMfa, type Mfa } from '../../src/mfa.js';
+import { fakeClock, type FakeClock } from '../../src/testing/clock.js';
+import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
+import { warnSkipped } from '../helpers/redis-server.js';
+import { PHONE, SECRET, wrong } from '../helpers/setup.js';
+
+const url = inject('redisUrl');
+if (url === null) warnSkipped('no Redis for the command-count tests');
+
+describe.skipIf(url === null)('Redis commands per call (single node)', () => {
+  let io: Redis | undefined;
+  const prefix = `mfakit-commands:${process.pid}:`;
+  const sent: string[] = [];
+
+  beforeAll(() => {
+    io = new Redis(url ?? '', { maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    if (!io) return;
+    const keys = await io.keys(`${prefix}*`);
+    if (keys.length > 0) await io.del(...keys);
+    await io.quit().catch(() => undefined);
+  });
+
+  /** A process: its own mfa (and so its own memory of numbers' budgets), counting commands. */
+  function server(clock: FakeClock, outbox: OutboxSender): Mfa {
+    const client = (command: string, args: string[]) => {
+      sent.push(command);
+      if (process.env.DEBUG_CMDS) console.log(command, args.slice(0, 4).join(' '));
+      if (!io) throw new Error('not connected');
+      return io.call(command, ...args);
+    };
+    return createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: outbox }, secret: SECRET, clock });
+  }
+
+  /** The commands `op` sends. */
+  async function count(op: () => Promise<unknown>): Promise<string[]> {
+    sent.length = 0;
+    await op();
+    return [...sent];
+  }
+
+  it('verify: GET + EVALSHA; startChallenge and resend: EVALSHA + EVALSHA', async () => {
+    const clock = fakeClock(Date.now());
+    const outbox = outboxSender();
+    const mfa = server(clock, outbox);
+    // Enroll (this also loads the scripts, so no NOSCRIPT round trip is counted below).
+    expect((await mfa.enrollSms('u1', PHONE)).ok).toBe(true);
+    expect((await mfa.confirmEnrollment('u1', outbox.last()?.code ?? '')).ok).toBe(true);
+    clock.advance(30_000);
+    await mfa.startChallenge('warm-up'); // loads the read script
+
+    expect(await count(() => mfa.startChallenge('u1'))).toEqual(['EVALSHA', 'EVALSHA']);
+    const code = outbox.last()?.code ?? '';
+    expect(await count(async () => expect((await mfa.verify('u1', wrong(code))).ok).toBe(false))).toEqual(['GET', 'EVALSHA']);
+    clock.advance(30_000);
+    expect(await count(async () => expect((await mfa.resend('u1')).ok).toBe(true))).toEqual(['EVALSHA', 'EVALSHA']);
+    const fresh = outbox.last()?.code ?? '';
+    expect(await count(async () => expect((await mfa.verify('u1', fresh)).ok).toBe(true))).toEqual(['GET', 'EVALSHA']);
+    // The verify recorded the factor's use in the same command.
+    expect((await mfa.listFactors('u1')).factors[0]?.lastUsedAt).toBe(clock.now());
+  });
+
+  it('a process whose copy of the number\'s budget is stale pays one more EVALSHA, and counts right', async () => {
+    const clock = fakeClock(Date.now());
+    const outboxA = outboxSender();
+    const outboxB = outboxSender();
+    const a = server(clock, outboxA);
+    const b = server(clock, outboxB);
+    const { factors } = redisStores(io as Redis, { keyPrefix: prefix });
+    for (const userId of ['s1', 's2', 's3']) {
+      await factors.putFactor({ id: `f_${userId}`, userId, channel: 'sms', status: 'active', phone: '+14155550123', createdAt: 1 });
+    }
+    expect(await count(() => a.startChallenge('s1'))).toEqual(['EVALSHA', 'EVALSHA']);
+    // b has never seen the number: it starts from "no sends", the commit answers with a's record.
+    expect(await count(() => b.startChallenge('s2'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
+    // a's copy is now stale (b wrote since): one more again.
+    expect(await count(() => a.startChallenge('s3'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
+    const status = await a.getStatus('s3');
+    expect(status.pending?.state).toBe('live');
+    expect(outboxA.messages.length + outboxB.messages.length).toBe(3);
+  });
+});
