@@ -71,13 +71,16 @@ export function parseRedisUrl(url: string): { host: string; port: number; passwo
   return { host: u.hostname || '127.0.0.1', port: Number(u.port || 6379), ...(u.password ? { password: decodeURIComponent(u.password) } : {}) };
 }
 
-/** The adapter's CAS script with its two version-mismatch exits disabled: same key, same GET/TIME/SET, always writes. */
+/** The adapter's CAS script with its version-mismatch exit disabled: same key, same GET/TIME/SET, always writes. */
 export function storeLimitScript(cas: string): { script: string; note: string } {
-  const exits = cas.match(/return 0/g)?.length ?? 0;
-  const script = cas.replace(/return 0/g, 'local _ = 0');
-  const note = exits === 2 ? 'adapter CAS_SCRIPT, version-mismatch exits disabled (GET + TIME + SET PX, 1 key)' : `adapter CAS_SCRIPT with ${exits} 'return 0' exits disabled (shape changed: check)`;
+  const exits = cas.match(/if not ok then/g)?.length ?? 0;
+  const script = cas.replace(/if not ok then/g, 'if false then');
+  const note = exits === 1 ? 'adapter CAS_SCRIPT, version-mismatch exit disabled (GET + TIME + SET PX, 1 key)' : `adapter CAS_SCRIPT with ${exits} mismatch exits disabled (shape changed: check)`;
   return { script, note };
 }
+
+/** The script's arguments for one write of `value` (no factor touch); the expected version never matches, on purpose. */
+export const storeLimitArgs = (value: string): string[] => ['1', '', '', '1', 'set', value, '600000'];
 
 /** A redisStores client (function form) that counts the commands it sends, by name. */
 function counted(io: Redis): { client: (command: string, args: string[]) => Promise<unknown>; counts: Map<string, number> } {
@@ -194,7 +197,7 @@ export async function runRedis(
       bin === null
         ? null
         : redisBenchmark(bin, target, { clients: opts.clients, requests: opts.benchRequests, keyspace: 100_000 }, [
-            'EVALSHA', sha, '1', `${prefix}{user:lim:__rand_int__}`, '1', 'set', value, '600000',
+            'EVALSHA', sha, '1', `${prefix}{user:lim:__rand_int__}`, ...storeLimitArgs(value),
           ]);
     // Measured before and after mfakit's runs: the mean is the limit, the spread shows the noise.
     const limitBefore = await storeLimit();
