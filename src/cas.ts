@@ -260,15 +260,9 @@ export async function updateUserAndDestination<RU, RD>(
   throw contention(ctx);
 }
 
-/** Reads one user's state without changing it, with the record it came from. */
-export async function readUser(ctx: Context, userId: string): Promise<{ state: UserState; snapshot: Snapshot }> {
-  const record = await guard('read', () => ctx.state.read(userKey(userId)));
-  return { state: decodeState(record), snapshot: { record } };
-}
-
 /**
- * Reads a user's state, factors and preferred factor: one call with `combined`, else
- * three (the state first, then the factor store).
+ * Reads a user's state (without changing it), factors and preferred factor: one call
+ * with `combined`, else three.
  */
 export async function loadUser(
   ctx: Context,
@@ -279,12 +273,12 @@ export async function loadUser(
     const snap = await guard('read', () => combined.loadUser(userId, userKey(userId)));
     return { state: decodeState(snap.state), snapshot: { record: snap.state }, factors: snap.factors, preferred: snap.preferred };
   }
-  const { state, snapshot } = await readUser(ctx, userId);
+  const record = await guard('read', () => ctx.state.read(userKey(userId)));
   const [factors, preferred] = await Promise.all([
     storeCall('factor', 'list factors', () => ctx.factors.listFactors(userId)),
     storeCall('factor', 'read the preferred factor', () => ctx.factors.getPreferred(userId)),
   ]);
-  return { state, snapshot, factors, preferred };
+  return { state: decodeState(record), snapshot: { record }, factors, preferred };
 }
 
 /** Decodes a user's state record (`null`: no state). */

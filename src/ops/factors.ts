@@ -3,7 +3,7 @@
  * @internal
  * @module
  */
-import { readUser, storeCall, updateUser } from '../cas.js';
+import { loadUser, storeCall, updateUser } from '../cas.js';
 import type { Context } from '../context.js';
 import { age, lockOf, type UserState } from '../core/state.js';
 import { unlockState } from '../core/verify.js';
@@ -110,7 +110,8 @@ export async function invalidateNumber(
 export async function getStatus(ctx: Context, userId: string): Promise<MfaStatus> {
   const now = ctx.clock.now();
   const p = ctx.policy;
-  const s = age((await readUser(ctx, userId)).state, p, now);
+  const user = await loadUser(ctx, userId);
+  const s = age(user.state, p, now);
   const lock = lockOf(s, now);
   const code = s.code;
   const budgetAt = s.sends.length >= p.sendsPerUser && s.sends[0] !== undefined ? s.sends[0] + p.sendWindowMs : undefined;
@@ -135,7 +136,7 @@ export async function getStatus(ctx: Context, userId: string): Promise<MfaStatus
       : {}),
     ...(next > now ? { nextSendAt: next } : {}),
     sendsLeft: Math.max(0, p.sendsPerUser - s.sends.length),
-    factors: await listFactors(ctx, userId),
+    factors: user.factors.map((f) => viewOf(f, user.preferred)),
   };
 }
 

@@ -69,6 +69,23 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     expect((await mfa.listFactors('u1')).factors[0]?.lastUsedAt).toBe(clock.now());
   });
 
+  it('the other calls cost what the README table says', async () => {
+    const clock = fakeClock(Date.now());
+    const outbox = outboxSender();
+    const mfa = server(clock, outbox);
+    await mfa.startChallenge('warm-up');
+    const n = async (op: () => Promise<unknown>) => (await count(op)).length;
+    expect(await n(() => mfa.enrollSms('t1', '+14155550199'))).toBe(6);
+    expect(await n(() => mfa.confirmEnrollment('t1', outbox.last()?.code ?? ''))).toBe(8);
+    expect(await n(() => mfa.requiresMfa('t1'))).toBe(2);
+    expect(await n(() => mfa.getStatus('t1'))).toBe(1);
+    expect(await n(() => mfa.listFactors('t1'))).toBe(2);
+    expect(await n(() => mfa.startChallenge('t1'))).toBe(2);
+    expect(await n(() => mfa.startChallenge('t1'))).toBe(1); // refused: cooldown
+    expect(await n(() => mfa.verify('t1', 'abc'))).toBe(1); // refused: malformed
+    expect(await n(() => mfa.unlock('t1'))).toBe(2);
+  });
+
   it('a process whose copy of the number\'s budget is stale pays one more EVALSHA, and counts right', async () => {
     const clock = fakeClock(Date.now());
     const outboxA = outboxSender();
