@@ -31,7 +31,9 @@ export interface StateWrite {
  * ```
  */
 export interface FactorTouch {
+  /** The factor's user. */
   readonly userId: string;
+  /** The factor's id. */
   readonly factorId: string;
   /** The time to record (epoch ms). */
   readonly at: number;
@@ -68,6 +70,7 @@ export interface UserSnapshot {
  */
 export type CommitResult =
   | {
+      /** Every write happened. */
       readonly ok: true;
       /** The new version of each write, in order (`null` for a delete). */
       readonly versions: readonly (number | null)[];
@@ -75,6 +78,7 @@ export type CommitResult =
       readonly touched: boolean;
     }
   | {
+      /** No write happened: a version did not match. */
       readonly ok: false;
       /** The current record of each key, in order (`null`: missing or expired). */
       readonly current: readonly (VersionedRecord | null)[];

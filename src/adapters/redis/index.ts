@@ -150,6 +150,20 @@ export function redisFactorStore(client: RedisClientLike, options: RedisStoresOp
 }
 
 /**
+ * What {@link redisStores} returns: both ports and their one-command fast paths.
+ *
+ * @example
+ * ```ts
+ * const { factors, state, combined }: RedisStores = redisStores(redis);
+ * combined.multiKey; // false on a Redis Cluster
+ * ```
+ */
+export interface RedisStores extends Stores {
+  /** One-command fast paths: `loadUser` and `commit` (see `CombinedStore`). */
+  readonly combined: CombinedStore;
+}
+
+/**
  * Creates both stores over one Redis client, with their one-command fast paths
  * (`combined`). See the module documentation for the key layout and the commands each
  * call costs; nothing is sent to Redis until the first call.
@@ -172,7 +186,7 @@ export function redisFactorStore(client: RedisClientLike, options: RedisStoresOp
  * const stores = redisStores(client, { keyPrefix: 'acme:mfa:' });
  * ```
  */
-export function redisStores(client: RedisClientLike, options: RedisStoresOptions = {}): Stores & { readonly combined: CombinedStore } {
+export function redisStores(client: RedisClientLike, options: RedisStoresOptions = {}): RedisStores {
   const { call, keys, cluster } = setup(client, options);
   return {
     factors: createRedisFactorStore(call, keys),
