@@ -2,8 +2,8 @@
  * Read → decide (pure core) → compare-and-set, retried on a lost race, bounded, then
  * failing closed. Store faults become `MfaError('store_failed')`; nothing is ever reported
  * as done unless the write succeeded. With a store's `combined` fast paths, a lost race
- * answers with the current record (no re-read), a factor's use is recorded in the same
- * commit, and a user's and a number's records can be committed together.
+ * answers with the current record (no re-read) and a factor's use is recorded in the same
+ * commit (a user's and a number's records together: `cas-pair.ts`).
  * @internal
  * @module
  */
@@ -13,7 +13,7 @@ import type { Context } from './context.js';
 import { decodeDestination, decodeUser, encodeDestination, encodeUser } from './core/codec.js';
 import { type DestinationState, destinationTtl, EMPTY_STATE, ttlOf, type UserState } from './core/state.js';
 import { MfaError } from './errors.js';
-import type { CommitResult, FactorTouch, StateWrite } from './ports/combined-store.js';
+import type { FactorTouch, StateWrite } from './ports/combined-store.js';
 import type { VersionedRecord } from './ports/state-store.js';
 import type { Factor } from './types.js';
 
@@ -30,7 +30,8 @@ export interface Snapshot {
   readonly guess?: true;
 }
 
-interface Codec<S> {
+/** How a kind of record is stored: its empty state, serialization and TTL. */
+export interface Codec<S> {
   readonly empty: S;
   decode(raw: string): S;
   encode(s: S): string;
@@ -52,9 +53,11 @@ export async function storeCall<T>(store: 'state' | 'factor', what: string, op: 
   }
 }
 
-const guard = <T>(what: string, op: () => Promise<T>) => storeCall('state', what, op);
+/** A state-store call, its faults turned into `MfaError('store_failed')`. */
+export const guard = <T>(what: string, op: () => Promise<T>) => storeCall('state', what, op);
 
-function decodeWith<S>(codec: Codec<S>, rec: VersionedRecord | null): S {
+/** Decodes a record (`null`: the codec's empty state); an unreadable one is a store fault. */
+export function decodeWith<S>(codec: Codec<S>, rec: VersionedRecord | null): S {
   try {
     return rec ? codec.decode(rec.value) : codec.empty;
   } catch (err) {
@@ -63,7 +66,7 @@ function decodeWith<S>(codec: Codec<S>, rec: VersionedRecord | null): S {
 }
 
 /** The write that turns `rec` into `state`, or `null` when there is nothing to write. */
-function writeOf<S>(key: string, codec: Codec<S>, rec: VersionedRecord | null, state: S, now: number): StateWrite | null {
+export function writeOf<S>(key: string, codec: Codec<S>, rec: VersionedRecord | null, state: S, now: number): StateWrite | null {
   const ttl = codec.ttl(state, now);
   const value = ttl !== null && ttl <= 0 ? null : codec.encode(state);
   if (value === null && rec === null) return null;
@@ -71,11 +74,12 @@ function writeOf<S>(key: string, codec: Codec<S>, rec: VersionedRecord | null, s
 }
 
 /** Lost a race: back off a little (jittered, growing) so contenders spread out. */
-async function backOff(attempt: number): Promise<void> {
+export async function backOff(attempt: number): Promise<void> {
   if (attempt > 2) await sleep(randomInt(0, Math.min(2 ** attempt, 50) + 1));
 }
 
-const contention = (ctx: Context) =>
+/** The error when every attempt lost a race. */
+export const contention = (ctx: Context) =>
   new MfaError('contention', `Too many concurrent updates of one record (${ctx.options.maxCasAttempts} attempts); nothing was done`);
 
 interface UpdateOptions<R> {
@@ -139,14 +143,16 @@ async function update<S, R>(
   throw contention(ctx);
 }
 
-const userCodec = (ctx: Context): Codec<UserState> => ({
+/** The codec of a user's record. */
+export const userCodec = (ctx: Context): Codec<UserState> => ({
   empty: EMPTY_STATE,
   decode: decodeUser,
   encode: encodeUser,
   ttl: (s, now) => ttlOf(s, ctx.policy, now),
 });
 
-const destinationCodec = (ctx: Context): Codec<DestinationState | null> => ({
+/** The codec of a number's send-budget record. */
+export const destinationCodec = (ctx: Context): Codec<DestinationState | null> => ({
   empty: null,
   decode: decodeDestination,
   encode: (s) => encodeDestination(s ?? { sends: [] }),
@@ -194,70 +200,6 @@ export async function updateDestination<R>(
     remember: (rec) => ctx.destinations.set(key, rec),
   });
   return r.outcome;
-}
-
-/** Which record refused, in {@link updateUserAndDestination}. */
-export type PairOutcome<RU, RD> = { readonly user: RU } | { readonly destination: RD };
-
-/**
- * Atomically updates a user's state and a number's send history in one commit (both
- * or neither). Needs `ctx.combined` with `multiKey`. The user's record comes from
- * `snapshot` or a read; the number's from the remembered copy, proven by the commit.
- * Resolves the destination's outcome only when the number refused (nothing written).
- */
-export async function updateUserAndDestination<RU, RD>(
-  ctx: Context,
-  userId: string,
-  destinationHash: string,
-  decideUser: (state: UserState, now: number) => Decision<UserState, RU>,
-  decideDestination: (state: DestinationState | null, now: number) => Decision<DestinationState, RD>,
-  snapshot?: Snapshot,
-): Promise<PairOutcome<RU, RD>> {
-  const combined = ctx.combined;
-  if (!combined?.multiKey) throw new MfaError('invalid_argument', 'updateUserAndDestination needs a multi-key combined store');
-  const uKey = userKey(userId);
-  const dKey = destinationKey(destinationHash);
-  const uCodec = userCodec(ctx);
-  const dCodec = destinationCodec(ctx);
-  let userRec = snapshot?.record;
-  let destRec: VersionedRecord | null | undefined = ctx.destinations.get(dKey) ?? null;
-  let destGuessed = true;
-  for (let attempt = 0; attempt < ctx.options.maxCasAttempts; attempt++) {
-    const uRec: VersionedRecord | null = userRec === undefined ? await guard('read', () => ctx.state.read(uKey)) : userRec;
-    let dRec: VersionedRecord | null;
-    if (destRec === undefined) {
-      dRec = await guard('read', () => ctx.state.read(dKey));
-      destGuessed = false;
-      ctx.destinations.set(dKey, dRec);
-    } else dRec = destRec;
-    userRec = uRec;
-    destRec = dRec;
-    const now = ctx.clock.now();
-    const u = decideUser(decodeWith(uCodec, uRec), now);
-    if (u.state === undefined) return { user: u.outcome };
-    const d = decideDestination(decodeWith(dCodec, dRec), now);
-    if (d.state === undefined) {
-      if (!destGuessed) return { destination: d.outcome };
-      destRec = undefined; // refused on a remembered record: read the real one first
-      continue;
-    }
-    const uWrite: StateWrite | null = writeOf(uKey, uCodec, uRec, u.state, now);
-    const dWrite: StateWrite | null = writeOf(dKey, dCodec, dRec, d.state, now);
-    // Issuing a code and counting a send always write both records.
-    if (!uWrite || !dWrite) throw new MfaError('invalid_argument', 'updateUserAndDestination: both records must change');
-    const r: CommitResult = await guard('write', () => combined.commit([uWrite, dWrite]));
-    if (r.ok) {
-      const version = r.versions[1];
-      ctx.destinations.set(dKey, dWrite.value === null || version == null ? null : { value: dWrite.value, version });
-      return { user: u.outcome };
-    }
-    userRec = r.current[0] ?? null;
-    destRec = r.current[1] ?? null;
-    destGuessed = false;
-    ctx.destinations.set(dKey, destRec);
-    await backOff(attempt);
-  }
-  throw contention(ctx);
 }
 
 /**

@@ -6,7 +6,8 @@
  * @internal
  * @module
  */
-import { type Snapshot, updateDestination, updateUser, updateUserAndDestination } from '../cas.js';
+import { type Snapshot, updateDestination, updateUser } from '../cas.js';
+import { updateUserAndDestination } from '../cas-pair.js';
 import { generateCode, randomId } from '../codes.js';
 import type { Context } from '../context.js';
 import { decideDestination, decideIssue, type Issued, releaseIssue } from '../core/send.js';
@@ -50,9 +51,9 @@ export async function issueAndSend(
   let issued: Issued | Failure;
   if (together) {
     const r = await updateUserAndDestination(ctx, userId, destination, issue, budget, hooks.snapshot);
-    if ('user' in r) issued = r.user;
-    else if (!r.destination.ok) return refusedByNumber(r.destination);
-    else throw new MfaError('invalid_argument', 'a destination that allowed the send refused it');
+    // The number's outcome comes back only when it refused.
+    if ('destination' in r) return refusedByNumber(r.destination as Failure<'send_limit_reached'>);
+    issued = r.user;
   } else {
     issued = await updateUser(ctx, userId, issue, hooks.snapshot);
   }
