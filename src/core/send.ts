@@ -73,14 +73,18 @@ export function decideIssue(
 
 /**
  * Undoes an issue whose message was not delivered: the previous code comes back and the
- * cooldown is released. The send still counts against the budget (a provider that keeps
- * failing must not be hammered). If another code was issued since, nothing changes.
+ * cooldown is released. A failed delivery still counts against the user's budget (a
+ * provider that keeps failing must not be hammered); with `refund`, for a send that was
+ * never attempted (the number's budget refused it), it does not. If another code was
+ * issued since, nothing changes.
  */
-export function releaseIssue(state: UserState, issued: Issued): UserState {
+export function releaseIssue(state: UserState, issued: Issued, refund = false): UserState {
   if (state.code?.id !== issued.code.id) return state;
   const { code: _dropped, lastSentAt: _sent, ...rest } = state;
+  const at = refund ? state.sends.lastIndexOf(issued.code.issuedAt) : -1;
   return {
     ...rest,
+    sends: at === -1 ? state.sends : [...state.sends.slice(0, at), ...state.sends.slice(at + 1)],
     ...(issued.previousCode ? { code: issued.previousCode } : {}),
     ...(issued.previousLastSentAt !== undefined ? { lastSentAt: issued.previousLastSentAt } : {}),
   };

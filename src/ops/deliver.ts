@@ -59,9 +59,9 @@ export async function issueAndSend(
   }
   if (!issued.ok) return issued;
   const committed = issued;
-  const undo = async () => {
+  const undo = async (refund = false) => {
     await updateUser(ctx, userId, (s) => {
-      const next = releaseIssue(s, committed);
+      const next = releaseIssue(s, committed, refund);
       return next === s ? { outcome: undefined } : { state: next, outcome: undefined };
     });
     await hooks.onUndo?.();
@@ -72,7 +72,7 @@ export async function issueAndSend(
     if (!together) {
       const counted = await updateDestination(ctx, destination, budget);
       if (!counted.ok) {
-        await undo();
+        await undo(true); // nothing was sent: the user's own budget is not charged
         return refusedByNumber(counted);
       }
     }

@@ -217,4 +217,28 @@ export function defineRuleTests(it: It, expect: ExpectLike, withStores: WithStor
     const results = await times(30, () => env.mfa.verify(USER, code));
     expect(tally(results)).toEqual({ ok: 1, no_pending_code: 29 });
   }));
+
+  it('rules: 10 sends per number per hour across users, also from two servers at once', withStores(async (stores) => {
+    // Two mfa instances over the same stores, as two server processes would be; 30 users of
+    // one number start at once, 15 on each. Exactly 10 messages go out.
+    const { clock, advance } = clockFor(ctx);
+    const outbox = outboxSender();
+    const servers = [0, 1].map(() => createMfa({ stores, senders: { sms: outbox }, secret: SECRET, clock }));
+    const users = Array.from({ length: 30 }, (_, i) => `shared-${i}`);
+    for (const userId of users) {
+      await stores.factors.putFactor({ id: `f_${userId}`, userId, channel: 'sms', status: 'active', phone: PHONE, createdAt: 1 });
+    }
+    const results = await Promise.all(users.map((userId, i) => servers[i % 2]?.startChallenge(userId)));
+    expect(tally(results.flatMap((r) => (r ? [r] : [])))).toEqual({ ok: 10, send_limit_reached: 30 - 10 });
+    expect(outbox.messages.length).toBe(10);
+    const refused = users.filter((_, i) => !results[i]?.ok);
+    const first = refused[0] ?? '';
+    const refusal = results[users.indexOf(first)];
+    expect(refusal && !refusal.ok && 'scope' in refusal ? refusal.scope : undefined).toBe('destination');
+    // A refused user was not charged: no cooldown, a full budget of their own.
+    expect((await servers[0]?.getStatus(first))?.sendsLeft).toBe(10);
+    // The window slides: an hour after the first sends, the number is free again.
+    advance(60 * 60_000);
+    expect((await servers[1]?.startChallenge(first))?.ok).toBe(true);
+  }));
 }
