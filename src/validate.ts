@@ -48,3 +48,14 @@ export function locale(value: unknown): string | undefined {
 function typeOf(v: unknown): string {
   return v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v;
 }
+
+/**
+ * Checks the `ttlMs` argument of `StateStore.write`: `null` or a finite number ≥ 1.
+ * @internal
+ */
+export function checkTtl(ttlMs: number | null): void {
+  if (ttlMs === null) return;
+  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 1) {
+    throw new MfaError('invalid_argument', 'state store: ttlMs must be null or a finite number >= 1');
+  }
+}

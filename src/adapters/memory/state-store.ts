@@ -1,4 +1,5 @@
 import { MfaError } from '../../errors.js';
+import { checkTtl } from '../../validate.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import type { StateStore, VersionedRecord } from '../../ports/state-store.js';
 
@@ -61,17 +62,6 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
     throw new MfaError('invalid_options', `memory store: ${name} must be a positive integer`);
   }
   return value;
-}
-
-/**
- * Checks the `ttlMs` argument of {@link StateStore.write}: `null` or a finite number ≥ 1.
- * @internal
- */
-export function checkTtl(ttlMs: number | null): void {
-  if (ttlMs === null) return;
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 1) {
-    throw new MfaError('invalid_argument', 'state store: ttlMs must be null or a finite number >= 1');
-  }
 }
 
 /**

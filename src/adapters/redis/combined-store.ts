@@ -1,18 +1,11 @@
 import { MfaError } from '../../errors.js';
+import { checkTtl } from '../../validate.js';
 import type { CombinedStore, CommitResult, FactorTouch, StateWrite } from '../../ports/combined-store.js';
 import type { VersionedRecord } from '../../ports/state-store.js';
 import { CAS, LOAD, runScript } from './cas-script.js';
 import { asInteger, asPairs, asString, type RedisCall } from './client.js';
 import { PREFERRED_FIELD, readFactorsHash } from './factor-store.js';
 import type { RedisKeys } from './keys.js';
-
-/** Checks the `ttlMs` of a write: `null` or a finite number ≥ 1. */
-function checkTtl(ttlMs: number | null): void {
-  if (ttlMs === null) return;
-  if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs < 1) {
-    throw new MfaError('invalid_argument', 'state store: ttlMs must be null or a finite number >= 1');
-  }
-}
 
 /** Parses `<version>\n<value>`. @internal */
 export function parseStateValue(raw: string): VersionedRecord {
