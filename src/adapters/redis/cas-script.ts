@@ -17,7 +17,8 @@ import { isNoScript } from './client.js';
  * A new version is `max(old + 1, server time in µs)`, so a key that is deleted (or
  * expires) and written again never reuses a version a stale reader may still hold.
  * `SET` without `PX` drops any previous TTL, as `PERSIST` would. The touch sets
- * `lastUsedAt` of the factor only when it exists and is `active`.
+ * `lastUsedAt` of the factor only when it exists and is `active`; with n = 0 the script
+ * is only that touch (`FactorStore.touchFactor`), KEYS[1] being the factors hash.
  * @internal
  */
 export const CAS_SCRIPT = `
@@ -91,23 +92,6 @@ export const LOAD_SCRIPT = `
 return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2])}
 `;
 
-/**
- * Sets `lastUsedAt` of an active factor inside its user's factors hash, in one command
- * (for `redisFactorStore` used on its own; `redisStores` does this inside its commit).
- * KEYS[1] the factors hash. ARGV[1] the factor id. ARGV[2] the time (epoch ms).
- * Returns 1 when the factor exists and is active, else 0 (nothing changed).
- * @internal
- */
-export const TOUCH_SCRIPT = `
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw then return 0 end
-local f = cjson.decode(raw)
-if f.status ~= 'active' then return 0 end
-f.lastUsedAt = tonumber(ARGV[2])
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(f))
-return 1
-`;
-
 /** A Lua script with its SHA-1, for EVALSHA. @internal */
 export interface Script {
   readonly source: string;
@@ -120,8 +104,6 @@ const script = (source: string): Script => ({ source, sha: createHash('sha1').up
 export const CAS = script(CAS_SCRIPT);
 /** @internal */
 export const LOAD = script(LOAD_SCRIPT);
-/** @internal */
-export const TOUCH = script(TOUCH_SCRIPT);
 /** SHA-1 of {@link CAS_SCRIPT}, for EVALSHA. @internal */
 export const CAS_SHA = CAS.sha;
 

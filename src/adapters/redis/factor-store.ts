@@ -3,7 +3,7 @@ import type { FactorStore } from '../../ports/factor-store.js';
 import type { ExceptionEntry, Factor } from '../../types.js';
 import { asInteger, asPairs, asString, asStrings, type RedisCall } from './client.js';
 import type { RedisKeys } from './keys.js';
-import { runScript, TOUCH } from './cas-script.js';
+import { CAS, runScript } from './cas-script.js';
 
 /** @internal */
 export function parseJson<T>(json: string, what: string): T {
@@ -85,8 +85,10 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
     async touchFactor(userId, factorId, at) {
       if (factorId === PREFERRED_FIELD) return false;
       const key = keys.factors(userId);
-      const reply = await runScript(call, TOUCH, [key], [factorId, String(at)]);
-      return asInteger(reply, 'EVALSHA') === 1;
+      // The compare-and-set script with no state keys: only its factor touch runs.
+      const reply = await runScript(call, CAS, [key], ['0', factorId, String(at)]);
+      if (!Array.isArray(reply)) throw new MfaError('store_failed', 'Redis EVALSHA returned an unexpected reply');
+      return asInteger(reply[1], 'EVALSHA') === 1;
     },
 
     async deleteFactor(userId, factorId) {
