@@ -57,7 +57,7 @@ export async function storeCall<T>(store: 'state' | 'factor', what: string, op: 
 export const guard = <T>(what: string, op: () => Promise<T>) => storeCall('state', what, op);
 
 /** Decodes a record (`null`: the codec's empty state); an unreadable one is a store fault. */
-export function decodeWith<S>(codec: Codec<S>, rec: VersionedRecord | null): S {
+export function decodeWith<S>(codec: Pick<Codec<S>, 'empty' | 'decode'>, rec: VersionedRecord | null): S {
   try {
     return rec ? codec.decode(rec.value) : codec.empty;
   } catch (err) {
@@ -224,11 +224,5 @@ export async function loadUser(
 }
 
 /** Decodes a user's state record (`null`: no state). */
-export function decodeState(record: VersionedRecord | null): UserState {
-  if (!record) return EMPTY_STATE;
-  try {
-    return decodeUser(record.value);
-  } catch (err) {
-    throw new MfaError('store_failed', 'The state store returned an unreadable record', { cause: err });
-  }
-}
+export const decodeState = (record: VersionedRecord | null): UserState =>
+  decodeWith({ empty: EMPTY_STATE, decode: decodeUser }, record);
