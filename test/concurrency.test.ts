@@ -139,14 +139,20 @@ describe('concurrency (memory stores, interleaved reads and writes)', () => {
     for (const r of after) if (!r.ok) expect(r.retryAfterMs).toBe(1_200_000);
   });
 
-  it('a StateStore whose write always loses → MfaError("contention"), no SMS, nothing stored', async () => {
+  /** u1 with an active factor, over a state store whose every write loses its race. */
+  async function alwaysLosing(extra: { maxCasAttempts?: number } = {}) {
     const clock = fakeClock();
     const mem = memoryStores({ clock });
     const state = faultyState(mem.state);
     state.faults = { writeFalse: true };
     const outbox = outboxSender();
     await mem.factors.putFactor({ id: 'f1', userId: 'u1', channel: 'sms', status: 'active', phone: PHONE, createdAt: clock.now() });
-    const mfa = createMfa({ stores: { factors: mem.factors, state }, senders: { sms: outbox }, secret: SECRET, clock, maxCasAttempts: 10 });
+    const mfa = createMfa({ stores: { factors: mem.factors, state }, senders: { sms: outbox }, secret: SECRET, clock, ...extra });
+    return { mem, state, outbox, mfa };
+  }
+
+  it('a StateStore whose write always loses → MfaError("contention"), no SMS, nothing stored', async () => {
+    const { mem, state, outbox, mfa } = await alwaysLosing({ maxCasAttempts: 10 });
     const err = await mfa.startChallenge('u1').then(
       () => null,
       (e: unknown) => e,
@@ -164,13 +170,7 @@ describe('concurrency (memory stores, interleaved reads and writes)', () => {
   });
 
   it('with the default retry bound, contention still ends (fails closed) in bounded time', async () => {
-    const clock = fakeClock();
-    const mem = memoryStores({ clock });
-    const state = faultyState(mem.state);
-    state.faults = { writeFalse: true };
-    const outbox = outboxSender();
-    await mem.factors.putFactor({ id: 'f1', userId: 'u1', channel: 'sms', status: 'active', phone: PHONE, createdAt: clock.now() });
-    const mfa = createMfa({ stores: { factors: mem.factors, state }, senders: { sms: outbox }, secret: SECRET, clock });
+    const { state, outbox, mfa } = await alwaysLosing();
     await expect(mfa.startChallenge('u1')).rejects.toMatchObject({ name: 'MfaError', code: 'contention' });
     expect(state.writeCalls).toBe(64);
     expect(outbox.messages).toHaveLength(0);

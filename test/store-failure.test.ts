@@ -51,17 +51,19 @@ async function corrupt(mem: ReturnType<typeof memoryStores>, key: string, value:
   expect(await mem.state.write(key, value, rec?.version ?? null, 3_600_000)).toBe(true);
 }
 
+/** Every call that reads or writes the user's state record. */
+const STATE_OPS: [string, (env: Awaited<ReturnType<typeof faulty>>) => unknown][] = [
+  ['startChallenge', ({ mfa }) => mfa.startChallenge('u1')],
+  ['verify', ({ mfa }) => mfa.verify('u1', '123456')],
+  ['resend', ({ mfa }) => mfa.resend('u1')],
+  ['enrollSms', ({ mfa }) => mfa.enrollSms('u1', SECOND)],
+  ['confirmEnrollment', ({ mfa }) => mfa.confirmEnrollment('u1', '123456')],
+  ['unlock', ({ mfa }) => mfa.unlock('u1')],
+  ['getStatus', ({ mfa }) => mfa.getStatus('u1')],
+];
+
 describe('a StateStore whose read rejects', () => {
-  const OPS: [string, (env: Awaited<ReturnType<typeof faulty>>) => unknown][] = [
-    ['startChallenge', ({ mfa }) => mfa.startChallenge('u1')],
-    ['verify', ({ mfa }) => mfa.verify('u1', '123456')],
-    ['resend', ({ mfa }) => mfa.resend('u1')],
-    ['enrollSms', ({ mfa }) => mfa.enrollSms('u1', SECOND)],
-    ['confirmEnrollment', ({ mfa }) => mfa.confirmEnrollment('u1', '123456')],
-    ['unlock', ({ mfa }) => mfa.unlock('u1')],
-    ['getStatus', ({ mfa }) => mfa.getStatus('u1')],
-  ];
-  for (const [name, op] of OPS) {
+  for (const [name, op] of STATE_OPS) {
     it(`${name} → MfaError('store_failed') with the store's error as cause, no SMS`, async () => {
       const env = await faulty();
       await env.mfa.startChallenge('u1'); // a live code, so every op has something to read
@@ -244,17 +246,8 @@ describe('a state record that is garbage', () => {
   /** Valid JSON of the wrong shape for a user record: must fail too, never read as "no state". */
   const WRONG_SHAPE = ['[]', '[1,2,3]', '{"hl":true}', '{"lu":1e999}'];
 
-  const OPS: [string, (env: Awaited<ReturnType<typeof faulty>>) => unknown][] = [
-    ['startChallenge', ({ mfa }) => mfa.startChallenge('u1')],
-    ['verify', ({ mfa }) => mfa.verify('u1', '123456')],
-    ['resend', ({ mfa }) => mfa.resend('u1')],
-    ['enrollSms', ({ mfa }) => mfa.enrollSms('u1', SECOND)],
-    ['confirmEnrollment', ({ mfa }) => mfa.confirmEnrollment('u1', '123456')],
-    ['unlock', ({ mfa }) => mfa.unlock('u1')],
-    ['getStatus', ({ mfa }) => mfa.getStatus('u1')],
-  ];
 
-  for (const [name, op] of OPS) {
+  for (const [name, op] of STATE_OPS) {
     it(`${name} on an unparsable record → store_failed, no SMS`, async () => {
       const env = await faulty();
       for (const g of GARBAGE) {
