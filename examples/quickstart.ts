@@ -3,10 +3,10 @@
  * cooldown and the lockout. Memory stores and the console sender; a fake clock lets the
  * demo skip the waits. Run it with `npm start`.
  */
-import { createMfa } from '../src/index.js';
-import { memoryStores } from '../src/adapters/memory/index.js';
-import { consoleSender } from '../src/senders/index.js';
-import { fakeClock } from '../src/testing/index.js';
+import { createMfa } from 'mfakit';
+import { memoryStores } from 'mfakit/memory';
+import { consoleSender } from 'mfakit/senders';
+import { fakeClock } from 'mfakit/testing';
 
 const clock = fakeClock(Date.now()); // a real server uses the wall clock (the default)
 let lastBody = '';

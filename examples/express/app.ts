@@ -6,9 +6,9 @@
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { MfaError, systemClock, type Clock, type Mfa, type SmsSender, type Stores } from '../../src/index.js';
-import { memoryStores } from '../../src/adapters/memory/index.js';
-import type { FakeClock } from '../../src/testing/index.js';
+import { MfaError, systemClock, type Clock, type Mfa, type SmsSender, type Stores } from 'mfakit';
+import { memoryStores } from 'mfakit/memory';
+import type { FakeClock } from 'mfakit/testing';
 import { type AppContext, pageContext } from './context.js';
 import { devOutbox, type DevOutbox } from './dev-outbox.js';
 import { secretFromEnv, seedDemoFactors, setupMfa } from './mfa-setup.js';

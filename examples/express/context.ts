@@ -4,7 +4,7 @@
  * @module
  */
 import type { Request, Response } from 'express';
-import type { Clock, Mfa } from '../../src/index.js';
+import type { Clock, Mfa } from 'mfakit';
 import type { DevOutbox } from './dev-outbox.js';
 import { nonceOf } from './security.js';
 import { currentUser, takeFlash } from './session.js';

@@ -3,8 +3,8 @@
  * page instead of being delivered. Never used when NODE_ENV=production.
  * @module
  */
-import type { Clock, SmsSender } from '../../src/index.js';
-import { outboxSender, type OutboxMessage } from '../../src/testing/index.js';
+import type { Clock, SmsSender } from 'mfakit';
+import { outboxSender, type OutboxMessage } from 'mfakit/testing';
 
 /** A message in the dev outbox, with the (app clock) time it was sent. */
 export interface DevMessage extends OutboxMessage {

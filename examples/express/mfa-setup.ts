@@ -4,8 +4,8 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { createMfa, type Clock, type Mfa, type SmsSender, type Stores } from '../../src/index.js';
-import { memoryStores } from '../../src/adapters/memory/index.js';
+import { createMfa, type Clock, type Mfa, type SmsSender, type Stores } from 'mfakit';
+import { memoryStores } from 'mfakit/memory';
 import type { DemoUser, UserDirectory } from './users.js';
 
 /** What {@link setupMfa} needs from the app. */
@@ -74,7 +74,7 @@ export interface StoreSetup {
 export async function storesFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<StoreSetup> {
   const url = env['REDIS_URL'];
   if (!url) return { kind: 'memory', stores: memoryStores({ clock }), close: async () => {} };
-  const [{ Redis }, { redisStores }] = await Promise.all([import('ioredis'), import('../../src/adapters/redis/index.js')]);
+  const [{ Redis }, { redisStores }] = await Promise.all([import('ioredis'), import('mfakit/redis')]);
   // maxRetriesPerRequest: fail fast when Redis is down, so mfakit fails closed instead of hanging.
   const client = new Redis(url, { maxRetriesPerRequest: 1 });
   return {

@@ -11,8 +11,8 @@
  * @module
  */
 import type { AddressInfo } from 'node:net';
-import { systemClock } from '../../src/index.js';
-import { fakeClock } from '../../src/testing/index.js';
+import { systemClock } from 'mfakit';
+import { fakeClock } from 'mfakit/testing';
 import { createApp } from './app.js';
 import { storesFromEnv } from './mfa-setup.js';
 import { DEMO_USERS } from './users.js';

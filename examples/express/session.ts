@@ -11,7 +11,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
-import type { Clock } from '../../src/index.js';
+import type { Clock } from 'mfakit';
 import type { User, UserDirectory } from './users.js';
 
 /** A one-time message shown on the next page (post/redirect/get). */

@@ -5,7 +5,7 @@
  * @module
  */
 import { Router } from 'express';
-import type { FakeClock } from '../../../src/testing/index.js';
+import type { FakeClock } from 'mfakit/testing';
 
 export function testClockRoutes(clock: FakeClock): Router {
   const router = Router();

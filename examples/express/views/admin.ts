@@ -1,5 +1,5 @@
 /** The admin page: SMS channel switch, users (unlock), exception list. @module */
-import type { ExceptionEntry, MfaStatus } from '../../../src/index.js';
+import type { ExceptionEntry, MfaStatus } from 'mfakit';
 import type { User } from '../users.js';
 import { formatTime } from './format.js';
 import { html } from './html.js';

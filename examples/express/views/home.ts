@@ -1,5 +1,5 @@
 /** The signed-in home page. @module */
-import type { ExceptionEntry, FactorView } from '../../../src/index.js';
+import type { ExceptionEntry, FactorView } from 'mfakit';
 import { formatTime } from './format.js';
 import { html } from './html.js';
 import { layout, type PageContext } from './layout.js';

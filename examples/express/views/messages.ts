@@ -3,7 +3,7 @@
  * switch on them; this is the one place to reword (or translate) them.
  * @module
  */
-import type { Failure } from '../../../src/index.js';
+import type { Failure } from 'mfakit';
 import { formatDuration, formatTime, plural } from './format.js';
 
 /** Countries the example accepts numbers from (keep in sync with `phone.allowedCountries`). */

@@ -1,5 +1,5 @@
 /** The dev outbox: text messages the development sender "sent" (never in production). @module */
-import { maskPhone } from '../../../src/index.js';
+import { maskPhone } from 'mfakit';
 import type { DevMessage } from '../dev-outbox.js';
 import { formatTime } from './format.js';
 import { html } from './html.js';

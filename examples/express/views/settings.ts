@@ -1,5 +1,5 @@
 /** Security settings: the factor list and the "add or change number" form, and the enrollment confirmation page. @module */
-import type { FactorView } from '../../../src/index.js';
+import type { FactorView } from 'mfakit';
 import { formatTime } from './format.js';
 import { html } from './html.js';
 import { csrfField, layout, type PageContext } from './layout.js';
