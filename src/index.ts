@@ -12,8 +12,8 @@
  * ```
  * @module
  */
-export { createMfa, Mfa, type ExceptionList } from './mfa.js';
-export { MfaError, type MfaErrorCode } from './errors.js';
+export { createMfa, Mfa, type ExceptionList } from './flows/mfa.js';
+export { MfaError, type MfaErrorCode } from './config/errors.js';
 export type {
   ChannelChangedEvent,
   CodeExhaustedEvent,
@@ -31,30 +31,12 @@ export type {
   UserLockedEvent,
   VerificationFailedEvent,
   VerificationSucceededEvent,
-} from './events.js';
-export {
-  DEFAULT_CHANNEL_PRIORITY,
-  DEFAULT_CODE_LENGTH,
-  DEFAULT_CODE_TTL_MS,
-  DEFAULT_COOLDOWN_MS,
-  DEFAULT_FAILURE_MEMORY_MS,
-  DEFAULT_HARD_LIMIT,
-  DEFAULT_LOCK_MS,
-  DEFAULT_MAX_CAS_ATTEMPTS,
-  DEFAULT_MAX_FAILURES,
-  DEFAULT_SEND_WINDOW_MS,
-  DEFAULT_SENDS_PER_DESTINATION,
-  DEFAULT_SENDS_PER_USER,
-  DEFAULT_TEMPLATES,
-  DEFAULT_TRIES_PER_CODE,
-  MIN_SECRET_LENGTH,
-  type IsAdmin,
-  type MfaOptions,
-  type PhoneCheck,
-  type Policy,
-} from './options.js';
-export type { ExceptionInput } from './ops/exceptions.js';
-export { maskPhone } from './phone.js';
+} from './config/events.js';
+export { DEFAULT_TEMPLATES } from './config/messages.js';
+export type { IsAdmin, MfaOptions, PhoneCheck } from './config/options.js';
+export { maskPhone } from './config/phone.js';
+export { DEFAULTS, type Policy } from './core/policy.js';
+export type { ExceptionInput } from './flows/exceptions.js';
 export type {
   Clock,
   CombinedStore,
@@ -87,5 +69,5 @@ export type {
   Result,
   Unlocked,
   Verified,
-} from './results.js';
-export type { Channel, ExceptionEntry, Factor, FactorStatus, FactorView, Purpose } from './types.js';
+} from './core/outcomes.js';
+export { CHANNELS, type Channel, type ExceptionEntry, type Factor, type FactorStatus, type FactorView, type Purpose } from './core/types.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMfa, MfaError, type Mfa } from '../src/index.js';
 import { memoryStores } from '../src/adapters/memory/index.js';
 import { outboxSender } from '../src/testing/index.js';
-import { CodeHasher } from '../src/codes.js';
+import { CodeHasher } from '../src/factors/code.js';
 import { serialize } from './helpers/leak-spy.js';
 import { enrolled, PHONE, SECRET, setup, wrong } from './helpers/setup.js';
 

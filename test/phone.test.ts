@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maskPhone, parsePhone } from '../src/phone.js';
+import { maskPhone, parsePhone } from '../src/config/phone.js';
 
 describe('phone numbers', () => {
   it('masks every digit but the country code and the last group', () => {

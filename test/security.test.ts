@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CodeHasher, generateCode } from '../src/codes.js';
+import { CodeHasher, generateCode } from '../src/factors/code.js';
 import { createMfa, type MfaOptions, type StateStore } from '../src/index.js';
 import { memoryStores } from '../src/adapters/memory/index.js';
 import { fakeClock, outboxSender } from '../src/testing/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CodeHasher } from '../src/codes.js';
+import { CodeHasher } from '../src/factors/code.js';
 import { createMfa, MfaError, type MfaEventMap } from '../src/index.js';
 import { memoryStores } from '../src/adapters/memory/index.js';
 import { fakeClock, outboxSender } from '../src/testing/index.js';

@@ -1,6 +1,6 @@
 /** What every section needs: a code-capturing sender, counting wrappers, seeded users. */
 import type { Factor, FactorStore, SmsMessage, SmsSender, StateStore } from '../../src/index.js';
-import type { Mfa } from '../../src/mfa.js';
+import type { Mfa } from 'mfakit';
 import type { FakeClock } from '../../src/testing/clock.js';
 import type { Library } from './mfakit.js';
 

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type * as Root from '../../src/index.js';
 import type * as Memory from '../../src/adapters/memory/index.js';
 import type * as Redis from '../../src/adapters/redis/index.js';
-import type * as Codes from '../../src/codes.js';
+import type * as Codes from '../../src/factors/code.js';
 import type * as Cas from '../../src/adapters/redis/cas-script.js';
 
 export interface Library {
@@ -32,7 +32,8 @@ export async function loadLibrary(): Promise<Library> {
     load<typeof Root>('index.js'),
     load<typeof Memory>('adapters/memory/index.js'),
     load<typeof Redis>('adapters/redis/index.js'),
-    load<typeof Codes>('codes.js'),
+    // `codes.js` is where a tree from before the layout of ARCHITECTURE.md kept it.
+    load<typeof Codes>('factors/code.js').catch(() => load<typeof Codes>('codes.js')),
     load<typeof Cas>('adapters/redis/cas-script.js'),
   ]);
   return {

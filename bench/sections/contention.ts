@@ -4,7 +4,7 @@
  * without counting, and nothing may throw. Retries are compare-and-set writes that lost.
  */
 import { performance } from 'node:perf_hooks';
-import type { Mfa } from '../../src/mfa.js';
+import type { Mfa } from 'mfakit';
 import { type CaptureSender, type CountingState, expectOk, type User, wrongCode } from '../lib/fixture.js';
 import { round } from '../lib/stats.js';
 

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
-import type { Mfa } from '../../src/mfa.js';
+import type { Mfa } from 'mfakit';
 import {
   benchClock,
   type CaptureSender,

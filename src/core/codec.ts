@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import type { Channel, Purpose } from '../types.js';
+import { CHANNELS, type Channel, type Purpose } from './types.js';
 import type { CodeRecord, DestinationState, UserState } from './state.js';
 
 interface WireCode { i: string; p: 'e' | 's'; f: string; ch?: Channel; h: string; a: number; x: number; t: number; d?: 1 }
@@ -39,7 +39,7 @@ export function encodeUser(s: UserState): string {
   return JSON.stringify(w);
 }
 
-const CHANNELS: ReadonlySet<unknown> = new Set<Channel>(['sms', 'voice', 'email', 'totp', 'backup']);
+const KNOWN_CHANNELS: ReadonlySet<unknown> = new Set<Channel>(CHANNELS);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256;
 const optNum = (v: unknown): boolean => v === undefined || isNum(v);
@@ -57,7 +57,7 @@ export function decodeUser(raw: string): UserState {
   let code: CodeRecord | undefined;
   if (w.c !== undefined) {
     const c = w.c;
-    if (typeof c !== 'object' || c === null || Array.isArray(c) || (c.d !== undefined && c.d !== 1) || !CHANNELS.has(c.ch ?? 'sms')) {
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || (c.d !== undefined && c.d !== 1) || !KNOWN_CHANNELS.has(c.ch ?? 'sms')) {
       throw new TypeError('state record has a bad code');
     }
     if (!isStr(c.i) || !isStr(c.f) || !isStr(c.h) || !isNum(c.a) || !isNum(c.x) || !isNum(c.t) || (c.p !== 'e' && c.p !== 's')) {

@@ -4,8 +4,8 @@
  * @internal
  * @module
  */
-import type { Policy } from '../options.js';
-import type { Channel, Purpose } from '../types.js';
+import type { Policy } from './policy.js';
+import type { Channel, Purpose } from './types.js';
 
 /** The live (or dead) one-time code of a user. Only its HMAC is kept. */
 export interface CodeRecord {
@@ -94,11 +94,4 @@ export function ttlOf(s: UserState, p: Policy, now: number): number | null {
 export function destinationTtl(d: DestinationState, p: Policy, now: number): number {
   const last = d.sends[d.sends.length - 1];
   return last === undefined ? 0 : last + p.sendWindowMs - now;
-}
-
-/** Whether the user is locked now, and until when (`null` = until an admin unlocks). */
-export function lockOf(s: UserState, now: number): { until: number | null } | undefined {
-  if (s.hardLocked) return { until: null };
-  if (s.lockedUntil !== undefined && now < s.lockedUntil) return { until: s.lockedUntil };
-  return undefined;
 }

@@ -1,4 +1,4 @@
-import type { Factor } from '../types.js';
+import type { Factor } from '../core/types.js';
 import type { VersionedRecord } from './state-store.js';
 
 /**

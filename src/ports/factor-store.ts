@@ -1,4 +1,4 @@
-import type { ExceptionEntry, Factor } from '../types.js';
+import type { ExceptionEntry, Factor } from '../core/types.js';
 import type { CombinedStore } from './combined-store.js';
 import type { StateStore } from './state-store.js';
 

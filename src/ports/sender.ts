@@ -1,4 +1,4 @@
-import type { Purpose } from '../types.js';
+import type { Purpose } from '../core/types.js';
 
 /**
  * One message for a {@link SmsSender}.

@@ -1,4 +1,4 @@
-import { maskPhone } from '../phone.js';
+import { maskPhone } from '../config/phone.js';
 import type { SmsSender } from '../ports/sender.js';
 
 /**

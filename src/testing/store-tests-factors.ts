@@ -3,7 +3,7 @@
  * @internal
  * @module
  */
-import type { ExceptionEntry, Factor } from '../types.js';
+import type { ExceptionEntry, Factor } from '../core/types.js';
 import type { ExpectLike, It, WithStores } from './store-conformance.js';
 
 const factor = (over: Partial<Factor> & Pick<Factor, 'id' | 'userId'>): Factor => ({

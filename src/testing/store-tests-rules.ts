@@ -5,10 +5,10 @@
  * @internal
  * @module
  */
-import { createMfa, type Mfa } from '../mfa.js';
+import { createMfa, type Mfa } from '../flows/mfa.js';
 import type { Clock } from '../ports/clock.js';
 import type { Stores } from '../ports/factor-store.js';
-import type { Result } from '../results.js';
+import type { Result } from '../core/outcomes.js';
 import { fakeClock } from './clock.js';
 import { outboxSender, type OutboxSender } from './outbox.js';
 import type { ExpectLike, It, StoreTestContext, WithStores } from './store-conformance.js';

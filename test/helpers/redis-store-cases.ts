@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisStores, type RedisClientLike } from '../../src/adapters/redis/index.js';
 import { CAS_SHA } from '../../src/adapters/redis/cas-script.js';
 import { rawCall } from '../../src/adapters/redis/client.js';
-import { MfaError } from '../../src/errors.js';
+import { MfaError } from 'mfakit';
 import { defineStoreTests } from '../../src/testing/store-conformance.js';
 import { canSpawnRedis, startRedis, warnSkipped, type RedisServer } from './redis-server.js';
 import { eventually } from './eventually.js';

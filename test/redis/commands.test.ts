@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisStores } from '../../src/adapters/redis/index.js';
-import { createMfa, type Mfa } from '../../src/mfa.js';
+import { createMfa, type Mfa } from 'mfakit';
 import { fakeClock, type FakeClock } from '../../src/testing/clock.js';
 import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 import { warnSkipped } from '../helpers/redis-server.js';

@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisStores } from '../../src/adapters/redis/index.js';
-import { createMfa } from '../../src/mfa.js';
+import { createMfa } from 'mfakit';
 import { fakeClock } from '../../src/testing/clock.js';
 import { outboxSender } from '../../src/testing/outbox.js';
 import { warnSkipped } from '../helpers/redis-server.js';

@@ -10,8 +10,8 @@ import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisStores } from '../../src/adapters/redis/index.js';
-import { createMfa, type Mfa } from '../../src/mfa.js';
-import { DEFAULT_FAILURE_MEMORY_MS } from '../../src/options.js';
+import { createMfa, type Mfa } from 'mfakit';
+import { DEFAULTS } from 'mfakit';
 import type { SmsSender } from '../../src/ports/sender.js';
 import { fakeClock } from '../../src/testing/clock.js';
 import { warnSkipped } from '../helpers/redis-server.js';
@@ -191,7 +191,7 @@ describe.skipIf(url === null)('soak on Redis', () => {
         expect({ key: k.key, hardLocked: k.text.includes('"hl":1') }).toEqual({ key: k.key, hardLocked: true });
       } else {
         expect(k.pttl, k.key).toBeGreaterThan(0);
-        expect(k.pttl, k.key).toBeLessThanOrEqual(DEFAULT_FAILURE_MEMORY_MS);
+        expect(k.pttl, k.key).toBeLessThanOrEqual(DEFAULTS.failureMemoryMs);
       }
     }
     for (const k of keys.filter((k) => kindOf(k.key, prefix) === 'durable')) expect(k.pttl, k.key).toBe(-1);

@@ -11,8 +11,8 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { redisStores, type RedisClientLike } from '../../src/adapters/redis/index.js';
-import { MfaError } from '../../src/errors.js';
-import { createMfa, type Mfa } from '../../src/mfa.js';
+import { MfaError } from 'mfakit';
+import { createMfa, type Mfa } from 'mfakit';
 import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 
 /** The Redis client a worker uses. */

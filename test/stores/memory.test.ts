@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryStores } from '../../src/adapters/memory/index.js';
-import { MfaError } from '../../src/errors.js';
+import { MfaError } from 'mfakit';
 import { defineStoreTests } from '../../src/testing/store-conformance.js';
 
 function manualClock(start = 1_700_000_000_000) {

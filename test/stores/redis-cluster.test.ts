@@ -2,7 +2,7 @@ import { Cluster } from 'ioredis';
 import { createCluster } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisStores, type RedisClientLike } from '../../src/adapters/redis/index.js';
-import { createMfa } from '../../src/mfa.js';
+import { createMfa } from 'mfakit';
 import { fakeClock } from '../../src/testing/clock.js';
 import { outboxSender } from '../../src/testing/outbox.js';
 import { defineStoreTests } from '../../src/testing/store-conformance.js';

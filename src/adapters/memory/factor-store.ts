@@ -1,5 +1,5 @@
 import type { FactorStore } from '../../ports/factor-store.js';
-import type { ExceptionEntry, Factor } from '../../types.js';
+import type { ExceptionEntry, Factor } from '../../core/types.js';
 
 /** A copy of a flat record (every field of a Factor or ExceptionEntry is a primitive). */
 const copyOf = <T extends object>(record: T): T => ({ ...record });

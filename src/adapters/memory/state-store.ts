@@ -1,5 +1,5 @@
-import { MfaError } from '../../errors.js';
-import { checkTtl } from '../../validate.js';
+import { MfaError } from '../../config/errors.js';
+import { checkTtl } from '../../config/validate.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
 import type { StateStore, VersionedRecord } from '../../ports/state-store.js';
 

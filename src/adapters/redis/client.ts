@@ -1,4 +1,4 @@
-import { MfaError } from '../../errors.js';
+import { MfaError } from '../../config/errors.js';
 
 /**
  * The part of an **ioredis** 5 client (`Redis` or `Cluster`) that mfakit uses.

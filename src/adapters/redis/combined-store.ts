@@ -1,5 +1,5 @@
-import { MfaError } from '../../errors.js';
-import { checkTtl } from '../../validate.js';
+import { MfaError } from '../../config/errors.js';
+import { checkTtl } from '../../config/validate.js';
 import type { CombinedStore, CommitResult, FactorTouch, StateWrite } from '../../ports/combined-store.js';
 import type { VersionedRecord } from '../../ports/state-store.js';
 import { CAS, LOAD, runScript } from './cas-script.js';

@@ -1,6 +1,6 @@
-import { MfaError } from '../../errors.js';
+import { MfaError } from '../../config/errors.js';
 import type { FactorStore } from '../../ports/factor-store.js';
-import type { ExceptionEntry, Factor } from '../../types.js';
+import type { ExceptionEntry, Factor } from '../../core/types.js';
 import { asInteger, asPairs, asString, asStrings, type RedisCall } from './client.js';
 import type { RedisKeys } from './keys.js';
 import { CAS, runScript } from './cas-script.js';

@@ -58,7 +58,7 @@
  *
  * @module
  */
-import { MfaError } from '../../errors.js';
+import { MfaError } from '../../config/errors.js';
 import type { CombinedStore } from '../../ports/combined-store.js';
 import type { FactorStore, Stores } from '../../ports/factor-store.js';
 import type { StateStore } from '../../ports/state-store.js';

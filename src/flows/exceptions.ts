@@ -4,12 +4,12 @@
  * @internal
  * @module
  */
-import { storeCall } from '../cas.js';
-import type { Context } from '../context.js';
-import { MfaError } from '../errors.js';
-import type { Result } from '../results.js';
-import type { ExceptionEntry } from '../types.js';
-import { MAX_REASON_LENGTH, options, text } from '../validate.js';
+import { MfaError } from '../config/errors.js';
+import { MAX_REASON_LENGTH, options, text } from '../config/validate.js';
+import { exceptionApplies, validExpiry } from '../core/exceptions.js';
+import type { Result } from '../core/outcomes.js';
+import type { ExceptionEntry } from '../core/types.js';
+import type { Context } from './context.js';
 
 /**
  * What `exceptions.add` takes.
@@ -30,9 +30,8 @@ export interface ExceptionInput {
 
 /** The entry of a user if it applies now. */
 export async function activeException(ctx: Context, userId: string): Promise<ExceptionEntry | null> {
-  const entry = await storeCall('factor', 'read the exception list', () => ctx.factors.getException(userId));
-  if (!entry) return null;
-  return entry.expiresAt !== undefined && ctx.clock.now() >= entry.expiresAt ? null : entry;
+  const entry = await ctx.store.factors.getException(userId);
+  return entry && exceptionApplies(entry, ctx.clock.now()) ? entry : null;
 }
 
 /** Adds (or replaces) a user's entry; admins are refused. */
@@ -45,7 +44,7 @@ export async function addException(
   const by = text(o.by, 'by');
   const reason = text(o.reason, 'reason', MAX_REASON_LENGTH);
   const now = ctx.clock.now();
-  if (o.expiresAt !== undefined && (typeof o.expiresAt !== 'number' || !Number.isFinite(o.expiresAt) || o.expiresAt <= now)) {
+  if (!validExpiry(o.expiresAt, now)) {
     throw new MfaError('invalid_argument', 'expiresAt must be a time in the future, in epoch milliseconds');
   }
   const isAdmin = ctx.options.isAdmin;
@@ -57,7 +56,7 @@ export async function addException(
     reason,
     ...(o.expiresAt !== undefined ? { expiresAt: o.expiresAt } : {}),
   };
-  await storeCall('factor', 'write the exception list', () => ctx.factors.putException(entry));
+  await ctx.store.factors.putException(entry);
   ctx.events.emit('exception.added', {
     userId,
     addedBy: by,
@@ -69,14 +68,14 @@ export async function addException(
 
 /** Removes a user's entry. */
 export async function removeException(ctx: Context, userId: string): Promise<{ ok: true; removed: boolean }> {
-  const removed = await storeCall('factor', 'write the exception list', () => ctx.factors.deleteException(userId));
+  const removed = await ctx.store.factors.deleteException(userId);
   if (removed) ctx.events.emit('exception.removed', { userId });
   return { ok: true, removed };
 }
 
 /** Every entry that applies now. */
 export async function listExceptions(ctx: Context): Promise<ExceptionEntry[]> {
-  const all = await storeCall('factor', 'read the exception list', () => ctx.factors.listExceptions());
+  const all = await ctx.store.factors.listExceptions();
   const now = ctx.clock.now();
-  return all.filter((e) => e.expiresAt === undefined || now < e.expiresAt);
+  return all.filter((e) => exceptionApplies(e, now));
 }

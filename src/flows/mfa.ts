@@ -1,29 +1,31 @@
 /**
- * The facade: validates arguments, then runs the operations (load state, ask the core,
- * commit, then send).
+ * The facade: validates arguments, then runs a flow (load, decide in core, commit, then
+ * send or emit). It holds no rule of its own.
  * @module
  */
 import type { CountryCode } from 'libphonenumber-js';
-import { CodeHasher } from './codes.js';
-import type { Context } from './context.js';
-import { RecordCache } from './record-cache.js';
-import { MfaEmitter, type MfaEventName, type MfaListener } from './events.js';
-import { type MfaOptions, parseOptions, policyOf } from './options.js';
-import { confirmEnrollment, enrollSms } from './ops/enroll.js';
-import { activeException, addException, type ExceptionInput, listExceptions, removeException } from './ops/exceptions.js';
-import { getStatus, invalidateNumber, listFactors, removeFactor, setPreferred, unlock } from './ops/factors.js';
-import { requiresMfa, resend, startChallenge, verify } from './ops/sign-in.js';
-import { systemClock } from './ports/clock.js';
+import { MfaError } from '../config/errors.js';
+import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/events.js';
+import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
+import { locale, loose, options, text } from '../config/validate.js';
 import type {
   CodeSent, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
   OptOutHandled, PreferredChanged, Result, Unlocked, Verified,
-} from './results.js';
-import type { Channel, ExceptionEntry, Purpose } from './types.js';
-import type { Policy } from './options.js';
-import { locale, loose, options, text } from './validate.js';
-import { MfaError } from './errors.js';
-
-const CHANNELS: readonly Channel[] = ['sms', 'voice', 'email', 'totp', 'backup'];
+} from '../core/outcomes.js';
+import type { Policy } from '../core/policy.js';
+import { CHANNELS, type Channel, type ExceptionEntry, type Purpose } from '../core/types.js';
+import { CodeHasher } from '../factors/code.js';
+import { codeKinds } from '../factors/index.js';
+import { systemClock } from '../ports/clock.js';
+import { createGateway } from '../store/gateway.js';
+import { RecordCache } from '../store/record-cache.js';
+import { getStatus, unlock } from './admin.js';
+import type { Context } from './context.js';
+import { confirmEnrollment, enrollSms } from './enroll.js';
+import { activeException, addException, type ExceptionInput, listExceptions, removeException } from './exceptions.js';
+import { invalidateNumber, listFactors, removeFactor, setPreferred } from './factors.js';
+import { requiresMfa, resend, startChallenge } from './sign-in.js';
+import { verify } from './verify.js';
 
 /**
  * The exception list: users who skip MFA. Admins can never be added.
@@ -72,18 +74,20 @@ export class Mfa {
   constructor(input: MfaOptions) {
     const o = parseOptions(input);
     const secrets = typeof o.secret === 'string' ? [o.secret] : o.secret;
+    const kinds = codeKinds(o);
+    const disabled = new Set<Channel>();
     this.#ctx = {
       options: o,
       policy: policyOf(o),
-      factors: o.stores.factors,
-      state: o.stores.state,
-      combined: o.stores.combined,
+      store: createGateway(o.stores),
+      maxAttempts: o.maxCasAttempts,
       destinations: new RecordCache(),
       clock: o.clock ?? systemClock,
       hasher: new CodeHasher(secrets),
       events: new MfaEmitter(),
-      sms: o.senders.sms,
-      disabled: new Set(),
+      kinds,
+      disabled,
+      channels: { off: disabled, withSender: new Set(Object.keys(kinds) as Channel[]), priority: o.channels.priority },
     };
     const ctx = this.#ctx;
     this.exceptions = {

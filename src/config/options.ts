@@ -1,160 +1,12 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { z } from 'zod';
+import { DEFAULTS, type Policy } from '../core/policy.js';
+import { CHANNELS, type Channel } from '../core/types.js';
+import type { Clock } from '../ports/clock.js';
+import type { CombinedStore } from '../ports/combined-store.js';
+import type { Stores } from '../ports/factor-store.js';
+import type { SmsSender } from '../ports/sender.js';
 import { MfaError } from './errors.js';
-import type { Clock } from './ports/clock.js';
-import type { CombinedStore } from './ports/combined-store.js';
-import type { Stores } from './ports/factor-store.js';
-import type { SmsSender } from './ports/sender.js';
-import type { Channel } from './types.js';
-
-/**
- * Digits in a code.
- *
- * @example
- * ```ts
- * createMfa({ ...options, code: { length: DEFAULT_CODE_LENGTH } }); // 6
- * ```
- */
-export const DEFAULT_CODE_LENGTH = 6;
-/**
- * A code is valid while less than this many ms have passed since it was issued (10 min).
- *
- * @example
- * ```ts
- * createMfa({ ...options, code: { ttlMs: DEFAULT_CODE_TTL_MS / 2 } }); // 5 minutes
- * ```
- */
-export const DEFAULT_CODE_TTL_MS = 10 * 60_000;
-/**
- * Wrong entries one code survives; the last one kills it.
- *
- * @example
- * ```ts
- * `${DEFAULT_TRIES_PER_CODE} tries per code`; // '4 tries per code'
- * ```
- */
-export const DEFAULT_TRIES_PER_CODE = 4;
-/**
- * Wrong entries (across codes and factors) that lock the user.
- *
- * @example
- * ```ts
- * createMfa({ ...options, lockout: { maxFailures: DEFAULT_MAX_FAILURES } }); // 8
- * ```
- */
-export const DEFAULT_MAX_FAILURES = 8;
-/**
- * How long a lock lasts (20 min).
- *
- * @example
- * ```ts
- * createMfa({ ...options, lockout: { durationMs: DEFAULT_LOCK_MS * 3 } }); // 1 hour
- * ```
- */
-export const DEFAULT_LOCK_MS = 20 * 60_000;
-/**
- * Consecutive failures after which only an admin can unlock (NIST SP 800-63B 5.2.2).
- *
- * @example
- * ```ts
- * createMfa({ ...options, lockout: { hardLimit: DEFAULT_HARD_LIMIT } }); // 100
- * ```
- */
-export const DEFAULT_HARD_LIMIT = 100;
-/**
- * How long failure counts are remembered after the last failure (24 h).
- *
- * @example
- * ```ts
- * createMfa({ ...options, lockout: { failureMemoryMs: DEFAULT_FAILURE_MEMORY_MS * 7 } }); // a week
- * ```
- */
-export const DEFAULT_FAILURE_MEMORY_MS = 24 * 60 * 60_000;
-/**
- * Minimum time between two sends to one user (30 s).
- *
- * @example
- * ```ts
- * createMfa({ ...options, sending: { cooldownMs: DEFAULT_COOLDOWN_MS * 2 } }); // 60 s
- * ```
- */
-export const DEFAULT_COOLDOWN_MS = 30_000;
-/**
- * Sends allowed per user per send window.
- *
- * @example
- * ```ts
- * createMfa({ ...options, sending: { perUser: DEFAULT_SENDS_PER_USER / 2 } }); // 5 per hour
- * ```
- */
-export const DEFAULT_SENDS_PER_USER = 10;
-/**
- * Sends allowed per destination number per send window.
- *
- * @example
- * ```ts
- * createMfa({ ...options, sending: { perDestination: DEFAULT_SENDS_PER_DESTINATION } }); // 10
- * ```
- */
-export const DEFAULT_SENDS_PER_DESTINATION = 10;
-/**
- * The send window of the budgets (1 h).
- *
- * @example
- * ```ts
- * createMfa({ ...options, sending: { windowMs: DEFAULT_SEND_WINDOW_MS } }); // 1 hour
- * ```
- */
-export const DEFAULT_SEND_WINDOW_MS = 60 * 60_000;
-/**
- * Compare-and-set attempts before a call fails closed with `contention`.
- *
- * @example
- * ```ts
- * createMfa({ ...options, maxCasAttempts: DEFAULT_MAX_CAS_ATTEMPTS }); // 64
- * ```
- */
-export const DEFAULT_MAX_CAS_ATTEMPTS = 64;
-/**
- * Shortest accepted secret, in characters.
- *
- * @example
- * ```ts
- * if (secret.length < MIN_SECRET_LENGTH) throw new Error('MFA_SECRET is too short');
- * ```
- */
-export const MIN_SECRET_LENGTH = 32;
-/**
- * Order in which channels are tried when the preferred factor is unusable.
- *
- * @example
- * ```ts
- * createMfa({ ...options, channels: { priority: ['voice', ...DEFAULT_CHANNEL_PRIORITY] } });
- * ```
- */
-export const DEFAULT_CHANNEL_PRIORITY: readonly Channel[] = ['sms', 'voice', 'email', 'totp', 'backup'];
-/**
- * Default message templates, by locale and purpose.
- *
- * @example
- * ```ts
- * DEFAULT_TEMPLATES.en.sign_in; // '{code} is your {appName} sign-in code. ...'
- * ```
- */
-export const DEFAULT_TEMPLATES: {
-  /** English. */
-  readonly en: {
-    /** Enrollment message. */
-    readonly enroll: string;
-    /** Sign-in message. */
-    readonly sign_in: string;
-  };
-} = {
-  en: {
-    enroll: '{code} is your {appName} code to confirm this phone number. It expires in {minutes} minutes.',
-    sign_in: '{code} is your {appName} sign-in code. It expires in {minutes} minutes. Never share it.',
-  },
-};
 
 /**
  * The host's hook to refuse a number (e.g. company numbers): return `false` or a reason to refuse.
@@ -179,7 +31,7 @@ export type PhoneCheck = (
  */
 export type IsAdmin = (userId: string) => boolean | Promise<boolean>;
 
-const channel = z.enum(['sms', 'voice', 'email', 'totp', 'backup']);
+const channel = z.enum(CHANNELS);
 const positiveInt = z.number().int().positive();
 const country = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "US"');
 const fn = <T>(what: string) =>
@@ -194,7 +46,7 @@ const object = <T>(what: string, keys: readonly string[]) =>
   );
 const secret = z
   .string()
-  .min(MIN_SECRET_LENGTH, `must be at least ${MIN_SECRET_LENGTH} characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")`);
+  .min(DEFAULTS.minSecretLength, `must be at least ${DEFAULTS.minSecretLength} characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")`);
 const template = z.string().min(1).max(600).refine((t) => t.includes('{code}'), 'must contain {code}');
 
 /**
@@ -227,38 +79,38 @@ export const optionsSchema = z.object({
     .default({}),
   code: z
     .object({
-      length: z.number().int().min(4).max(10).default(DEFAULT_CODE_LENGTH),
-      ttlMs: positiveInt.default(DEFAULT_CODE_TTL_MS),
-      maxTries: positiveInt.default(DEFAULT_TRIES_PER_CODE),
+      length: z.number().int().min(4).max(10).default(DEFAULTS.codeLength),
+      ttlMs: positiveInt.default(DEFAULTS.codeTtlMs),
+      maxTries: positiveInt.default(DEFAULTS.maxTries),
     })
-    .default({ length: DEFAULT_CODE_LENGTH, ttlMs: DEFAULT_CODE_TTL_MS, maxTries: DEFAULT_TRIES_PER_CODE }),
+    .prefault({}),
   lockout: z
     .object({
-      maxFailures: positiveInt.default(DEFAULT_MAX_FAILURES),
-      durationMs: positiveInt.default(DEFAULT_LOCK_MS),
-      hardLimit: positiveInt.default(DEFAULT_HARD_LIMIT),
-      failureMemoryMs: positiveInt.default(DEFAULT_FAILURE_MEMORY_MS),
+      maxFailures: positiveInt.default(DEFAULTS.maxFailures),
+      durationMs: positiveInt.default(DEFAULTS.lockMs),
+      hardLimit: positiveInt.default(DEFAULTS.hardLimit),
+      failureMemoryMs: positiveInt.default(DEFAULTS.failureMemoryMs),
     })
-    .default({ maxFailures: DEFAULT_MAX_FAILURES, durationMs: DEFAULT_LOCK_MS, hardLimit: DEFAULT_HARD_LIMIT, failureMemoryMs: DEFAULT_FAILURE_MEMORY_MS }),
+    .prefault({}),
   sending: z
     .object({
-      cooldownMs: z.number().int().nonnegative().default(DEFAULT_COOLDOWN_MS),
-      perUser: positiveInt.default(DEFAULT_SENDS_PER_USER),
-      perDestination: positiveInt.default(DEFAULT_SENDS_PER_DESTINATION),
-      windowMs: positiveInt.default(DEFAULT_SEND_WINDOW_MS),
+      cooldownMs: z.number().int().nonnegative().default(DEFAULTS.cooldownMs),
+      perUser: positiveInt.default(DEFAULTS.sendsPerUser),
+      perDestination: positiveInt.default(DEFAULTS.sendsPerDestination),
+      windowMs: positiveInt.default(DEFAULTS.sendWindowMs),
     })
-    .default({ cooldownMs: DEFAULT_COOLDOWN_MS, perUser: DEFAULT_SENDS_PER_USER, perDestination: DEFAULT_SENDS_PER_DESTINATION, windowMs: DEFAULT_SEND_WINDOW_MS }),
+    .prefault({}),
   messages: z
     .object({
       defaultLocale: z.string().min(2).max(35).default('en'),
       templates: z.record(z.string(), z.object({ enroll: template.optional(), sign_in: template.optional() })).default({}),
       origin: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'a host name such as "example.com"').optional(),
     })
-    .default({ defaultLocale: 'en', templates: {} }),
+    .prefault({}),
   channels: z
-    .object({ priority: z.array(channel).min(1).default([...DEFAULT_CHANNEL_PRIORITY]) })
-    .default({ priority: [...DEFAULT_CHANNEL_PRIORITY] }),
-  maxCasAttempts: positiveInt.max(1000).default(DEFAULT_MAX_CAS_ATTEMPTS),
+    .object({ priority: z.array(channel).min(1).default([...DEFAULTS.channelPriority]) })
+    .prefault({}),
+  maxCasAttempts: positiveInt.max(1000).default(DEFAULTS.maxCasAttempts),
 });
 
 /**
@@ -357,40 +209,6 @@ export interface MfaOptions {
 
 /** Options after validation, with every default filled in. */
 export type ResolvedOptions = z.output<typeof optionsSchema>;
-
-/**
- * The rule numbers in force (`mfa.rules`), after defaults.
- *
- * @example
- * ```ts
- * mfa.rules.maxTries;   // 4
- * mfa.rules.cooldownMs; // 30000
- * ```
- */
-export interface Policy {
-  /** Digits per code. */
-  readonly codeLength: number;
-  /** Code lifetime in ms. */
-  readonly codeTtlMs: number;
-  /** Wrong entries per code. */
-  readonly maxTries: number;
-  /** Wrong entries that lock. */
-  readonly maxFailures: number;
-  /** Lock length in ms. */
-  readonly lockMs: number;
-  /** Consecutive failures that lock until an admin unlocks. */
-  readonly hardLimit: number;
-  /** How long failures are remembered after the last one, in ms. */
-  readonly failureMemoryMs: number;
-  /** Minimum ms between sends to a user. */
-  readonly cooldownMs: number;
-  /** Sends per user per window. */
-  readonly sendsPerUser: number;
-  /** Sends per destination number per window. */
-  readonly sendsPerDestination: number;
-  /** Budget window in ms. */
-  readonly sendWindowMs: number;
-}
 
 /**
  * Validates options once; throws `MfaError('invalid_options')` naming the field.

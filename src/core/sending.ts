@@ -1,12 +1,14 @@
 /**
- * Pure send rules: lock, cooldown, per-user and per-destination budgets, one live code.
- * @internal
+ * Pure send rules: lock, cooldown, per-user and per-destination budgets, one live code, and
+ * what a resend may send to.
  * @module
  */
-import type { Policy } from '../options.js';
-import type { Failure } from '../results.js';
-import type { Channel, Purpose } from '../types.js';
-import { age, type CodeRecord, type DestinationState, lockOf, recent, type UserState } from './state.js';
+import { channelUsable, type Channels } from './choice.js';
+import { lockedRefusal } from './lockout.js';
+import type { Failure } from './outcomes.js';
+import type { Policy } from './policy.js';
+import { age, type CodeRecord, type DestinationState, recent, type UserState } from './state.js';
+import type { Channel, Factor, Purpose } from './types.js';
 
 /** A new code to record, made by the shell (randomness and HMAC live there). */
 export interface IssueCommand {
@@ -26,15 +28,6 @@ export interface Issued {
 }
 
 type SendRefusal = Failure<'locked_out' | 'resend_cooldown' | 'send_limit_reached'>;
-
-/** The refusal for a locked user, or undefined. */
-export function lockedRefusal(s: UserState, now: number): Failure<'locked_out'> | undefined {
-  const lock = lockOf(s, now);
-  if (!lock) return undefined;
-  return lock.until === null
-    ? { ok: false, error: 'locked_out', lockedUntil: null }
-    : { ok: false, error: 'locked_out', lockedUntil: lock.until, retryAfterMs: lock.until - now };
-}
 
 /** Whether a send is allowed now, and the state that records it. */
 export function decideIssue(
@@ -104,4 +97,23 @@ export function decideDestination(
     };
   }
   return { state: { sends: [...sends, now] }, outcome: { ok: true } };
+}
+
+/**
+ * The factor and purpose a resend goes to: those of the user's last code (whatever its
+ * state), when `purpose` (if named) matches, the factor still exists and can receive codes.
+ */
+export function resendTarget(
+  state: UserState,
+  factors: readonly Factor[],
+  purpose: Purpose | undefined,
+  channels: Channels,
+): { factor: Factor; purpose: Purpose } | Failure<'no_pending_code' | 'factor_invalid' | 'channel_disabled'> {
+  const code = state.code;
+  if (!code || (purpose !== undefined && code.purpose !== purpose)) return { ok: false, error: 'no_pending_code' };
+  const factor = factors.find((f) => f.id === code.factorId);
+  if (!factor) return { ok: false, error: 'no_pending_code' };
+  if (factor.status === 'invalid') return { ok: false, error: 'factor_invalid' };
+  if (!channelUsable(channels, factor.channel)) return { ok: false, error: 'channel_disabled', channel: factor.channel };
+  return { factor, purpose: code.purpose };
 }

@@ -1,13 +1,13 @@
 /**
- * Pure verify rules: expiry, tries per code, lockout, hard ceiling, purpose binding.
- * @internal
+ * Pure rules of a one-time code: its shape, expiry, tries per code and purpose binding.
+ * A wrong entry is counted by the lockout rules (`lockout.ts`).
  * @module
  */
-import type { Policy } from '../options.js';
-import type { Failure } from '../results.js';
-import type { Channel, Purpose } from '../types.js';
-import { lockedRefusal } from './send.js';
+import { clearFailures, countFailure, lockedRefusal } from './lockout.js';
+import type { Failure } from './outcomes.js';
+import type { Policy } from './policy.js';
 import { age, type CodeRecord, type UserState } from './state.js';
+import type { Channel, Purpose } from './types.js';
 
 /** An entry to check. `matches` compares in constant time against the stored HMAC. */
 export interface VerifyCommand {
@@ -24,9 +24,18 @@ export interface VerifiedCode {
   readonly purpose: Purpose;
 }
 
+/** Every refusal of `decideVerify`. */
 export type VerifyRefusal = Failure<
   'malformed_code' | 'no_pending_code' | 'code_exhausted' | 'code_expired' | 'code_mismatch' | 'locked_out'
 >;
+
+/** What `decideVerify` decided: the new state (absent: nothing changes), the outcome, and what the entry ended. */
+export interface VerifyDecision {
+  readonly state?: UserState;
+  readonly outcome: VerifiedCode | VerifyRefusal;
+  /** The entry locked the user, or killed the code (its last try). */
+  readonly effect?: 'locked' | 'exhausted';
+}
 
 /** Whether `code` has the configured shape: exactly `length` ASCII digits. */
 export function isWellFormed(code: string, length: number): boolean {
@@ -43,12 +52,7 @@ export function isWellFormed(code: string, length: number): boolean {
  * expired code) change nothing; a wrong entry counts once against the code, the lock and
  * the hard ceiling; a right one consumes the code and resets the failure counts.
  */
-export function decideVerify(
-  state: UserState,
-  cmd: VerifyCommand,
-  p: Policy,
-  now: number,
-): { state?: UserState; outcome: VerifiedCode | VerifyRefusal; effect?: 'locked' | 'exhausted' } {
+export function decideVerify(state: UserState, cmd: VerifyCommand, p: Policy, now: number): VerifyDecision {
   const s = age(state, p, now);
   const locked = lockedRefusal(s, now);
   if (locked) return { outcome: locked };
@@ -59,48 +63,36 @@ export function decideVerify(
   if (now >= code.expiresAt) return { outcome: { ok: false, error: 'code_expired' } };
 
   if (cmd.matches(code, cmd.code)) {
-    const { code: _used, lastSentAt: _cooldown, lastFailureAt: _f, ...rest } = s;
+    const { code: _used, lastSentAt: _cooldown, ...rest } = s;
     return {
-      state: { ...rest, failures: 0, consecutive: 0 },
+      state: clearFailures(rest),
       outcome: { ok: true, factorId: code.factorId, channel: code.channel, purpose: code.purpose },
     };
   }
 
   const tries = code.tries + 1;
-  const failures = s.failures + 1;
-  const consecutive = s.consecutive + 1;
-  const counted = { ...s, failures, consecutive, lastFailureAt: now };
-  if (consecutive >= p.hardLimit) {
+  const counted = countFailure(s, p, now);
+  if (counted.lockedUntil !== undefined) {
+    const lockedUntil = counted.lockedUntil;
     return {
-      state: { ...counted, failures: 0, code: { ...code, tries, dead: true }, hardLocked: true },
-      outcome: { ok: false, error: 'locked_out', lockedUntil: null },
+      state: { ...counted.state, code: { ...code, tries, dead: true } },
+      outcome:
+        lockedUntil === null
+          ? { ok: false, error: 'locked_out', lockedUntil: null }
+          : { ok: false, error: 'locked_out', lockedUntil, retryAfterMs: p.lockMs },
       effect: 'locked',
     };
   }
-  if (failures >= p.maxFailures) {
-    const until = now + p.lockMs;
-    return {
-      state: { ...counted, failures: 0, code: { ...code, tries, dead: true }, lockedUntil: until },
-      outcome: { ok: false, error: 'locked_out', lockedUntil: until, retryAfterMs: p.lockMs },
-      effect: 'locked',
-    };
-  }
-  const failuresLeft = p.maxFailures - failures;
+  const failuresLeft = counted.failuresLeft ?? 0;
   if (tries >= p.maxTries) {
     return {
-      state: { ...counted, code: { ...code, tries, dead: true } },
+      state: { ...counted.state, code: { ...code, tries, dead: true } },
       outcome: { ok: false, error: 'code_exhausted', attemptsLeft: 0, failuresLeft },
       effect: 'exhausted',
     };
   }
   return {
-    state: { ...counted, code: { ...code, tries } },
+    state: { ...counted.state, code: { ...code, tries } },
     outcome: { ok: false, error: 'code_mismatch', attemptsLeft: p.maxTries - tries, failuresLeft },
   };
-}
-
-/** Clears the lock and the counters (admin unlock). The send budgets stay. */
-export function unlockState(s: UserState): UserState {
-  const { lockedUntil: _l, hardLocked: _h, lastFailureAt: _f, ...rest } = s;
-  return { ...rest, failures: 0, consecutive: 0 };
 }

@@ -1,11 +1,13 @@
 /**
- * Code generation and the HMAC that is the only form in which a code is stored.
+ * One-time codes, shared by every factor kind that sends one (SMS today; voice and email
+ * next): generation from the CSPRNG and the HMAC that is the only form in which a code is
+ * stored, checked in constant time.
  * @internal
  * @module
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
-import type { CodeRecord } from './core/state.js';
-import type { Purpose } from './types.js';
+import type { CodeRecord } from '../core/state.js';
+import type { Purpose } from '../core/types.js';
 
 /**
  * A uniformly random numeric code of `length` digits, leading zeros kept.

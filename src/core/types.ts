@@ -1,7 +1,18 @@
 /**
- * Data types shared by the facade, the ports and the adapters.
+ * The data mfakit's rules speak of: channels, purposes, factors, exception entries. Shared
+ * by the core, the ports and the adapters.
  * @module
  */
+
+/**
+ * Every channel (factor kind) name, in the default fallback order.
+ *
+ * @example
+ * ```ts
+ * CHANNELS.includes('sms'); // true
+ * ```
+ */
+export const CHANNELS = ['sms', 'voice', 'email', 'totp', 'backup'] as const;
 
 /**
  * A delivery channel or factor kind. SMS ships first; the others are reserved names so
@@ -12,7 +23,7 @@
  * const channel: Channel = 'sms';
  * ```
  */
-export type Channel = 'sms' | 'voice' | 'email' | 'totp' | 'backup';
+export type Channel = (typeof CHANNELS)[number];
 
 /**
  * What a one-time code is for. A code issued for one purpose never completes the other.

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import type { VersionedRecord } from './ports/state-store.js';
+import type { VersionedRecord } from '../ports/state-store.js';
 
 /** A bounded map of last-seen records; the oldest entry goes first when it is full. */
 export class RecordCache {

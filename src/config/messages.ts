@@ -4,8 +4,30 @@
  * @internal
  * @module
  */
-import { DEFAULT_TEMPLATES } from './options.js';
-import type { Purpose } from './types.js';
+import type { Purpose } from '../core/types.js';
+
+/**
+ * Default message templates, by locale and purpose.
+ *
+ * @example
+ * ```ts
+ * DEFAULT_TEMPLATES.en.sign_in; // '{code} is your {appName} sign-in code. ...'
+ * ```
+ */
+export const DEFAULT_TEMPLATES: {
+  /** English. */
+  readonly en: {
+    /** Enrollment message. */
+    readonly enroll: string;
+    /** Sign-in message. */
+    readonly sign_in: string;
+  };
+} = {
+  en: {
+    enroll: '{code} is your {appName} code to confirm this phone number. It expires in {minutes} minutes.',
+    sign_in: '{code} is your {appName} sign-in code. It expires in {minutes} minutes. Never share it.',
+  },
+};
 
 /** Templates by locale, then purpose. */
 export type Templates = Record<string, { enroll?: string | undefined; sign_in?: string | undefined }>;

@@ -3,8 +3,8 @@
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
-import type { FailureCode } from './results.js';
-import type { Channel, Purpose } from './types.js';
+import type { FailureCode } from '../core/outcomes.js';
+import type { Channel, Purpose } from '../core/types.js';
 
 /**
  * Fields every per-user event carries.

@@ -5,7 +5,7 @@
  */
 import type { CountryCode, NumberType } from 'libphonenumber-js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import type { Failure } from './results.js';
+import type { Failure } from '../core/outcomes.js';
 
 /** Longest input accepted as a phone number, in characters. */
 export const MAX_PHONE_INPUT = 64;

@@ -1,0 +1,64 @@
+/**
+ * Pure lockout rules: whether a user is locked, what a wrong entry does to the counts (the
+ * timed lock after `maxFailures`, the admin-only lock at `hardLimit` consecutive failures),
+ * and what an admin unlock clears.
+ * @module
+ */
+import type { Failure } from './outcomes.js';
+import type { Policy } from './policy.js';
+import type { UserState } from './state.js';
+
+/** Whether the user is locked now, and until when (`null` = until an admin unlocks). */
+export function lockOf(s: UserState, now: number): { until: number | null } | undefined {
+  if (s.hardLocked) return { until: null };
+  if (s.lockedUntil !== undefined && now < s.lockedUntil) return { until: s.lockedUntil };
+  return undefined;
+}
+
+/** The refusal for a locked user, or undefined. */
+export function lockedRefusal(s: UserState, now: number): Failure<'locked_out'> | undefined {
+  const lock = lockOf(s, now);
+  if (!lock) return undefined;
+  return lock.until === null
+    ? { ok: false, error: 'locked_out', lockedUntil: null }
+    : { ok: false, error: 'locked_out', lockedUntil: lock.until, retryAfterMs: lock.until - now };
+}
+
+/** What one wrong entry does to the counts: the new state, and the lock it set, if any. */
+export interface CountedFailure {
+  /** The state with the entry counted (and the lock set, when it locks). */
+  readonly state: UserState;
+  /** The lock this entry set: `null` = until an admin unlocks. */
+  readonly lockedUntil?: number | null;
+  /** Wrong entries left before the timed lock (absent when this entry locked). */
+  readonly failuresLeft?: number;
+}
+
+/**
+ * Counts one wrong entry toward the timed lock and the hard ceiling. A lock resets the
+ * timed count (the user has `maxFailures` entries again when it ends); only a success or
+ * an admin unlock resets the consecutive count.
+ */
+export function countFailure(s: UserState, p: Policy, now: number): CountedFailure {
+  const failures = s.failures + 1;
+  const consecutive = s.consecutive + 1;
+  const counted: UserState = { ...s, failures, consecutive, lastFailureAt: now };
+  if (consecutive >= p.hardLimit) return { state: { ...counted, failures: 0, hardLocked: true }, lockedUntil: null };
+  if (failures >= p.maxFailures) {
+    const until = now + p.lockMs;
+    return { state: { ...counted, failures: 0, lockedUntil: until }, lockedUntil: until };
+  }
+  return { state: counted, failuresLeft: p.maxFailures - failures };
+}
+
+/** Clears the failure counts after a successful sign-in. */
+export function clearFailures(s: UserState): UserState {
+  const { lastFailureAt: _f, ...rest } = s;
+  return { ...rest, failures: 0, consecutive: 0 };
+}
+
+/** Clears the lock and the counters (admin unlock). The send budgets and the cooldown stay. */
+export function unlockState(s: UserState): UserState {
+  const { lockedUntil: _l, hardLocked: _h, ...rest } = s;
+  return clearFailures(rest);
+}

@@ -1,0 +1,26 @@
+/**
+ * What every flow needs: validated options, the rule numbers, the store gateway, clock,
+ * hasher, emitter, senders and channel switches of one `Mfa` instance.
+ * @internal
+ * @module
+ */
+import type { Channels } from '../core/choice.js';
+import type { ResolvedOptions } from '../config/options.js';
+import type { MfaEmitter } from '../config/events.js';
+import type { CodeHasher } from '../factors/code.js';
+import type { CodeKinds } from '../factors/index.js';
+import type { StateContext } from '../store/user-state.js';
+import type { Channel } from '../core/types.js';
+
+/** Shared by the flows of one `Mfa` instance. */
+export interface Context extends StateContext {
+  readonly options: ResolvedOptions;
+  readonly hasher: CodeHasher;
+  readonly events: MfaEmitter;
+  /** The code-sending factor kinds that have a sender. */
+  readonly kinds: CodeKinds;
+  /** Channels switched off by the host (the set `channels.off` reads). */
+  readonly disabled: Set<Channel>;
+  /** The channels a challenge may use now, for the choice rules of `core/`. */
+  readonly channels: Channels;
+}

@@ -1,0 +1,108 @@
+/**
+ * Factor management: list, preferred factor, removal, and a STOP reply (opt-out).
+ * @internal
+ * @module
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { maskPhone } from '../config/phone.js';
+import type { Result } from '../core/outcomes.js';
+import type { UserState } from '../core/state.js';
+import type { Factor, FactorView } from '../core/types.js';
+import { updateUser } from '../store/user-state.js';
+import type { Context } from './context.js';
+
+/** The public view of a factor: masked number, preferred flag. */
+export function viewOf(f: Factor, preferredId: string | null): FactorView {
+  return {
+    id: f.id,
+    channel: f.channel,
+    status: f.status,
+    preferred: f.id === preferredId,
+    createdAt: f.createdAt,
+    ...(f.phone ? { maskedPhone: maskPhone(f.phone) } : {}),
+    ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}),
+    ...(f.invalidReason ? { invalidReason: f.invalidReason } : {}),
+  };
+}
+
+/**
+ * Drops the code sent to `factorId`, so it can no longer complete anything (verify then
+ * answers `no_pending_code`, as if none had been sent). Counters and budgets stay.
+ */
+async function dropCodeOf(ctx: Context, userId: string, factorId: string): Promise<void> {
+  await updateUser(ctx, userId, (s: UserState) => {
+    if (s.code?.factorId !== factorId) return { outcome: undefined };
+    const { code: _dropped, ...rest } = s;
+    return { state: rest, outcome: undefined };
+  });
+}
+
+/**
+ * Changes a factor so that no code sent to it survives: drop the code, change the factor,
+ * drop again (the second drop catches a code that a concurrent startChallenge issued from a
+ * factor list read before the change).
+ */
+async function changeFactor(ctx: Context, userId: string, factorId: string, change: () => Promise<unknown>): Promise<void> {
+  await dropCodeOf(ctx, userId, factorId);
+  await change();
+  await dropCodeOf(ctx, userId, factorId);
+}
+
+/** All factors of a user, masked. */
+export async function listFactors(ctx: Context, userId: string): Promise<FactorView[]> {
+  const [factors, preferred] = await Promise.all([ctx.store.factors.listFactors(userId), ctx.store.factors.getPreferred(userId)]);
+  return factors.map((f) => viewOf(f, preferred));
+}
+
+/** Marks an active factor preferred (`null` clears it). */
+export async function setPreferred(
+  ctx: Context,
+  userId: string,
+  factorId: string | null,
+): Promise<Result<{ factorId: string | null }, 'factor_not_found' | 'factor_invalid'>> {
+  const store = ctx.store.factors;
+  if (factorId !== null) {
+    const f = await store.getFactor(userId, factorId);
+    if (!f || f.status === 'pending') return { ok: false, error: 'factor_not_found' };
+    if (f.status === 'invalid') return { ok: false, error: 'factor_invalid' };
+  }
+  await store.setPreferred(userId, factorId);
+  ctx.events.emit('preferred.changed', { userId, factorId });
+  return { ok: true, factorId };
+}
+
+/** Removes a factor; its live code dies with it. */
+export async function removeFactor(ctx: Context, userId: string, factorId: string): Promise<Result<{ factorId: string }, 'factor_not_found'>> {
+  const store = ctx.store.factors;
+  const f = await store.getFactor(userId, factorId);
+  if (!f) return { ok: false, error: 'factor_not_found' };
+  await changeFactor(ctx, userId, factorId, () => store.deleteFactor(userId, factorId));
+  if ((await store.getPreferred(userId)) === factorId) {
+    await store.setPreferred(userId, null);
+    ctx.events.emit('preferred.changed', { userId, factorId: null });
+  }
+  ctx.events.emit('factor.removed', { userId, factorId, channel: f.channel });
+  return { ok: true, factorId };
+}
+
+/** A STOP reply (or an undeliverable number): every factor on that number becomes `invalid`. */
+export async function invalidateNumber(
+  ctx: Context,
+  input: string,
+  reason: 'opt_out' | 'undeliverable',
+): Promise<Result<{ invalidated: number }, 'invalid_phone_number'>> {
+  const parsed = input.length <= 64 ? parsePhoneNumberFromString(input) : undefined;
+  if (!parsed || !parsed.isPossible()) return { ok: false, error: 'invalid_phone_number' };
+  const e164 = parsed.number;
+  const store = ctx.store.factors;
+  const factors = await store.findFactorsByPhone(e164);
+  const now = ctx.clock.now();
+  let invalidated = 0;
+  for (const f of factors) {
+    if (f.status === 'invalid') continue;
+    await changeFactor(ctx, f.userId, f.id, () => store.putFactor({ ...f, status: 'invalid', invalidatedAt: now, invalidReason: reason }));
+    invalidated++;
+    ctx.events.emit('factor.invalidated', { userId: f.userId, factorId: f.id, channel: f.channel, maskedPhone: maskPhone(e164), reason });
+  }
+  return { ok: true, invalidated };
+}

@@ -1,0 +1,60 @@
+/**
+ * Sign-in: requiresMfa, startChallenge, resend. Each reads top to bottom: load → decide in
+ * core → issue and send (`deliver.ts`).
+ * @internal
+ * @module
+ */
+import { selectFactor } from '../core/choice.js';
+import { lockedRefusal } from '../core/lockout.js';
+import type { CodeSent, MfaRequirement, Ok, Result } from '../core/outcomes.js';
+import { resendTarget } from '../core/sending.js';
+import type { Purpose } from '../core/types.js';
+import { decodeWith, userCodec, userKey } from '../store/records.js';
+import type { Context } from './context.js';
+import { issueAndSend } from './deliver.js';
+import { activeException } from './exceptions.js';
+
+/** Whether the user must pass MFA now. */
+export async function requiresMfa(ctx: Context, userId: string): Promise<Ok<MfaRequirement>> {
+  const exception = await activeException(ctx, userId);
+  if (exception) return { ok: true, required: false, reason: 'exception', exception };
+  const factors = await ctx.store.factors.listFactors(userId);
+  // An invalid factor still counts: a STOP reply must never switch MFA off.
+  const enrolled = factors.some((f) => f.status !== 'pending');
+  return enrolled ? { ok: true, required: true } : { ok: true, required: false, reason: 'not_enrolled' };
+}
+
+/** A user's state, factors and preferred factor, and the record to start a compare-and-set from. */
+export async function loadUser(ctx: Context, userId: string) {
+  const snap = await ctx.store.loadUser(userId, userKey(userId));
+  return { ...snap, state: decodeWith(userCodec(ctx.policy), snap.state), snapshot: { record: snap.state } };
+}
+
+/** Sends a sign-in code to the named, preferred or next usable factor. */
+export async function startChallenge(
+  ctx: Context,
+  userId: string,
+  opts: { factorId?: string | undefined; locale?: string | undefined },
+): Promise<Result<CodeSent>> {
+  const { state, snapshot, factors, preferred } = await loadUser(ctx, userId);
+  // A locked user is refused before anything else is looked at.
+  const locked = lockedRefusal(state, ctx.clock.now());
+  if (locked) return locked;
+  const chosen = selectFactor(factors, preferred, opts.factorId, ctx.channels);
+  if ('ok' in chosen) return chosen;
+  return issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale, { snapshot });
+}
+
+/** Sends a new code for the last challenge (sign-in or enrollment) to the same factor. */
+export async function resend(
+  ctx: Context,
+  userId: string,
+  opts: { locale?: string | undefined; purpose?: Purpose | undefined },
+): Promise<Result<CodeSent>> {
+  const { state, snapshot, factors } = await loadUser(ctx, userId);
+  const locked = lockedRefusal(state, ctx.clock.now());
+  if (locked) return locked;
+  const target = resendTarget(state, factors, opts.purpose, ctx.channels);
+  if ('ok' in target) return target;
+  return issueAndSend(ctx, userId, target.factor, target.purpose, opts.locale, { snapshot });
+}

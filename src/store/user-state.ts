@@ -1,0 +1,102 @@
+/**
+ * Compare-and-set of the two kinds of state record: a user's, alone or with a number's
+ * send history. Every call is one run of the loop in `cas.ts`.
+ * @internal
+ * @module
+ */
+import type { Policy } from '../core/policy.js';
+import type { DestinationState, UserState } from '../core/state.js';
+import type { FactorTouch } from '../ports/combined-store.js';
+import { type CasContext, type Slot, type Snapshot, update, type Updated } from './cas.js';
+import type { RecordCache } from './record-cache.js';
+import { destinationCodec, destinationKey, userCodec, userKey } from './records.js';
+
+/** What the state updates need of the instance. */
+export interface StateContext extends CasContext {
+  readonly policy: Policy;
+  /** Last-seen per-number budget records (starting guesses for compare-and-set). */
+  readonly destinations: RecordCache;
+}
+
+/** A rule's answer for one record: the new state (absent: unchanged) and what to report. */
+export interface RecordDecision<S, R> {
+  readonly state?: S | undefined;
+  readonly outcome: R;
+}
+
+const userSlot = (ctx: StateContext, userId: string, start?: Snapshot): Slot<UserState> => ({
+  key: userKey(userId),
+  codec: userCodec(ctx.policy),
+  start,
+});
+
+/** The number's record, starting from the copy this process saw last where a lost race is cheap. */
+const destinationSlot = (ctx: StateContext, hash: string): Slot<DestinationState | null> => {
+  const key = destinationKey(hash);
+  return {
+    key,
+    codec: destinationCodec(ctx.policy),
+    start: ctx.store.answersRaces ? { record: ctx.destinations.get(key) ?? null, guess: true } : undefined,
+    remember: (rec) => ctx.destinations.set(key, rec),
+  };
+};
+
+/** Atomically updates one user's security state; `touch` records a factor use with the winning commit. */
+export async function updateUser<R>(
+  ctx: StateContext,
+  userId: string,
+  decide: (state: UserState, now: number) => RecordDecision<UserState, R>,
+  opts: { snapshot?: Snapshot | undefined; touch?: ((outcome: R) => FactorTouch | undefined) | undefined } = {},
+): Promise<Updated<R>> {
+  return update<[UserState], R>(
+    ctx,
+    [userSlot(ctx, userId, opts.snapshot)],
+    ([s], now) => {
+      const d = decide(s, now);
+      return d.state === undefined ? { outcome: d.outcome } : { states: [d.state], outcome: d.outcome };
+    },
+    opts.touch,
+  );
+}
+
+/** Atomically updates one number's send history. */
+export async function updateDestination<R>(
+  ctx: StateContext,
+  hash: string,
+  decide: (state: DestinationState | null, now: number) => RecordDecision<DestinationState, R>,
+): Promise<R> {
+  const r = await update<[DestinationState | null], R>(ctx, [destinationSlot(ctx, hash)], ([d], now) => {
+    const next = decide(d, now);
+    return next.state === undefined ? { outcome: next.outcome } : { states: [next.state], outcome: next.outcome };
+  });
+  return r.outcome;
+}
+
+/** The user's outcome, or the number's refusal (then nothing was written). */
+export type PairOutcome<RU, RD> = { readonly user: RU } | { readonly destination: RD };
+
+/**
+ * Atomically updates a user's state and a number's send history in one commit (both or
+ * neither; needs a `multiKey` store). Resolves the number's outcome only when it refused.
+ */
+export async function updateUserAndDestination<RU, RD>(
+  ctx: StateContext,
+  userId: string,
+  hash: string,
+  decideUser: (state: UserState, now: number) => RecordDecision<UserState, RU>,
+  decideDestination: (state: DestinationState | null, now: number) => RecordDecision<DestinationState, RD>,
+  snapshot?: Snapshot,
+): Promise<PairOutcome<RU, RD>> {
+  const r = await update<[UserState, DestinationState | null], PairOutcome<RU, RD>>(
+    ctx,
+    [userSlot(ctx, userId, snapshot), destinationSlot(ctx, hash)],
+    ([s, d], now) => {
+      const u = decideUser(s, now);
+      if (u.state === undefined) return { outcome: { user: u.outcome }, refusedBy: 0 };
+      const b = decideDestination(d, now);
+      if (b.state === undefined) return { outcome: { destination: b.outcome }, refusedBy: 1 };
+      return { states: [u.state, b.state], outcome: { user: u.outcome } };
+    },
+  );
+  return r.outcome;
+}
