@@ -7,7 +7,7 @@
 import type { CombinedStore } from '../ports/combined-store.js';
 import type { Stores } from '../ports/factor-store.js';
 import type { Factor } from '../core/types.js';
-import type { ExpectLike, It, WithStores } from './store-conformance.js';
+import type { ExpectLike, It, WithStores } from './types.js';
 
 const sms = (id: string, userId: string, over: Partial<Factor> = {}): Factor => ({
   id,

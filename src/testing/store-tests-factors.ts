@@ -4,7 +4,7 @@
  * @module
  */
 import type { ExceptionEntry, Factor } from '../core/types.js';
-import type { ExpectLike, It, WithStores } from './store-conformance.js';
+import type { ExpectLike, It, WithStores } from './types.js';
 
 const factor = (over: Partial<Factor> & Pick<Factor, 'id' | 'userId'>): Factor => ({
   channel: 'sms',

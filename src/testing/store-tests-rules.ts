@@ -11,7 +11,7 @@ import type { Stores } from '../ports/factor-store.js';
 import type { Result } from '../core/outcomes.js';
 import { fakeClock } from './clock.js';
 import { outboxSender, type OutboxSender } from './outbox.js';
-import type { ExpectLike, It, StoreTestContext, WithStores } from './store-conformance.js';
+import type { ExpectLike, It, StoreTestContext, WithStores } from './types.js';
 
 const SECRET = 'mfakit-conformance-secret-0123456789abcdef';
 const PHONE = '+14155552671';

@@ -3,7 +3,7 @@
  * @internal
  * @module
  */
-import type { ExpectLike, It, StoreTestOptions, WithStores } from './store-conformance.js';
+import type { ExpectLike, It, StoreTestOptions, WithStores } from './types.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
