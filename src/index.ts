@@ -57,8 +57,11 @@ export type {
   CodeSent,
   ExceptionAdded,
   ExceptionRemoved,
+  ChallengeError,
+  EnrollError,
   Failure,
   FailureCode,
+  FailureDetails,
   FactorList,
   FactorRemoved,
   MfaRequirement,
@@ -66,8 +69,11 @@ export type {
   Ok,
   OptOutHandled,
   PreferredChanged,
+  ResendError,
   Result,
+  SendError,
   Unlocked,
   Verified,
+  VerifyError,
 } from './core/outcomes.js';
 export { CHANNELS, type Channel, type ExceptionEntry, type Factor, type FactorStatus, type FactorView, type Purpose } from './core/types.js';

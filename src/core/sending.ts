@@ -39,7 +39,7 @@ export function decideIssue(
   const s = age(state, p, now);
   const locked = lockedRefusal(s, now);
   if (locked) return { outcome: locked };
-  if (s.lastSentAt !== undefined && now - s.lastSentAt < p.cooldownMs) {
+  if (s.lastSentAt !== undefined && now - s.lastSentAt < p.cooldownMs && heldBack(s, cmd.purpose)) {
     return { outcome: { ok: false, error: 'resend_cooldown', retryAfterMs: s.lastSentAt + p.cooldownMs - now } };
   }
   const oldest = s.sends[0];
@@ -62,6 +62,17 @@ export function decideIssue(
     state: { ...s, code, lastSentAt: now, sends: [...s.sends, now] },
     outcome: { ok: true, code, previousCode: s.code, previousLastSentAt: s.lastSentAt },
   };
+}
+
+/**
+ * Whether the cooldown of the last send holds back a send for `purpose`: it does when the
+ * last code was for the same purpose (that code is on its way), or when mfakit no longer
+ * knows what it was for. A sign-in is never held back by an enrollment's code, nor an
+ * enrollment by a sign-in's: that code cannot be used for it, so waiting would leave the
+ * user with none. The send budgets are shared by both purposes.
+ */
+function heldBack(s: UserState, purpose: Purpose): boolean {
+  return s.code === undefined || s.code.purpose === purpose;
 }
 
 /**
@@ -100,17 +111,18 @@ export function decideDestination(
 }
 
 /**
- * The factor and purpose a resend goes to: those of the user's last code (whatever its
- * state), when `purpose` (if named) matches, the factor still exists and can receive codes.
+ * The factor a resend for `purpose` goes to: that of the user's last code (whatever its
+ * state) when it was for the same purpose, the factor still exists and can receive codes.
+ * A resend never switches purpose.
  */
 export function resendTarget(
   state: UserState,
   factors: readonly Factor[],
-  purpose: Purpose | undefined,
+  purpose: Purpose,
   channels: Channels,
 ): { factor: Factor; purpose: Purpose } | Failure<'no_pending_code' | 'factor_invalid' | 'channel_disabled'> {
   const code = state.code;
-  if (!code || (purpose !== undefined && code.purpose !== purpose)) return { ok: false, error: 'no_pending_code' };
+  if (!code || code.purpose !== purpose) return { ok: false, error: 'no_pending_code' };
   const factor = factors.find((f) => f.id === code.factorId);
   if (!factor) return { ok: false, error: 'no_pending_code' };
   if (factor.status === 'invalid') return { ok: false, error: 'factor_invalid' };

@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import type { CodeSent, Failure, Result } from '../core/outcomes.js';
+import type { CodeSent, Failure, Result, SendError } from '../core/outcomes.js';
 import { decideDestination, decideIssue, type Issued, releaseIssue } from '../core/sending.js';
 import type { DestinationState, UserState } from '../core/state.js';
 import type { Factor, Purpose } from '../core/types.js';
@@ -31,7 +31,7 @@ export async function issueAndSend(
   purpose: Purpose,
   locale: string | undefined,
   hooks: IssueHooks = {},
-): Promise<Result<CodeSent>> {
+): Promise<Result<CodeSent, SendError>> {
   const kind = kindFor(ctx.kinds, factor.channel);
   const destination = ctx.hasher.destinationKey(kind.address(factor));
   const code = generateCode(ctx.policy.codeLength);
@@ -49,7 +49,7 @@ export async function issueAndSend(
 
   // 1. Commit: the user and the number together where the store can; else the user first.
   const together = ctx.store.multiKey;
-  let issued: Issued | Failure;
+  let issued: Issued | Failure<SendError>;
   if (together) {
     const r = await updateUserAndDestination(ctx, userId, destination, issue, budget, hooks.snapshot);
     if ('destination' in r) return refusedByNumber(r.destination as Failure<'send_limit_reached'>);

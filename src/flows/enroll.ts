@@ -6,7 +6,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import { maskPhone } from '../config/phone.js';
-import type { CodeSent, Result, Verified } from '../core/outcomes.js';
+import type { CodeSent, EnrollError, Result, Verified, VerifyError } from '../core/outcomes.js';
 import type { Factor } from '../core/types.js';
 import { randomId } from '../factors/code.js';
 import { checkSmsNumber } from '../factors/sms.js';
@@ -20,7 +20,7 @@ export async function enrollSms(
   userId: string,
   input: string,
   opts: { country?: CountryCode | undefined; locale?: string | undefined },
-): Promise<Result<CodeSent>> {
+): Promise<Result<CodeSent, EnrollError>> {
   const checked = await checkSmsNumber(ctx.options, userId, input, opts.country);
   if ('ok' in checked) return checked;
   const factor: Factor = { id: randomId('f'), userId, channel: 'sms', status: 'pending', phone: checked.e164, createdAt: ctx.clock.now() };
@@ -40,7 +40,7 @@ export async function enrollSms(
 }
 
 /** Confirms an enrollment code: the pending factor becomes `active`. */
-export async function confirmEnrollment(ctx: Context, userId: string, input: string): Promise<Result<Verified>> {
+export async function confirmEnrollment(ctx: Context, userId: string, input: string): Promise<Result<Verified, VerifyError>> {
   const res = await verifyCode(ctx, userId, input, 'enroll');
   if (!res.ok) return res;
   const store = ctx.store.factors;

@@ -9,8 +9,8 @@ import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/event
 import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
 import { locale, loose, options, text } from '../config/validate.js';
 import type {
-  CodeSent, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
-  OptOutHandled, PreferredChanged, Result, Unlocked, Verified,
+  ChallengeError, CodeSent, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
+  OptOutHandled, PreferredChanged, ResendError, Result, Unlocked, Verified, VerifyError,
 } from '../core/outcomes.js';
 import type { Policy } from '../core/policy.js';
 import { CHANNELS, type Channel, type ExceptionEntry, type Purpose } from '../core/types.js';
@@ -99,14 +99,14 @@ export class Mfa {
   }
 
   /** Starts SMS enrollment: checks the number, sends an enrollment code. */
-  async enrollSms(userId: string, phone: string, opts?: { country?: CountryCode; locale?: string }): Promise<Result<CodeSent>> {
+  async enrollSms(userId: string, phone: string, opts?: { country?: CountryCode; locale?: string }): Promise<Result<CodeSent, EnrollError>> {
     const o = options<{ country: CountryCode; locale: string }>(opts, 'options');
     const country = o.country === undefined ? undefined : (text(o.country, 'country', 2).toUpperCase() as CountryCode);
     return enrollSms(this.#ctx, text(userId, 'userId'), loose(phone, 'phone'), { country, locale: locale(o.locale) });
   }
 
   /** Confirms an enrollment code; the factor becomes `active`. */
-  async confirmEnrollment(userId: string, code: string): Promise<Result<Verified>> {
+  async confirmEnrollment(userId: string, code: string): Promise<Result<Verified, VerifyError>> {
     return confirmEnrollment(this.#ctx, text(userId, 'userId'), loose(code, 'code'));
   }
 
@@ -116,26 +116,27 @@ export class Mfa {
   }
 
   /** Sends a sign-in code to the named factor, else the preferred one, else the next usable one. */
-  async startChallenge(userId: string, opts?: { factorId?: string; locale?: string }): Promise<Result<CodeSent>> {
+  async startChallenge(userId: string, opts?: { factorId?: string; locale?: string }): Promise<Result<CodeSent, ChallengeError>> {
     const o = options<{ factorId: string; locale: string }>(opts, 'options');
     const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
     return startChallenge(this.#ctx, text(userId, 'userId'), { factorId, locale: locale(o.locale) });
   }
 
   /**
-   * Sends a new code for the last challenge to the same factor (cooldown and budgets apply).
-   * Name the `purpose` so a sign-in page never resends an enrollment code.
+   * Sends a new code to the factor of the last code of `purpose` (default `'sign_in'`;
+   * an enrollment page passes `{ purpose: 'enroll' }`). Never switches purpose: with no
+   * code of that purpose, `no_pending_code`. Cooldown and budgets apply.
    */
-  async resend(userId: string, opts?: { purpose?: Purpose; locale?: string }): Promise<Result<CodeSent>> {
+  async resend(userId: string, opts?: { purpose?: Purpose; locale?: string }): Promise<Result<CodeSent, ResendError>> {
     const o = options<{ purpose: Purpose; locale: string }>(opts, 'options');
     if (o.purpose !== undefined && o.purpose !== 'sign_in' && o.purpose !== 'enroll') {
       throw new MfaError('invalid_argument', "purpose must be 'sign_in' or 'enroll'");
     }
-    return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale), purpose: o.purpose });
+    return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale), purpose: o.purpose ?? 'sign_in' });
   }
 
   /** Verifies a sign-in code. */
-  async verify(userId: string, code: string): Promise<Result<Verified>> {
+  async verify(userId: string, code: string): Promise<Result<Verified, VerifyError>> {
     return verify(this.#ctx, text(userId, 'userId'), loose(code, 'code'));
   }
 

@@ -6,7 +6,7 @@
  */
 import { selectFactor } from '../core/choice.js';
 import { lockedRefusal } from '../core/lockout.js';
-import type { CodeSent, MfaRequirement, Ok, Result } from '../core/outcomes.js';
+import type { ChallengeError, CodeSent, MfaRequirement, Ok, ResendError, Result } from '../core/outcomes.js';
 import { resendTarget } from '../core/sending.js';
 import type { Purpose } from '../core/types.js';
 import { decodeWith, userCodec, userKey } from '../store/records.js';
@@ -35,7 +35,7 @@ export async function startChallenge(
   ctx: Context,
   userId: string,
   opts: { factorId?: string | undefined; locale?: string | undefined },
-): Promise<Result<CodeSent>> {
+): Promise<Result<CodeSent, ChallengeError>> {
   const { state, snapshot, factors, preferred } = await loadUser(ctx, userId);
   // A locked user is refused before anything else is looked at.
   const locked = lockedRefusal(state, ctx.clock.now());
@@ -45,12 +45,12 @@ export async function startChallenge(
   return issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale, { snapshot });
 }
 
-/** Sends a new code for the last challenge (sign-in or enrollment) to the same factor. */
+/** Sends a new code for `purpose` to the factor of the last code of that purpose. */
 export async function resend(
   ctx: Context,
   userId: string,
-  opts: { locale?: string | undefined; purpose?: Purpose | undefined },
-): Promise<Result<CodeSent>> {
+  opts: { locale?: string | undefined; purpose: Purpose },
+): Promise<Result<CodeSent, ResendError>> {
   const { state, snapshot, factors } = await loadUser(ctx, userId);
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;

@@ -5,7 +5,7 @@
  * @module
  */
 import { decideVerify, type VerifiedCode, type VerifyRefusal } from '../core/codes.js';
-import type { Failure, Result, Verified } from '../core/outcomes.js';
+import type { Failure, Result, Verified, VerifyError } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
 import type { Purpose } from '../core/types.js';
 import { updateUser } from '../store/user-state.js';
@@ -36,19 +36,19 @@ export async function verifyCode(
     userId,
     purpose,
     error: outcome.error,
-    ...(outcome.attemptsLeft !== undefined ? { attemptsLeft: outcome.attemptsLeft } : {}),
-    ...(outcome.failuresLeft !== undefined ? { failuresLeft: outcome.failuresLeft } : {}),
+    ...('attemptsLeft' in outcome ? { attemptsLeft: outcome.attemptsLeft } : {}),
+    ...('failuresLeft' in outcome && outcome.failuresLeft !== undefined ? { failuresLeft: outcome.failuresLeft } : {}),
   });
   const killed = d.state?.code;
   if (d.effect && killed) ctx.events.emit('code.exhausted', { userId, factorId: killed.factorId, purpose });
-  if (d.effect === 'locked' && outcome.lockedUntil !== undefined) {
+  if (d.effect === 'locked' && outcome.error === 'locked_out') {
     ctx.events.emit('user.locked', { userId, lockedUntil: outcome.lockedUntil, consecutiveFailures: d.state?.consecutive ?? 0 });
   }
   return outcome;
 }
 
 /** Verifies a sign-in code. */
-export async function verify(ctx: Context, userId: string, input: string): Promise<Result<Verified>> {
+export async function verify(ctx: Context, userId: string, input: string): Promise<Result<Verified, VerifyError>> {
   const res = await verifyCode(ctx, userId, input, 'sign_in', true);
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor

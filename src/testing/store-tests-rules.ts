@@ -20,7 +20,7 @@ const COOLDOWN = 30_000;
 const LOCK = 20 * 60_000;
 
 /** `attemptsLeft` of a refusal, `undefined` for a success. */
-const attemptsOf = (r: Result<object>): number | undefined => (r.ok ? undefined : r.attemptsLeft);
+const attemptsOf = (r: Result<object>): number | undefined => ('attemptsLeft' in r ? r.attemptsLeft : undefined);
 
 /** A well-formed code that is not `right`. */
 const wrongFor = (right: string): string => (right === '000000' ? '111111' : '000000');
@@ -127,7 +127,7 @@ export function defineRuleTests(it: It, expect: ExpectLike, withStores: WithStor
       }
       const res = await env.mfa.verify(USER, wrongFor(code));
       expect(res.ok ? 'ok' : res.error).toBe(n === 8 ? 'locked_out' : n % 4 === 0 ? 'code_exhausted' : 'code_mismatch');
-      if (n === 8) expect(res.ok ? null : res.retryAfterMs).toBe(LOCK);
+      if (n === 8) expect('retryAfterMs' in res ? res.retryAfterMs : null).toBe(LOCK);
     }
     const status = await env.mfa.getStatus(USER);
     expect(status.locked).toBe(true);
@@ -135,7 +135,7 @@ export function defineRuleTests(it: It, expect: ExpectLike, withStores: WithStor
     env.advance(LOCK - 1);
     for (const res of [await env.mfa.verify(USER, code), await env.mfa.startChallenge(USER), await env.mfa.resend(USER)]) {
       expect(res.ok ? 'ok' : res.error).toBe('locked_out');
-      expect(res.ok ? null : res.retryAfterMs).toBe(1);
+      expect('retryAfterMs' in res ? res.retryAfterMs : null).toBe(1);
     }
     expect(env.outbox.messages.length).toBe(3); // enroll + 2 challenges
     env.advance(1);
@@ -195,7 +195,7 @@ export function defineRuleTests(it: It, expect: ExpectLike, withStores: WithStor
     const results = await times(30, () => env.mfa.verify(USER, wrongFor(code)));
     expect(tally(results)).toEqual({ code_mismatch: 3, code_exhausted: 27 });
     // Only the 4 counted entries carry failuresLeft: the 26 others hit a dead code.
-    expect(results.filter((r) => !r.ok && r.failuresLeft !== undefined).length).toBe(4);
+    expect(results.filter((r) => 'failuresLeft' in r && r.failuresLeft !== undefined).length).toBe(4);
     const status = await env.mfa.getStatus(USER);
     expect([status.failures, status.consecutiveFailures, status.locked, status.pending?.state]).toEqual([4, 4, false, 'exhausted']);
     expect((await env.mfa.verify(USER, code)).ok).toBe(false);
