@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeUser, encodeUser } from '../src/core/codec.js';
+import { decodeDestination, decodeUser, encodeUser } from '../src/core/codec.js';
 import type { UserState } from '../src/core/state.js';
 
 describe('state record codec', () => {
@@ -12,7 +12,28 @@ describe('state record codec', () => {
 
   it('round-trips every field', () => {
     expect(decodeUser(encodeUser(full))).toEqual(full);
-    expect(decodeUser(encodeUser({ failures: 0, consecutive: 0, sends: [] }))).toEqual({ failures: 0, consecutive: 0, sends: [] });
+    const oneSend: UserState = { failures: 0, consecutive: 0, sends: [t] };
+    expect(decodeUser(encodeUser(oneSend))).toEqual(oneSend);
+  });
+
+  // Issue "What a new user hits", item 8: a value mfakit did not write fails closed.
+  it.each([
+    ['an empty record (mfakit deletes a record with nothing in it)', '{}'],
+    ['only a base time', '{"b":5}'],
+    ['a field mfakit does not write', '{"F":1,"lf":0,"x":1}'],
+    ['a negative count', '{"F":-5,"lf":0}'],
+    ['a fractional count', '{"C":1.5,"lf":0}'],
+    ['a code with an unknown field', '{"c":{"i":"ch_1","p":"s","f":"f_1","h":"h","a":0,"x":600000,"t":0,"z":1}}'],
+    ['a code with negative tries', '{"c":{"i":"ch_1","p":"s","f":"f_1","h":"h","a":0,"x":600000,"t":-1}}'],
+  ])('refuses %s', (_what, raw) => {
+    expect(() => decodeUser(raw)).toThrow(TypeError);
+  });
+
+  it.each([
+    ['an empty history', '{"s":[]}'],
+    ['an unknown field', '{"s":[1],"n":1}'],
+  ])('refuses a destination record with %s', (_what, raw) => {
+    expect(() => decodeDestination(raw)).toThrow(TypeError);
   });
 
   it('keeps a full record (10 sends, dead code, locks) small', () => {

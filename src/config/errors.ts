@@ -10,7 +10,7 @@
 export type MfaErrorCode =
   /** `createMfa` options failed validation; `cause` holds the zod issues. */
   | 'invalid_options'
-  /** An argument has the wrong type or shape (empty user id, 5 000-char string, number for a code...). */
+  /** An argument has the wrong type or shape (an empty user id, an id longer than 256 characters, a number where a code string belongs...). */
   | 'invalid_argument'
   /** A store rejected or returned something unreadable; the call changed nothing it could not undo. */
   | 'store_failed'

@@ -7,6 +7,8 @@ import type { CombinedStore } from '../ports/combined-store.js';
 import type { Stores } from '../ports/factor-store.js';
 import type { SmsSender } from '../ports/sender.js';
 import { MfaError } from './errors.js';
+import { GENERATE_SECRET, weakSecretReason } from './secret.js';
+import { closest } from './suggest.js';
 
 /**
  * The host's hook to refuse a number (e.g. company numbers): return `false` or a reason to refuse.
@@ -46,14 +48,19 @@ const object = <T>(what: string, keys: readonly string[]) =>
   );
 const secret = z
   .string()
-  .min(DEFAULTS.minSecretLength, `must be at least ${DEFAULTS.minSecretLength} characters (generate one with: node -e "console.log(require('crypto').randomBytes(32).toString('base64url'))")`);
+  .min(DEFAULTS.minSecretLength, `must be at least ${DEFAULTS.minSecretLength} characters (generate one with: ${GENERATE_SECRET})`)
+  .superRefine((value, ctx) => {
+    const weak = weakSecretReason(value);
+    // The message names the flaw, never the value.
+    if (weak) ctx.addIssue({ code: 'custom', message: `${weak}; generate one with: ${GENERATE_SECRET}` });
+  });
 const template = z.string().min(1).max(600).refine((t) => t.includes('{code}'), 'must contain {code}');
 
 /**
  * The zod schema of {@link MfaOptions}; defaults live here.
  * @internal
  */
-export const optionsSchema = z.object({
+export const optionsSchema = z.strictObject({
   stores: z.object({
     factors: object<Stores['factors']>('a FactorStore', ['listFactors', 'getFactor', 'putFactor', 'deleteFactor', 'findFactorsByPhone', 'getPreferred', 'setPreferred', 'getException', 'putException', 'deleteException', 'listExceptions']),
     state: object<Stores['state']>('a StateStore', ['read', 'write']),
@@ -62,7 +69,7 @@ export const optionsSchema = z.object({
       .optional(),
   }),
   senders: z
-    .object({ sms: object<SmsSender>('an SmsSender', ['send']).optional() })
+    .strictObject({ sms: object<SmsSender>('an SmsSender', ['send']).optional() })
     .default({}),
   secret: z.union([secret, z.array(secret).min(1)], {
     error: (iss) => (iss.input === undefined ? 'is required: a random string of at least 32 characters (a list to rotate: the first signs, all verify)' : undefined),
@@ -71,21 +78,21 @@ export const optionsSchema = z.object({
   clock: object<Clock>('a Clock', ['now']).optional(),
   isAdmin: fn<IsAdmin>('userId => boolean').optional(),
   phone: z
-    .object({
+    .strictObject({
       allowedCountries: z.array(country).min(1).optional(),
       defaultCountry: country.optional(),
       check: fn<PhoneCheck>('(e164, context) => boolean | reason').optional(),
     })
     .default({}),
   code: z
-    .object({
+    .strictObject({
       length: z.number().int().min(4).max(10).default(DEFAULTS.codeLength),
       ttlMs: positiveInt.default(DEFAULTS.codeTtlMs),
       maxTries: positiveInt.default(DEFAULTS.maxTries),
     })
     .prefault({}),
   lockout: z
-    .object({
+    .strictObject({
       maxFailures: positiveInt.default(DEFAULTS.maxFailures),
       durationMs: positiveInt.default(DEFAULTS.lockMs),
       hardLimit: positiveInt.default(DEFAULTS.hardLimit),
@@ -93,7 +100,7 @@ export const optionsSchema = z.object({
     })
     .prefault({}),
   sending: z
-    .object({
+    .strictObject({
       cooldownMs: z.number().int().nonnegative().default(DEFAULTS.cooldownMs),
       perUser: positiveInt.default(DEFAULTS.sendsPerUser),
       perDestination: positiveInt.default(DEFAULTS.sendsPerDestination),
@@ -101,14 +108,14 @@ export const optionsSchema = z.object({
     })
     .prefault({}),
   messages: z
-    .object({
+    .strictObject({
       defaultLocale: z.string().min(2).max(35).default('en'),
-      templates: z.record(z.string(), z.object({ enroll: template.optional(), sign_in: template.optional() })).default({}),
+      templates: z.record(z.string(), z.strictObject({ enroll: template.optional(), sign_in: template.optional() })).default({}),
       origin: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'a host name such as "example.com"').optional(),
     })
     .prefault({}),
   channels: z
-    .object({ priority: z.array(channel).min(1).default([...DEFAULTS.channelPriority]) })
+    .strictObject({ priority: z.array(channel).min(1).default([...DEFAULTS.channelPriority]) })
     .prefault({}),
   maxCasAttempts: positiveInt.max(1000).default(DEFAULTS.maxCasAttempts),
 });
@@ -218,12 +225,45 @@ export function parseOptions(input: unknown): ResolvedOptions {
   const parsed = optionsSchema.safeParse(input);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    const field = first && first.path.length > 0 ? first.path.join('.') : 'options';
+    const at = first ? first.path.map(String) : [];
+    if (first?.code === 'unrecognized_keys') {
+      const key = first.keys[0] ?? '';
+      const field = [...at, key].join('.');
+      const guess = closest(key, knownKeysAt(at));
+      throw new MfaError('invalid_options', `Unknown mfakit option ${field}${guess ? ` (did you mean ${[...at, guess].join('.')}?)` : ''}`, {
+        cause: parsed.error,
+      });
+    }
+    const field = at.length > 0 ? at.join('.') : 'options';
     throw new MfaError('invalid_options', `Invalid mfakit option ${field}: ${first?.message ?? 'invalid'}`, {
       cause: parsed.error,
     });
   }
   return parsed.data;
+}
+
+/** The option names the schema knows at `path` (nested objects through their defaults). */
+function knownKeysAt(path: readonly string[]): string[] {
+  let node: SchemaDef | undefined = unwrap(optionsSchema);
+  for (const key of path) {
+    const next: z.core.$ZodType | undefined = node?.valueType ?? node?.shape?.[key];
+    node = next && unwrap(next);
+  }
+  return Object.keys(node?.shape ?? {});
+}
+
+/** The parts of a zod definition the key lookup reads. */
+interface SchemaDef {
+  readonly shape?: Record<string, z.core.$ZodType>;
+  readonly valueType?: z.core.$ZodType;
+  readonly innerType?: z.core.$ZodType;
+}
+
+/** The definition under any `.optional()`, `.default()`, `.prefault()` wrappers. */
+function unwrap(node: z.core.$ZodType): SchemaDef {
+  let def = node._zod.def as SchemaDef;
+  for (let i = 0; i < 5 && def.innerType; i++) def = def.innerType._zod.def as SchemaDef;
+  return def;
 }
 
 /** @internal */

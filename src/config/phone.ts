@@ -37,9 +37,15 @@ export function parsePhone(
   input: string,
   opts: { defaultCountry?: CountryCode | undefined; allowedCountries?: readonly string[] | undefined },
 ): ParsedPhone | PhoneRefusal {
-  if (input.length > MAX_PHONE_INPUT) return { ok: false, error: 'invalid_phone_number' };
+  if (input.length > MAX_PHONE_INPUT) return { ok: false, error: 'invalid_phone_number', reason: 'too_long' };
   const parsed = parsePhoneNumberFromString(input, opts.defaultCountry ? { defaultCountry: opts.defaultCountry } : {});
-  if (!parsed || !parsed.isValid()) return { ok: false, error: 'invalid_phone_number' };
+  if (!parsed || !parsed.isValid()) {
+    // A national number ("(415) 555-2671") needs a country to be read in.
+    const national = !opts.defaultCountry && !/^\s*(\+|00)/.test(input) && /\d{4}/.test(input);
+    return national ? { ok: false, error: 'invalid_phone_number', reason: 'country_needed' } : { ok: false, error: 'invalid_phone_number' };
+  }
+  // An extension cannot receive a text message; dropping it silently would text someone else.
+  if (parsed.ext) return { ok: false, error: 'invalid_phone_number', reason: 'extension' };
   const type = parsed.getType();
   if (type === undefined || !MOBILE_TYPES.has(type)) return { ok: false, error: 'not_mobile_number' };
   if (opts.allowedCountries && (!parsed.country || !opts.allowedCountries.includes(parsed.country))) {

@@ -27,13 +27,22 @@ export function loose(value: unknown, name: string): string {
   return value;
 }
 
-/** An optional plain object. */
+/**
+ * An optional plain object, copied once: every field is read here, a single time, so a
+ * getter cannot answer one thing to a check and another to the use.
+ */
 export function options<T extends object>(value: unknown, name: string): Partial<T> {
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new MfaError('invalid_argument', `${name} must be an object, got ${typeOf(value)}`);
   }
-  return value as Partial<T>;
+  return { ...value } as Partial<T>;
+}
+
+/** A purpose: `'sign_in'` or `'enroll'`. */
+export function purposeOf(value: unknown): 'sign_in' | 'enroll' {
+  if (value !== 'sign_in' && value !== 'enroll') throw new MfaError('invalid_argument', "purpose must be 'sign_in' or 'enroll'");
+  return value;
 }
 
 /** An optional locale tag such as `en` or `fr-CA`. */

@@ -40,14 +40,27 @@ export function encodeUser(s: UserState): string {
 }
 
 const KNOWN_CHANNELS: ReadonlySet<unknown> = new Set<Channel>(CHANNELS);
+const USER_KEYS: ReadonlySet<string> = new Set(['b', 'c', 'F', 'C', 'lf', 'lu', 'hl', 'ls', 's']);
+const CODE_KEYS: ReadonlySet<string> = new Set(['i', 'p', 'f', 'ch', 'h', 'a', 'x', 't', 'd']);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isCount = (v: unknown): boolean => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
+/** A counter mfakit writes only when it is not zero. */
+const isPositiveCount = (v: unknown): boolean => v === undefined || (Number.isSafeInteger(v) && (v as number) > 0);
+const onlyKeys = (o: object, allowed: ReadonlySet<string>): boolean => Object.keys(o).every((k) => allowed.has(k));
 const isStr = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256;
 const optNum = (v: unknown): boolean => v === undefined || isNum(v);
 
-/** Parses a user's state; throws on anything malformed. */
+/**
+ * Parses a user's state; throws on anything mfakit could not have written: a field it does
+ * not write, a negative count, or an empty record (mfakit deletes a record with nothing in
+ * it rather than writing `{}`).
+ */
 export function decodeUser(raw: string): UserState {
   const w = JSON.parse(raw) as WireUser;
   if (typeof w !== 'object' || w === null || Array.isArray(w)) throw new TypeError('state record is not an object');
+  if (!onlyKeys(w, USER_KEYS)) throw new TypeError('state record has a field mfakit does not write');
+  if (Object.keys(w).every((k) => k === 'b')) throw new TypeError('state record is empty');
+  if (!isPositiveCount(w.F) || !isPositiveCount(w.C)) throw new TypeError('state record has a bad count');
   if (w.hl !== undefined && w.hl !== 1) throw new TypeError('state record has a bad lock flag');
   if (!optNum(w.b) || !optNum(w.F) || !optNum(w.C) || !optNum(w.lf) || !optNum(w.lu) || !optNum(w.ls)) {
     throw new TypeError('state record has a bad number');
@@ -57,7 +70,7 @@ export function decodeUser(raw: string): UserState {
   let code: CodeRecord | undefined;
   if (w.c !== undefined) {
     const c = w.c;
-    if (typeof c !== 'object' || c === null || Array.isArray(c) || (c.d !== undefined && c.d !== 1) || !KNOWN_CHANNELS.has(c.ch ?? 'sms')) {
+    if (typeof c !== 'object' || c === null || Array.isArray(c) || !onlyKeys(c, CODE_KEYS) || (c.d !== undefined && c.d !== 1) || !KNOWN_CHANNELS.has(c.ch ?? 'sms') || !isCount(c.t)) {
       throw new TypeError('state record has a bad code');
     }
     if (!isStr(c.i) || !isStr(c.f) || !isStr(c.h) || !isNum(c.a) || !isNum(c.x) || !isNum(c.t) || (c.p !== 'e' && c.p !== 's')) {
@@ -92,9 +105,11 @@ export function encodeDestination(d: DestinationState): string {
   return JSON.stringify({ s: d.sends });
 }
 
-/** Parses a destination's send history; throws on anything malformed. */
+/** Parses a destination's send history; throws on anything malformed (an empty history is deleted, never written). */
 export function decodeDestination(raw: string): DestinationState {
   const w = JSON.parse(raw) as { s?: unknown } | null;
-  if (typeof w !== 'object' || w === null || !Array.isArray(w.s) || !w.s.every(isNum)) throw new TypeError('destination record is malformed');
+  if (typeof w !== 'object' || w === null || !onlyKeys(w, new Set(['s'])) || !Array.isArray(w.s) || w.s.length === 0 || !w.s.every(isNum)) {
+    throw new TypeError('destination record is malformed');
+  }
   return { sends: w.s };
 }

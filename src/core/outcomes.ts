@@ -281,6 +281,8 @@ export interface MfaStatus {
   readonly pending?: {
     /** What the code is for. */
     readonly purpose: Purpose;
+    /** Where it went, masked (`+1 ••• ••• 2671`), while its factor exists. */
+    readonly maskedPhone?: string;
     /** The factor it went to. */
     readonly factorId: string;
     /** When it stops (or stopped) being valid. */
@@ -290,8 +292,13 @@ export interface MfaStatus {
     /** Whether it can still be entered. */
     readonly state: 'live' | 'exhausted' | 'expired';
   };
-  /** When the next send is allowed (absent: now). */
+  /**
+   * When the next send is allowed, epoch ms (absent: now). For the purpose named in
+   * `getStatus(userId, { purpose })`, else for the pending code's purpose.
+   */
   readonly nextSendAt?: number;
+  /** The same, in ms from now (0: a send is allowed now), for a countdown. */
+  readonly nextSendInMs: number;
   /** Sends left in the user's hourly budget. */
   readonly sendsLeft: number;
   /** The user's factors, masked. */

@@ -71,7 +71,7 @@ export function decideIssue(
  * enrollment by a sign-in's: that code cannot be used for it, so waiting would leave the
  * user with none. The send budgets are shared by both purposes.
  */
-function heldBack(s: UserState, purpose: Purpose): boolean {
+export function heldBack(s: UserState, purpose: Purpose): boolean {
   return s.code === undefined || s.code.purpose === purpose;
 }
 

@@ -6,15 +6,21 @@
 import { lockOf } from './lockout.js';
 import type { MfaStatus } from './outcomes.js';
 import type { Policy } from './policy.js';
+import { heldBack } from './sending.js';
 import { age, type UserState } from './state.js';
+import type { Purpose } from './types.js';
 
-/** A user's status at `now`, without the factor list (the caller masks and adds it). */
-export function statusOf(state: UserState, p: Policy, now: number): Omit<MfaStatus, 'factors'> {
+/**
+ * A user's status at `now`, without the factor list (the caller masks and adds it).
+ * `purpose`: the send that `nextSendAt` is for (default: the pending code's purpose).
+ */
+export function statusOf(state: UserState, p: Policy, now: number, purpose?: Purpose): Omit<MfaStatus, 'factors'> {
   const s = age(state, p, now);
   const lock = lockOf(s, now);
   const code = s.code;
   const budgetAt = s.sends.length >= p.sendsPerUser && s.sends[0] !== undefined ? s.sends[0] + p.sendWindowMs : undefined;
-  const cooldownAt = s.lastSentAt !== undefined ? s.lastSentAt + p.cooldownMs : undefined;
+  const cooling = s.lastSentAt !== undefined && heldBack(s, purpose ?? code?.purpose ?? 'sign_in');
+  const cooldownAt = cooling && s.lastSentAt !== undefined ? s.lastSentAt + p.cooldownMs : undefined;
   const next = Math.max(budgetAt ?? 0, cooldownAt ?? 0, lock?.until ?? 0);
   return {
     locked: lock !== undefined,
@@ -34,6 +40,7 @@ export function statusOf(state: UserState, p: Policy, now: number): Omit<MfaStat
         }
       : {}),
     ...(next > now ? { nextSendAt: next } : {}),
+    nextSendInMs: Math.max(0, next - now),
     sendsLeft: Math.max(0, p.sendsPerUser - s.sends.length),
   };
 }

@@ -11,6 +11,9 @@ import { type CodeFactorKind, smsKind } from './sms.js';
 
 export type { CodeFactorKind } from './sms.js';
 
+/** The factor kinds mfakit implements today; the other channel names are reserved. */
+export const IMPLEMENTED_CHANNELS: readonly Channel[] = ['sms'];
+
 /** The code-sending kinds that have a sender, by channel. */
 export type CodeKinds = Partial<Record<Channel, CodeFactorKind>>;
 

@@ -6,16 +6,19 @@
 import { lockOf, unlockState } from '../core/lockout.js';
 import type { MfaStatus } from '../core/outcomes.js';
 import { statusOf } from '../core/status.js';
+import type { Purpose } from '../core/types.js';
 import { updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
 import { viewOf } from './factors.js';
 import { loadUser } from './sign-in.js';
 
 /** Lock, counters, pending code and budgets of a user, for support screens and UIs. */
-export async function getStatus(ctx: Context, userId: string): Promise<MfaStatus> {
+export async function getStatus(ctx: Context, userId: string, purpose: Purpose | undefined): Promise<MfaStatus> {
   const user = await loadUser(ctx, userId);
-  const status = statusOf(user.state, ctx.policy, ctx.clock.now());
-  return { ...status, factors: user.factors.map((f) => viewOf(f, user.preferred)) };
+  const { pending, ...status } = statusOf(user.state, ctx.policy, ctx.clock.now(), purpose);
+  const factors = user.factors.map((f) => viewOf(f, user.preferred));
+  const to = pending && factors.find((f) => f.id === pending.factorId)?.maskedPhone;
+  return { ...status, ...(pending ? { pending: { ...pending, ...(to ? { maskedPhone: to } : {}) } } : {}), factors };
 }
 
 /** Admin unlock: clears the lock (timed or permanent) and the failure counters. */

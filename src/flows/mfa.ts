@@ -7,7 +7,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { MfaError } from '../config/errors.js';
 import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/events.js';
 import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
-import { locale, loose, options, text } from '../config/validate.js';
+import { locale, loose, options, purposeOf, text } from '../config/validate.js';
 import type {
   ChallengeError, CodeSent, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
   OptOutHandled, PreferredChanged, ResendError, Result, Unlocked, Verified, VerifyError,
@@ -15,7 +15,7 @@ import type {
 import type { Policy } from '../core/policy.js';
 import { CHANNELS, type Channel, type ExceptionEntry, type Purpose } from '../core/types.js';
 import { CodeHasher } from '../factors/code.js';
-import { codeKinds } from '../factors/index.js';
+import { codeKinds, IMPLEMENTED_CHANNELS } from '../factors/index.js';
 import { systemClock } from '../ports/clock.js';
 import { createGateway } from '../store/gateway.js';
 import { RecordCache } from '../store/record-cache.js';
@@ -129,10 +129,8 @@ export class Mfa {
    */
   async resend(userId: string, opts?: { purpose?: Purpose; locale?: string }): Promise<Result<CodeSent, ResendError>> {
     const o = options<{ purpose: Purpose; locale: string }>(opts, 'options');
-    if (o.purpose !== undefined && o.purpose !== 'sign_in' && o.purpose !== 'enroll') {
-      throw new MfaError('invalid_argument', "purpose must be 'sign_in' or 'enroll'");
-    }
-    return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale), purpose: o.purpose ?? 'sign_in' });
+    const purpose = o.purpose === undefined ? 'sign_in' : purposeOf(o.purpose);
+    return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale), purpose });
   }
 
   /** Verifies a sign-in code. */
@@ -166,13 +164,17 @@ export class Mfa {
   }
 
   /** Lock, counters, pending code, send budget and factors of a user. */
-  async getStatus(userId: string): Promise<Ok<MfaStatus>> {
-    return { ok: true, ...(await getStatus(this.#ctx, text(userId, 'userId'))) };
+  async getStatus(userId: string, opts?: { purpose?: Purpose }): Promise<Ok<MfaStatus>> {
+    const o = options<{ purpose: Purpose }>(opts, 'options');
+    return { ok: true, ...(await getStatus(this.#ctx, text(userId, 'userId'), o.purpose === undefined ? undefined : purposeOf(o.purpose))) };
   }
 
   /** Switches a channel on or off for this instance (e.g. SMS off during a carrier outage). */
   setChannelEnabled(channel: Channel, enabled: boolean): void {
-    if (!CHANNELS.includes(channel)) throw new MfaError('invalid_argument', `channel must be one of ${CHANNELS.join(', ')}`);
+    if (!IMPLEMENTED_CHANNELS.includes(channel)) {
+      const reserved = CHANNELS.includes(channel) ? ` ('${channel}' is reserved for a factor kind mfakit does not have yet)` : '';
+      throw new MfaError('invalid_argument', `channel must be one of ${IMPLEMENTED_CHANNELS.join(', ')}${reserved}`);
+    }
     if (typeof enabled !== 'boolean') throw new MfaError('invalid_argument', 'enabled must be a boolean');
     const was = !this.#ctx.disabled.has(channel);
     if (enabled) this.#ctx.disabled.delete(channel);

@@ -11,3 +11,4 @@
  */
 export { consoleSender } from './console.js';
 export type { SmsMessage, SmsSender, SendReceipt } from '../ports/sender.js';
+export { devOutboxSender, type DevOutboxMessage, type DevOutboxSender } from './dev-outbox.js';

@@ -9,7 +9,8 @@ const TTL = 10 * MIN;
 const LOCK = 20 * MIN;
 const COOLDOWN = 30 * SEC;
 
-type Status = ReturnType<typeof statusOf>;
+/** The expected status; `nextSendInMs` is derived from `nextSendAt` in the check. */
+type Status = Omit<ReturnType<typeof statusOf>, 'nextSendInMs'>;
 /** The status of a user with nothing: no lock, no counts, no code, full budget. */
 const clean: Status = { locked: false, failures: 0, failuresLeft: 8, consecutiveFailures: 0, sendsLeft: 10 };
 const pending = (state: 'live' | 'exhausted' | 'expired', attemptsLeft: number) =>
@@ -45,6 +46,19 @@ describe('statusOf', () => {
     { name: 'lock, cooldown and budget: the latest wins', state: user({ sends: tenSends, lastSentAt: T0 + 45 * MIN, lockedUntil: T0 + 45 * MIN + 2 * HOUR, consecutive: 8, lastFailureAt: T0 + 45 * MIN }), now: T0 + 45 * MIN + SEC, expected: { ...clean, locked: true, lockedUntil: T0 + 45 * MIN + 2 * HOUR, consecutiveFailures: 8, nextSendAt: T0 + 45 * MIN + 2 * HOUR, sendsLeft: 0 } },
     { name: 'custom policy: 3 sends, 4 failures, 2 tries', state: sent({ code: codeRecord({ tries: 1 }), sends: [T0 - 2 * MIN, T0], failures: 1, consecutive: 1, lastFailureAt: T0 }), now: T0 + SEC, policy: { ...DEFAULTS, sendsPerUser: 3, maxFailures: 4, maxTries: 2 }, expected: { locked: false, failures: 1, failuresLeft: 3, consecutiveFailures: 1, pending: pending('live', 1), nextSendAt: T0 + COOLDOWN, sendsLeft: 1 } },
   ])('$name', ({ state, now, policy, expected }) => {
-    expect(statusOf(deepFreeze(state), policy ?? P, now)).toStrictEqual(expected);
+    const nextSendInMs = expected.nextSendAt === undefined ? 0 : expected.nextSendAt - now;
+    expect(statusOf(deepFreeze(state), policy ?? P, now)).toStrictEqual({ ...expected, nextSendInMs });
+  });
+
+  // The cooldown holds back a send of the pending code's purpose only.
+  it.each<{ name: string; purpose?: 'sign_in' | 'enroll'; code: 'sign_in' | 'enroll'; nextSendInMs: number }>([
+    { name: 'sign-in code, asked for sign-in', purpose: 'sign_in', code: 'sign_in', nextSendInMs: COOLDOWN - SEC },
+    { name: 'sign-in code, asked for enrollment', purpose: 'enroll', code: 'sign_in', nextSendInMs: 0 },
+    { name: 'enrollment code, asked for sign-in', purpose: 'sign_in', code: 'enroll', nextSendInMs: 0 },
+    { name: 'enrollment code, no purpose named: its own', code: 'enroll', nextSendInMs: COOLDOWN - SEC },
+  ])('nextSendInMs: $name', ({ purpose, code, nextSendInMs }) => {
+    const s = statusOf(deepFreeze(sent({ code: codeRecord({ purpose: code }) })), P, T0 + SEC, purpose);
+    expect(s.nextSendInMs).toBe(nextSendInMs);
+    expect(s.nextSendAt).toBe(nextSendInMs === 0 ? undefined : T0 + COOLDOWN);
   });
 });
