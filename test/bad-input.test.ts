@@ -178,8 +178,8 @@ describe('other arguments of the wrong type or size', () => {
   it('a 5 000-char phone number → invalid_phone_number, nothing stored or sent', async () => {
     const { mfa, stores, outbox } = setup();
     const long = `+1${'4'.repeat(4998)}`;
-    expect(await mfa.enrollSms('u1', long)).toEqual({ ok: false, error: 'invalid_phone_number' });
-    expect(await mfa.enrollSms('u1', '+1 415 555 2671 '.repeat(300))).toEqual({ ok: false, error: 'invalid_phone_number' });
+    expect(await mfa.enrollSms('u1', long)).toEqual({ ok: false, error: 'invalid_phone_number', reason: 'too_long' });
+    expect(await mfa.enrollSms('u1', '+1 415 555 2671 '.repeat(300))).toEqual({ ok: false, error: 'invalid_phone_number', reason: 'too_long' });
     expect(await mfa.handleOptOut(long)).toEqual({ ok: false, error: 'invalid_phone_number' });
     expect(await mfa.enrollSms('u1', '')).toEqual({ ok: false, error: 'invalid_phone_number' });
     expect(stores.state.size()).toBe(0);
