@@ -11,6 +11,7 @@ import { memoryStores } from 'mfakit/memory';
 import type { FakeClock } from 'mfakit/testing';
 import { type AppContext, pageContext } from './context.js';
 import { devOutbox, type DevOutbox } from './dev-outbox.js';
+import { LoginThrottle, type LoginLimits } from './login-throttle.js';
 import { secretFromEnv, seedDemoFactors, setupMfa } from './mfa-setup.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -46,6 +47,8 @@ export interface CreateAppOptions {
   readonly sessionSecret?: string;
   /** Shared token the SMS webhook requires (default: `SMS_WEBHOOK_TOKEN`). */
   readonly webhookToken?: string;
+  /** Password-guessing limits (default: `DEFAULT_LOGIN_LIMITS` in login-throttle.ts: 10 wrong per account, 100 per IP, per 15 min); tests pass small ones. */
+  readonly loginLimits?: Partial<LoginLimits>;
   /** Audit log lines (default: stdout). */
   readonly log?: (line: string) => void;
 }
@@ -99,7 +102,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   app.use(webhookRoutes(ctx, { token: options.webhookToken ?? env['SMS_WEBHOOK_TOKEN'] }));
 
   app.use(cookieParser(), sessions({ secret: sessionSecret, production }), protect);
-  app.use(authRoutes(ctx), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), adminRoutes(ctx));
+  app.use(authRoutes(ctx, new LoginThrottle(options.loginLimits)), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), adminRoutes(ctx));
   if (outbox) app.use(devRoutes(ctx, outbox));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is nothing at this address.')));

@@ -5,14 +5,22 @@
  */
 import { Router } from 'express';
 import { type AppContext, field, pageContext } from '../context.js';
+import type { LoginThrottle, Throttled } from '../login-throttle.js';
 import { completeSignIn, flash, signOut, startPending } from '../session.js';
 import { loginPage } from '../views/login.js';
+import { formatDuration } from '../views/format.js';
 import { failureMessage } from '../views/messages.js';
 
 /** The one message for an unknown user and a wrong password: never reveal which it was. */
 export const BAD_CREDENTIALS = 'Wrong username or password.';
 
-export function authRoutes(app: AppContext): Router {
+/** The refusal when the password-guessing limit is reached (the same for known and unknown usernames). */
+export function throttledMessage(t: Throttled): string {
+  const who = t.scope === 'account' ? 'for this username' : 'from your network';
+  return `Too many wrong passwords ${who}. Try again in ${formatDuration(t.retryAfterMs)}.`;
+}
+
+export function authRoutes(app: AppContext, throttle: LoginThrottle): Router {
   const router = Router();
   const demoUsers = app.demoUsers?.map(({ username, password, role }) => ({ username, password, role }));
   const opts = (username?: string) => ({ ...(username !== undefined ? { username } : {}), ...(demoUsers ? { demoUsers } : {}) });
@@ -22,15 +30,23 @@ export function authRoutes(app: AppContext): Router {
     res.send(loginPage(await pageContext(app, req, res), opts()));
   });
 
-  // ADAPT: put a rate limiter (e.g. express-rate-limit, per IP and per username) in front of
-  // this route; mfakit limits code guessing, not password guessing.
+  // mfakit limits code guessing; the password in front of it has its own limit (login-throttle.ts).
   router.post('/login', async (req, res) => {
     const username = field(req, 'username', 100);
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const throttled = await throttle.check(username, ip);
+    if (throttled) {
+      flash(req, 'error', throttledMessage(throttled));
+      res.set('Retry-After', String(Math.ceil(throttled.retryAfterMs / 1000)));
+      return res.status(429).send(loginPage(await pageContext(app, req, res), opts(username)));
+    }
     const user = await app.users.authenticate(username, field(req, 'password', 200));
     if (!user) {
+      await throttle.failed(username, ip);
       flash(req, 'error', BAD_CREDENTIALS);
       return res.status(401).send(loginPage(await pageContext(app, req, res), opts(username)));
     }
+    await throttle.succeeded(username);
 
     const need = await app.mfa.requiresMfa(user.id);
     if (need.ok && !need.required) {
