@@ -16,6 +16,7 @@
  * @module
  */
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import { StartupError } from './startup-error.js';
 
 /** At most `attempts` wrong passwords within `windowMs`. */
 export interface LoginLimit {
@@ -42,8 +43,8 @@ export interface Throttled {
 }
 
 function limiter(name: string, limit: LoginLimit): RateLimiterMemory {
-  if (!Number.isInteger(limit.attempts) || limit.attempts < 1) throw new Error(`loginLimits.${name}.attempts must be a positive integer`);
-  if (!Number.isFinite(limit.windowMs) || limit.windowMs < 1000) throw new Error(`loginLimits.${name}.windowMs must be at least 1000`);
+  if (!Number.isInteger(limit.attempts) || limit.attempts < 1) throw new StartupError(`loginLimits.${name}.attempts must be a positive integer`);
+  if (!Number.isFinite(limit.windowMs) || limit.windowMs < 1000) throw new StartupError(`loginLimits.${name}.windowMs must be at least 1000`);
   return new RateLimiterMemory({ keyPrefix: `login-${name}`, points: limit.attempts, duration: Math.ceil(limit.windowMs / 1000) });
 }
 
