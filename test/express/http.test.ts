@@ -131,11 +131,13 @@ describe('password, then the MFA challenge', () => {
     await login(c, 'alice');
     const code = lastCode(app, ALICE_PHONE);
     let page = await c.post('/mfa/verify', { code: wrongCode(code) });
-    expect(flashOf(page.html)).toBe('That code is not right. You have 3 attempts left with this code.');
+    // The attempts left are said once, on the page, not again in the message.
+    expect(flashOf(page.html)).toBe('That code is not right.');
     expect(textOf(page.html, 'attempts-left')).toBe('3 attempts left with this code.');
     await c.post('/mfa/verify', { code: wrongCode(code) });
     page = await c.post('/mfa/verify', { code: wrongCode(code) });
-    expect(flashOf(page.html)).toBe('That code is not right. You have 1 attempt left with this code.');
+    expect(flashOf(page.html)).toBe('That code is not right.');
+    expect(textOf(page.html, 'attempts-left')).toBe('1 attempt left with this code.');
     page = await c.post('/mfa/verify', { code: wrongCode(code) });
     expect(flashOf(page.html)).toBe('That code is not right, and it cannot be used again. Request a new code.');
     expect(page.html).toContain('id="no-code"');
@@ -148,7 +150,8 @@ describe('password, then the MFA challenge', () => {
     expect(flashOf(page.html)).toBe('We sent a new code to +1 ••• ••• 0147.');
     const second = lastCode(app, ALICE_PHONE);
     for (let i = 0; i < 3; i++) page = await c.post('/mfa/verify', { code: wrongCode(second) });
-    expect(flashOf(page.html)).toBe('That code is not right. You have 1 attempt left with this code. 1 more wrong code and sign-in will be locked for 20 minutes.');
+    expect(flashOf(page.html)).toBe('That code is not right. 1 more wrong code and sign-in will be locked for 20 minutes.');
+    expect(textOf(page.html, 'attempts-left')).toBe('1 attempt left with this code.');
     page = await c.post('/mfa/verify', { code: wrongCode(second) });
     expect(flashOf(page.html)).toBeUndefined();
     expect(textOf(page.html, 'lockout')).toBe(
@@ -259,16 +262,20 @@ describe('password, then the MFA challenge', () => {
     await app.advance(30_000);
     const page = await login(c, 'alice');
     expect(page.path).toBe('/mfa');
-    expect(flashOf(page.html)).toMatch(/^Text messages are switched off right now \(carrier outage\)/);
+    // Said once, on the page (it stays on reload), with no button that cannot work.
+    expect(textOf(page.html, 'cannot-send')).toMatch(/^Text messages are switched off right now \(carrier outage\)/);
+    expect(flashOf(page.html)).toBeUndefined();
     expect(page.html).toContain('id="no-code"');
+    expect(page.html).not.toContain('id="resend"');
     const retry = await c.post('/mfa/resend');
-    expect(flashOf(retry.html)).toMatch(/switched off/);
+    expect(textOf(retry.html, 'cannot-send')).toMatch(/switched off/);
   });
 
   it('every number unusable (replied STOP): no_usable_factor', async () => {
     await app.mfa.handleOptOut(ALICE_PHONE);
     const page = await login(c, 'alice');
-    expect(flashOf(page.html)).toBe('None of your phone numbers can receive codes right now (for example, a number that replied STOP). Contact support.');
+    expect(textOf(page.html, 'cannot-send')).toBe('None of your phone numbers can receive codes right now (for example, a number that replied STOP). Contact support.');
+    expect(page.html).not.toContain('id="resend"');
   });
 
   it('a number removed after the code went out: the code proves nothing', async () => {

@@ -9,7 +9,8 @@ import type { LoginThrottle, Throttled } from '../login-throttle.js';
 import { completeSignIn, flash, signOut, startPending } from '../session.js';
 import { loginPage } from '../views/login.js';
 import { formatDuration } from '../views/format.js';
-import { failureMessage } from '../views/messages.js';
+import { challengeFlash } from '../views/messages.js';
+import { liveSignInCode } from './challenge.js';
 
 /** The one message for an unknown user and a wrong password: never reveal which it was. */
 export const BAD_CREDENTIALS = 'Wrong username or password.';
@@ -64,13 +65,12 @@ export function authRoutes(app: AppContext, throttle: LoginThrottle): Router {
     await startPending(req, user.id, app.clock.now());
     const sent = await app.mfa.startChallenge(user.id);
     if (!sent.ok) {
-      if (sent.error === 'resend_cooldown') {
-        // A code went out less than 30 s ago (e.g. signing in twice): it is still valid.
-        flash(req, 'info', failureMessage(sent, app.clock.now()));
-      } else if (sent.error !== 'locked_out') {
-        // locked_out is shown by the challenge page itself.
-        flash(req, 'error', failureMessage(sent, app.clock.now()));
-      }
+      // resend_cooldown with a live sign-in code: one went out less than 30 s ago (e.g.
+      // signing in twice) and is still valid. Without one (the cooldown of an enrollment
+      // code), the page shows "no active code" and the countdown, so no message.
+      const liveCode = liveSignInCode(await app.mfa.getStatus(user.id)) !== undefined;
+      const message = challengeFlash(sent, app.clock.now(), { liveCode });
+      if (message) flash(req, sent.error === 'resend_cooldown' ? 'info' : 'error', message);
     }
     res.redirect(303, '/mfa');
   });
