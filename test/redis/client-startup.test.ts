@@ -68,6 +68,18 @@ describe.skipIf(url === null)('a Redis client used before it is ready', () => {
     expect(await mfaOn(client).enrollSms('u1', PHONE)).toMatchObject({ ok: true });
   });
 
+  it('node-redis connected only after redisStores was called: the first call succeeds', async () => {
+    const client = createClient({ url: url ?? '', disableOfflineQueue: true });
+    client.on('error', () => undefined);
+    const mfa = mfaOn(client);
+    const connecting = client.connect();
+    closers.push(async () => {
+      await connecting;
+      await client.close();
+    });
+    expect(await mfa.getStatus('u1')).toMatchObject({ locked: false });
+  });
+
   it('fails closed (store_failed) when the client never becomes ready', async () => {
     const nobody = `redis://127.0.0.1:${await freePort()}`;
     const redis = ioredis(nobody);

@@ -145,7 +145,8 @@ interface Emitter {
 function startupGate(client: RedisClientLike): (() => Promise<void>) | null {
   if (typeof client === 'function') return null;
   const c = client as unknown as Record<string, unknown>;
-  if (!isFunction(c['on']) || !isFunction(c['removeListener']) || readiness(c) === null) return null;
+  const observable = typeof c['status'] === 'string' || (typeof c['isReady'] === 'boolean' && typeof c['isOpen'] === 'boolean');
+  if (!observable || !isFunction(c['on']) || !isFunction(c['removeListener'])) return null;
   const emitter = client as unknown as Emitter;
   let started = false;
   let pending: Promise<void> | undefined;
