@@ -1,15 +1,20 @@
 /**
  * The password-guessing limit on `POST /login` (examples/express/login-throttle.ts): per
  * account and per IP, refused with 429 even for the right password until the window ends.
- * The limiter's window runs on `Date`, so the tests that end a window fake `Date` only.
+ * The limiter's window runs on `Date`, so every test fakes `Date` (only `Date`): time stands
+ * still unless a test moves it, and "Try again in 1 minute" does not depend on the machine's speed.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LoginLimits } from '../../examples/express/login-throttle.js';
 import { startApp, type RunningApp } from './helpers/app.js';
 import { Client, flashOf, stable } from './helpers/client.js';
 import { login } from './helpers/flows.js';
 
 let app: RunningApp | undefined;
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(Date.UTC(2026, 0, 5, 9, 0, 0));
+});
 afterEach(async () => {
   vi.useRealTimers();
   await app?.close();
@@ -25,8 +30,6 @@ const wrongPassword = (c: Client, username: string) => login(c, username, 'not-t
 
 describe('password-guessing limit', () => {
   it('after N wrong passwords for one account, even the right one is refused with 429 until the window ends', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.UTC(2026, 0, 5, 9, 0, 0));
     app = await startApp({ loginLimits: limits(3, 100) });
     const c = new Client(app.url);
     for (let i = 0; i < 3; i++) expect((await wrongPassword(c, 'alice')).status).toBe(401);
