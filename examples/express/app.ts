@@ -11,6 +11,7 @@ import { memoryStores } from 'mfakit/memory';
 import type { FakeClock } from 'mfakit/testing';
 import { type AppContext, pageContext } from './context.js';
 import { devOutbox, type DevOutbox } from './dev-outbox.js';
+import { LoginThrottle, type LoginLimits } from './login-throttle.js';
 import { secretFromEnv, seedDemoFactors, setupMfa } from './mfa-setup.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -19,9 +20,10 @@ import { devRoutes } from './routes/dev.js';
 import { homeRoutes } from './routes/home.js';
 import { settingsRoutes } from './routes/settings.js';
 import { testClockRoutes } from './routes/test-clock.js';
-import { webhookRoutes } from './routes/webhooks.js';
+import { type WebhookAuth, webhookAuth, webhookNotice, webhookRoutes } from './routes/webhooks.js';
 import { csrf, cspNonce, nonceOf, securityHeaders } from './security.js';
 import { HttpError, sessions } from './session.js';
+import { StartupError } from './startup-error.js';
 import { DEMO_USERS, type DemoUser, UserDirectory } from './users.js';
 import { errorPage } from './views/error.js';
 
@@ -44,8 +46,15 @@ export interface CreateAppOptions {
   readonly mfaSecret?: string;
   /** Signs session cookies and CSRF tokens (default: `SESSION_SECRET`, random in development). */
   readonly sessionSecret?: string;
-  /** Shared token the SMS webhook requires (default: `SMS_WEBHOOK_TOKEN`). */
+  /** Shared token the SMS webhook requires (default: `SMS_WEBHOOK_TOKEN`). Without one the webhook refuses every request. */
   readonly webhookToken?: string;
+  /**
+   * Opens the SMS webhook without a token (default: `SMS_WEBHOOK_INSECURE_NO_TOKEN === '1'`).
+   * Development only: refused in production, and announced on stderr at start-up.
+   */
+  readonly webhookInsecureNoToken?: boolean;
+  /** Password-guessing limits (default: `DEFAULT_LOGIN_LIMITS` in login-throttle.ts: 10 wrong per account, 100 per IP, per 15 min); tests pass small ones. */
+  readonly loginLimits?: Partial<LoginLimits>;
   /** Audit log lines (default: stdout). */
   readonly log?: (line: string) => void;
 }
@@ -57,12 +66,21 @@ export interface CreatedApp {
   readonly users: UserDirectory;
   /** The dev outbox, when the default development sender is in use. */
   readonly outbox: DevOutbox | undefined;
+  /** How the SMS webhook authenticates its caller: `token`, `closed` (no token set) or `insecure-open`. */
+  readonly webhook: WebhookAuth['kind'];
 }
 
 export async function createApp(options: CreateAppOptions = {}): Promise<CreatedApp> {
   const env = process.env;
   const production = options.production ?? env['NODE_ENV'] === 'production';
-  if (production && options.testClock) throw new Error('The test clock is never available in production.');
+  if (production && options.testClock) throw new StartupError('The test clock is never available in production.');
+  const hook = webhookAuth({
+    token: options.webhookToken ?? env['SMS_WEBHOOK_TOKEN'],
+    insecureNoToken: options.webhookInsecureNoToken ?? env['SMS_WEBHOOK_INSECURE_NO_TOKEN'] === '1',
+    production,
+  });
+  // Loud on purpose, wherever the app is created (server.ts announces a closed webhook too).
+  if (hook.kind === 'insecure-open') console.warn(webhookNotice(hook));
   const clock: Clock = options.testClock ?? options.clock ?? systemClock;
   const demo = options.users ?? DEMO_USERS;
   const users = await UserDirectory.create(demo);
@@ -71,7 +89,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const outbox = !options.sender && !production ? devOutbox(clock) : undefined;
   const sender = options.sender ?? outbox?.sender;
   if (!sender) {
-    throw new Error('No SMS sender: in production, pass your provider\'s SmsSender (see examples/express/README.md, "Sending real text messages").');
+    throw new StartupError('No SMS sender: in production, pass your provider\'s SmsSender (see examples/express/README.md, "Sending real text messages").');
   }
   const mfa = setupMfa({
     stores,
@@ -96,15 +114,15 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   if (options.testClock) app.use(testClockRoutes(options.testClock));
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   // Called by the SMS provider: no session, no CSRF token (authenticated by its own token).
-  app.use(webhookRoutes(ctx, { token: options.webhookToken ?? env['SMS_WEBHOOK_TOKEN'] }));
+  app.use(webhookRoutes(ctx, hook));
 
   app.use(cookieParser(), sessions({ secret: sessionSecret, production }), protect);
-  app.use(authRoutes(ctx), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), adminRoutes(ctx));
+  app.use(authRoutes(ctx, new LoginThrottle(options.loginLimits)), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), adminRoutes(ctx));
   if (outbox) app.use(devRoutes(ctx, outbox));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is nothing at this address.')));
   app.use(errorHandler(ctx));
-  return { app, mfa, clock, users, outbox };
+  return { app, mfa, clock, users, outbox, webhook: hook.kind };
 }
 
 /** Renders errors as pages; internal details go to the log, never to the browser. */

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createMfa, type Clock, type Mfa, type SmsSender, type Stores } from 'mfakit';
 import { memoryStores } from 'mfakit/memory';
+import { StartupError } from './startup-error.js';
 import type { DemoUser, UserDirectory } from './users.js';
 
 /** What {@link setupMfa} needs from the app. */
@@ -64,19 +65,49 @@ export interface StoreSetup {
   close(): Promise<void>;
 }
 
+/** The URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(not a valid URL)';
+  }
+}
+
 /**
  * Memory stores by default; with `REDIS_URL`, Redis stores shared by every process.
- * The Redis adapter and ioredis are imported only in Redis mode.
+ * The Redis adapter and ioredis are imported only in Redis mode. When Redis cannot be
+ * reached at start-up this throws a `StartupError` that says to check `REDIS_URL`.
  *
  * ADAPT: with several processes, the sessions must be shared too (e.g. `connect-redis`
  * for express-session); this example keeps sessions in memory.
  */
-export async function storesFromEnv(env: NodeJS.ProcessEnv, clock: Clock): Promise<StoreSetup> {
+export async function storesFromEnv(env: NodeJS.ProcessEnv, clock: Clock, log: (line: string) => void = (l) => console.error(l)): Promise<StoreSetup> {
   const url = env['REDIS_URL'];
   if (!url) return { kind: 'memory', stores: memoryStores({ clock }), close: async () => {} };
   const [{ Redis }, { redisStores }] = await Promise.all([import('ioredis'), import('mfakit/redis')]);
   // maxRetriesPerRequest: fail fast when Redis is down, so mfakit fails closed instead of hanging.
-  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  // lazyConnect: connect below, so a Redis that is down is reported once, clearly, at start-up.
+  const client = new Redis(url, { maxRetriesPerRequest: 1, lazyConnect: true, connectTimeout: 5_000 });
+  let lastError = '';
+  let started = false;
+  // One line per outage, not ioredis's "Unhandled error event" with a stack at every retry
+  // (before start-up succeeds, the StartupError below says it instead).
+  client.on('error', (err: Error) => {
+    if (started && err.message !== lastError) log(`[redis] ${err.message} (REDIS_URL=${redactUrl(url)})`);
+    lastError = err.message;
+  });
+  client.on('ready', () => (lastError = ''));
+  try {
+    await client.connect();
+  } catch (err) {
+    const reason = lastError || (err instanceof Error ? err.message : String(err));
+    client.disconnect(); // stop retrying in the background
+    throw new StartupError(`Cannot connect to Redis at ${redactUrl(url)} (${reason}). Check REDIS_URL, start Redis, or unset REDIS_URL to use memory stores.`, { cause: err });
+  }
+  started = true;
   return {
     kind: 'redis',
     stores: redisStores(client, { keyPrefix: env['REDIS_KEY_PREFIX'] ?? 'mfakit-demo:' }),
@@ -103,6 +134,6 @@ export async function seedDemoFactors(stores: Stores, users: readonly DemoUser[]
 export function secretFromEnv(env: NodeJS.ProcessEnv, name: string, production: boolean): string {
   const value = env[name];
   if (value) return value;
-  if (production) throw new Error(`${name} must be set in production (32+ random characters)`);
+  if (production) throw new StartupError(`${name} must be set in production (32+ random characters)`);
   return randomBytes(32).toString('base64url');
 }

@@ -6,34 +6,60 @@
  * - `NODE_ENV=production`: no dev outbox, secure cookies, secrets required
  * - `MFA_SECRET`, `SESSION_SECRET`: 32+ random characters (random per run in development)
  * - `REDIS_URL`: use Redis stores (`mfakit/redis`) instead of memory
- * - `SMS_WEBHOOK_TOKEN`: token the STOP webhook requires (`/webhooks/sms?token=...`)
+ * - `SMS_WEBHOOK_TOKEN`: token the STOP webhook requires (`/webhooks/sms?token=...`); without
+ *   it the webhook refuses every request, unless `SMS_WEBHOOK_INSECURE_NO_TOKEN=1` (development only)
  * - `MFAKIT_TEST_CLOCK=1`: fake clock + `POST /__test/advance?ms=` (tests only; refused in production)
+ *
+ * A start-up problem the operator can fix (Redis unreachable, a secret missing) ends the
+ * process with one line on stderr and exit code 1, not a stack trace.
  * @module
  */
 import type { AddressInfo } from 'node:net';
-import { systemClock } from 'mfakit';
+import { MfaError, systemClock } from 'mfakit';
 import { fakeClock } from 'mfakit/testing';
-import { createApp } from './app.js';
-import { storesFromEnv } from './mfa-setup.js';
+import { createApp, type CreatedApp } from './app.js';
+import { redactUrl, storesFromEnv, type StoreSetup } from './mfa-setup.js';
+import { StartupError } from './startup-error.js';
+import { webhookNotice } from './routes/webhooks.js';
 import { DEMO_USERS } from './users.js';
 
 const env = process.env;
 const production = env['NODE_ENV'] === 'production';
+
+/** The one line to print for a start-up failure, or `undefined` for a bug (printed with its stack). */
+function startupHint(err: unknown): string | undefined {
+  if (err instanceof StartupError) return err.message;
+  const redis = env['REDIS_URL'];
+  if (err instanceof MfaError && err.code === 'store_failed' && redis) {
+    return `The Redis store failed during start-up (${err.message}). Check REDIS_URL (${redactUrl(redis)}) and that Redis is up.`;
+  }
+  return undefined;
+}
+
+let storeSetup: StoreSetup | undefined;
+let created: CreatedApp;
 const testClock = env['MFAKIT_TEST_CLOCK'] === '1' ? fakeClock(Date.now()) : undefined;
-if (testClock && production) {
-  console.error('MFAKIT_TEST_CLOCK is refused when NODE_ENV=production.');
+try {
+  if (testClock && production) throw new StartupError('MFAKIT_TEST_CLOCK is refused when NODE_ENV=production.');
+  const clock = testClock ?? systemClock;
+  storeSetup = await storesFromEnv(env, clock);
+  created = await createApp({ production, clock, ...(testClock ? { testClock } : {}), stores: storeSetup.stores });
+} catch (err) {
+  const hint = startupHint(err);
+  if (!hint) throw err;
+  console.error(`mfakit example: cannot start: ${hint}`);
+  await storeSetup?.close().catch(() => {});
   process.exit(1);
 }
-const clock = testClock ?? systemClock;
-const storeSetup = await storesFromEnv(env, clock);
-const { app } = await createApp({ production, clock, ...(testClock ? { testClock } : {}), stores: storeSetup.stores });
+const stores = storeSetup;
 
 const port = Number(env['PORT'] ?? 3000);
 const host = env['HOST'] ?? '127.0.0.1';
-const server = app.listen(port, host, () => {
+const server = created.app.listen(port, host, () => {
   const { port: actual } = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${actual}`;
-  console.log(`mfakit example listening on ${url} (${storeSetup.kind} stores${production ? ', production mode' : ''}${testClock ? ', TEST CLOCK' : ''})`);
+  console.log(`mfakit example listening on ${url} (${stores.kind} stores${production ? ', production mode' : ''}${testClock ? ', TEST CLOCK' : ''})`);
+  if (created.webhook === 'closed') console.log(webhookNotice({ kind: 'closed' }));
   if (!production) {
     console.log('Demo users (username / password):');
     for (const u of DEMO_USERS) console.log(`  ${u.username.padEnd(6)} / ${u.password.padEnd(16)} ${u.role}${u.phone ? ', SMS enrolled' : ', no number yet'}`);
@@ -46,7 +72,7 @@ server.on('error', (err) => {
 });
 
 const shutdown = () => {
-  server.close(() => void storeSetup.close().finally(() => process.exit(0)));
+  server.close(() => void stores.close().finally(() => process.exit(0)));
 };
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

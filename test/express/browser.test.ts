@@ -84,8 +84,9 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await signInWithPassword('alice');
     await page.waitForURL('**/mfa');
     await enterCode(wrong(await codeFromOutbox()));
-    expect(await page.textContent('.flash.error')).toContain('You have 3 attempts left with this code.');
+    expect(await page.textContent('.flash.error')).toBe('That code is not right.');
     expect(await page.textContent('#attempts-left')).toBe('3 attempts left with this code.');
+    expect((await page.textContent('main'))?.match(/attempts? left/g)).toHaveLength(1);
     await shot(page, 'mfa-wrong-code');
   });
 
@@ -145,7 +146,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await page.fill('#code', await codeFromOutbox());
     await page.click('button:has-text("Confirm")');
     await page.waitForURL('**/settings');
-    expect(await page.textContent('.flash.success')).toContain('Your number is confirmed');
+    expect(await page.textContent('.flash.success')).toBe('Your number +81 •• •••• 5678 is confirmed. Sign-in will now ask for a code sent to it.');
     expect(await page.textContent('#factors')).toContain('+81 •• •••• 5678');
     expect(await page.isVisible('#enroll-banner')).toBe(false);
     await shot(page, 'settings');
@@ -191,6 +192,11 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await page.goto('/admin');
     await page.click('button:has-text("Switch SMS off")');
     await page.waitForLoadState();
+    expect(await page.textContent('h1')).toBe('Switch SMS off?');
+    expect(app.mfa.isChannelEnabled('sms')).toBe(true);
+    await shot(page, 'admin-sms-off-confirm');
+    await page.click('#confirm-yes');
+    await page.waitForURL('**/admin');
     expect(await page.textContent('#sms-state')).toBe('off');
     await shot(page, 'admin-sms-off');
 
@@ -202,8 +208,66 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
       await alice.fill('#password', password('alice'));
       await alice.click('button:has-text("Sign in")');
       await alice.waitForURL('**/mfa');
-      expect(await alice.textContent('.flash.error')).toContain('Text messages are switched off right now');
+      expect(await alice.textContent('#cannot-send')).toContain('Text messages are switched off right now');
+      expect(await alice.locator('#resend').count()).toBe(0);
+      expect(await alice.locator('.flash').count()).toBe(0);
       await shot(alice, 'mfa-sms-off');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('removes a number only after the confirmation page, with JavaScript off', async () => {
+    const noJs = await browser.newContext({ baseURL: app.url, javaScriptEnabled: false });
+    try {
+      const p = await noJs.newPage();
+      p.setDefaultTimeout(10_000);
+      await p.goto('/login');
+      await p.fill('#username', 'alice');
+      await p.fill('#password', password('alice'));
+      await p.click('button:has-text("Sign in")');
+      await p.waitForURL('**/mfa');
+      await p.fill('#code', app.outbox?.list()[0]?.code ?? '');
+      await p.click('button:has-text("Verify")');
+      await p.waitForURL((u) => u.pathname === '/');
+      await p.goto('/settings');
+      await p.click('button:has-text("Remove")');
+      await p.waitForLoadState();
+      expect(await p.textContent('h1')).toBe('Remove +1 ••• ••• 0147?');
+      expect((await app.mfa.listFactors('u_alice')).factors).toHaveLength(1);
+      await shot(p, 'settings-remove-confirm');
+      await p.click('#confirm-yes');
+      await p.waitForURL('**/settings');
+      expect(await p.textContent('.flash.success')).toBe('The number was removed.');
+      expect((await app.mfa.listFactors('u_alice')).factors).toHaveLength(0);
+    } finally {
+      await noJs.close();
+    }
+  });
+
+  it('after an enrollment code, a second sign-in page does not claim a code is on its way', async () => {
+    await signInWithPassword('alice');
+    await page.waitForURL('**/mfa');
+    await enterCode(await codeFromOutbox());
+    await app.advance(30_000);
+    await page.goto('/settings');
+    await page.selectOption('#country', 'CA');
+    await page.fill('#phone', '(604) 555-0199');
+    await page.click('button:has-text("Send code")');
+    await page.waitForURL('**/settings/sms/confirm');
+
+    const other = await browser.newContext({ baseURL: app.url });
+    try {
+      const p = await other.newPage();
+      await p.goto('/login');
+      await p.fill('#username', 'alice');
+      await p.fill('#password', password('alice'));
+      await p.click('button:has-text("Sign in")');
+      await p.waitForURL('**/mfa');
+      const text = (await p.textContent('main')) ?? '';
+      const liveCode = (await p.locator('#masked-phone').count()) > 0;
+      expect(/on its way/.test(text) && !liveCode).toBe(false);
+      await shot(p, 'mfa-after-enrollment-send');
     } finally {
       await other.close();
     }

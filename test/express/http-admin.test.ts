@@ -39,7 +39,9 @@ describe('admin access', () => {
 
 describe('SMS channel switch', () => {
   it('switches SMS off (sign-in then explains) and back on', async () => {
+    await admin.get('/admin');
     let page = await admin.post('/admin/sms-channel', { enabled: 'off' });
+    page = await admin.post('/admin/sms-channel', { enabled: 'off', confirm: 'yes' });
     expect(flashOf(page.html)).toBe('SMS is switched off: no text messages will be sent.');
     expect(textOf(page.html, 'sms-state')).toBe('off');
     expect(page.html).toContain('SMS is switched off.');
@@ -47,7 +49,7 @@ describe('SMS channel switch', () => {
 
     const alice = new Client(app.url);
     const challenge = await login(alice, 'alice');
-    expect(flashOf(challenge.html)).toMatch(/switched off/);
+    expect(textOf(challenge.html, 'cannot-send')).toMatch(/switched off/);
 
     page = await admin.post('/admin/sms-channel', { enabled: 'on' });
     expect(flashOf(page.html)).toBe('SMS is switched on.');

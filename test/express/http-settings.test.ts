@@ -73,7 +73,7 @@ describe('settings', () => {
     await c.get('/settings/sms/confirm');
     page = await c.post('/settings/sms/confirm', { code: lastCode(app, JP) });
     expect(page.path).toBe('/settings');
-    expect(flashOf(page.html)).toBe('Your number is confirmed. Sign-in will now ask for a code sent to it.');
+    expect(flashOf(page.html)).toBe('Your number +81 •• •••• 5678 is confirmed. Sign-in will now ask for a code sent to it.');
     expect(page.html).not.toContain('id="enroll-banner"');
     expect((await app.mfa.requiresMfa(BOB_ID)).required).toBe(true);
     // Nothing pending any more.
@@ -113,10 +113,11 @@ describe('settings', () => {
     expect(page.html).toContain(`action="/settings/factors/${added?.id}/preferred"`);
 
     page = await c.post(`/settings/factors/${added?.id}/preferred`);
-    expect(flashOf(page.html)).toBe('Sign-in codes will go to this number first.');
+    expect(flashOf(page.html)).toBe('Sign-in codes will now go to +1 ••• ••• 0199 first.');
     expect(page.html).toMatch(new RegExp(`data-factor="${added?.id}"[\\s\\S]*?badge preferred`));
 
     page = await c.post('/settings/factors/f_demo_alice/remove');
+    page = await c.post('/settings/factors/f_demo_alice/remove', { confirm: 'yes' });
     expect(flashOf(page.html)).toBe('The number was removed.');
     expect(page.html).not.toContain('+1 ••• ••• 0147');
 
@@ -131,7 +132,7 @@ describe('settings', () => {
     await signIn(app, c, 'alice');
     let page = await c.post('/settings/factors/f_nope/preferred');
     expect(flashOf(page.html)).toBe('That phone number is no longer on the account. Sign in again.');
-    page = await c.post('/settings/factors/f_nope/remove');
+    page = await c.post('/settings/factors/f_nope/remove', { confirm: 'yes' });
     expect(flashOf(page.html)).toBe('That phone number is no longer on the account. Sign in again.');
     await app.mfa.handleOptOut(ALICE_PHONE);
     page = await c.post('/settings/factors/f_demo_alice/preferred');
@@ -141,7 +142,8 @@ describe('settings', () => {
 
   it('a factor id mfakit refuses as an argument is a 400, not a crash', async () => {
     await signIn(app, c, 'alice');
-    const page = await c.post('/settings/factors/%01/remove');
+    await c.get('/settings');
+    const page = await c.post('/settings/factors/%01/remove', { confirm: 'yes' });
     expect(page.status).toBe(400);
     expect(textOf(page.html, 'error-message')).toBe('The request was not valid.');
   });

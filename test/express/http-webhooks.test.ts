@@ -3,7 +3,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../../examples/express/app.js';
 import { fakeClock, outboxSender } from '../../src/testing/index.js';
 import { startApp, type RunningApp } from './helpers/app.js';
@@ -25,36 +25,70 @@ const sms = (url: string, fields: Record<string, string>, query = '') =>
 
 const statusOf = async (a: RunningApp) => (await a.mfa.listFactors(ALICE_ID)).factors[0]?.status;
 
+const TOKEN = 'hook-secret';
+const withToken = `?token=${TOKEN}`;
+
 describe('POST /webhooks/sms', () => {
   it('a STOP reply makes every factor on the number invalid; anything else changes nothing', async () => {
-    app = await startApp();
-    const hello = await sms(app.url, { From: ALICE_PHONE, Body: 'hello' });
+    app = await startApp({ webhookToken: TOKEN });
+    const hello = await sms(app.url, { From: ALICE_PHONE, Body: 'hello' }, withToken);
     expect(hello.status).toBe(200);
     expect(hello.headers.get('content-type')).toMatch(/^text\/xml/);
     expect(await hello.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
     expect(await statusOf(app)).toBe('active');
 
-    const stop = await sms(app.url, { From: ALICE_PHONE, Body: '  stop ', To: '+15005550006', MessageSid: 'SM1' });
+    const stop = await sms(app.url, { From: ALICE_PHONE, Body: '  stop ', To: '+15005550006', MessageSid: 'SM1' }, withToken);
     expect(stop.status).toBe(200);
     expect(await statusOf(app)).toBe('invalid');
     expect(app.log.some((l) => l.includes('invalidated (opt_out)'))).toBe(true);
   });
 
   it('answers the same for an unknown or unparsable number; refuses a missing From', async () => {
-    app = await startApp();
-    expect((await sms(app.url, { From: '+14155550000', Body: 'STOP' })).status).toBe(200);
-    expect((await sms(app.url, { From: 'not a number', Body: 'UNSUBSCRIBE' })).status).toBe(200);
-    expect((await sms(app.url, { Body: 'STOP' })).status).toBe(400);
+    app = await startApp({ webhookToken: TOKEN });
+    expect((await sms(app.url, { From: '+14155550000', Body: 'STOP' }, withToken)).status).toBe(200);
+    expect((await sms(app.url, { From: 'not a number', Body: 'UNSUBSCRIBE' }, withToken)).status).toBe(200);
+    expect((await sms(app.url, { Body: 'STOP' }, withToken)).status).toBe(400);
     expect(await statusOf(app)).toBe('active');
   });
 
   it('needs no session or CSRF token, but does need the shared token when one is set', async () => {
-    app = await startApp({ webhookToken: 'hook-secret' });
+    app = await startApp({ webhookToken: TOKEN });
+    expect(app.webhook).toBe('token');
     expect((await sms(app.url, { From: ALICE_PHONE, Body: 'STOP' })).status).toBe(403);
     expect((await sms(app.url, { From: ALICE_PHONE, Body: 'STOP' }, '?token=wrong')).status).toBe(403);
+    expect((await sms(app.url, { From: ALICE_PHONE, Body: 'STOP' }, `?token=${TOKEN}x`)).status).toBe(403);
     expect(await statusOf(app)).toBe('active');
-    expect((await sms(app.url, { From: ALICE_PHONE, Body: 'STOP' }, '?token=hook-secret')).status).toBe(200);
+    expect((await sms(app.url, { From: ALICE_PHONE, Body: 'STOP' }, withToken)).status).toBe(200);
     expect(await statusOf(app)).toBe('invalid');
+  });
+
+  it('without a token it refuses every call in development too: a stranger cannot knock out a number', async () => {
+    app = await startApp();
+    expect(app.webhook).toBe('closed');
+    const res = await sms(app.url, { From: ALICE_PHONE, Body: 'STOP' });
+    expect(res.status).toBe(403);
+    expect((await sms(app.url, { From: ALICE_PHONE, Body: 'STOP' }, '?token=')).status).toBe(403);
+    expect(await statusOf(app)).toBe('active');
+  });
+
+  it('SMS_WEBHOOK_INSECURE_NO_TOKEN=1 opens it (development only) and says so loudly; production refuses the flag', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const saved = process.env['SMS_WEBHOOK_INSECURE_NO_TOKEN'];
+    process.env['SMS_WEBHOOK_INSECURE_NO_TOKEN'] = '1';
+    try {
+      app = await startApp();
+      expect(app.webhook).toBe('insecure-open');
+      expect(warn.mock.calls.flat().join('\n')).toMatch(/INSECURE: SMS_WEBHOOK_INSECURE_NO_TOKEN=1/);
+      expect((await sms(app.url, { From: ALICE_PHONE, Body: 'STOP' })).status).toBe(200);
+      expect(await statusOf(app)).toBe('invalid');
+      await expect(
+        createApp({ production: true, sender: outboxSender(), mfaSecret: 'p'.repeat(32), sessionSecret: 's'.repeat(32) }),
+      ).rejects.toThrow(/SMS_WEBHOOK_INSECURE_NO_TOKEN is refused when NODE_ENV=production/);
+    } finally {
+      if (saved === undefined) delete process.env['SMS_WEBHOOK_INSECURE_NO_TOKEN'];
+      else process.env['SMS_WEBHOOK_INSECURE_NO_TOKEN'] = saved;
+      warn.mockRestore();
+    }
   });
 });
 
@@ -109,6 +143,7 @@ describe('server.ts', () => {
       expect(out).toMatch(/admin\s+\/ admin-demo-pass\s+admin/);
       expect(out).toMatch(/alice\s+\/ alice-demo-pass/);
       expect(out).toMatch(/bob\s+\/ bob-demo-pass/);
+      expect(out).toContain('SMS webhook: closed (every request refused) until SMS_WEBHOOK_TOKEN is set.');
       const res = await fetch(`${url}/login`);
       expect(res.status).toBe(200);
       expect((await fetch(`${url}/__test/advance?ms=1`, { method: 'POST' })).status).toBe(403);

@@ -7,6 +7,7 @@ import { fakeClock } from '../../src/testing/clock.js';
 import { outboxSender } from '../../src/testing/outbox.js';
 import { defineStoreTests } from '../../src/testing/store-conformance.js';
 import { PHONE, SECRET } from '../helpers/setup.js';
+import { expectClean } from '../helpers/redis-leaks.js';
 import { canStartCluster, startRedisCluster, warnSkipped, type RedisCluster } from '../helpers/redis-server.js';
 
 const available = canStartCluster();
@@ -70,6 +71,18 @@ describe.skipIf(!available)('redisStores on a Redis Cluster (3 masters)', () => 
       const { combined } = redisStores(client, { keyPrefix: 'slot:' });
       expect(combined.multiKey).toBe(false);
       expect(await combined.loadUser('u1', 'user:u1')).toMatchObject({ preferred: 'f1', state: { value: 'x' } });
+    }
+  });
+
+  it('a Redis error on the phone index (SADD, SMEMBERS) leaves no number or argument in the error or its causes', async () => {
+    const admin = io;
+    if (!admin) throw new Error('not connected');
+    // The phone index key holds a string: SADD and SMEMBERS on it fail with WRONGTYPE.
+    await admin.set(`causes:phone:{${PHONE}}`, 'not a set');
+    for (const client of [use(io), use(node)]) {
+      const mfa = createMfa({ stores: redisStores(client, { keyPrefix: 'causes:' }), senders: { sms: outboxSender() }, secret: SECRET });
+      expectClean(await mfa.enrollSms('u1', PHONE).catch((e: unknown) => e), 'u1');
+      expectClean(await mfa.handleOptOut(PHONE).catch((e: unknown) => e), 'u1');
     }
   });
 

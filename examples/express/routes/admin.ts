@@ -10,6 +10,7 @@ import { Router } from 'express';
 import { type AppContext, field, pageContext } from '../context.js';
 import { flash, requireAdmin, signedInUser } from '../session.js';
 import { adminPage } from '../views/admin.js';
+import { confirmed, confirmPage } from '../views/confirm.js';
 import { failureMessage } from '../views/messages.js';
 
 const HOUR = 60 * 60_000;
@@ -25,8 +26,22 @@ export function adminRoutes(app: AppContext): Router {
     res.send(adminPage(await pageContext(app, req, res), { smsEnabled: app.mfa.isChannelEnabled('sms'), users, exceptions }));
   });
 
-  router.post('/admin/sms-channel', (req, res) => {
+  router.post('/admin/sms-channel', async (req, res) => {
     const enabled = field(req, 'enabled') === 'on';
+    if (!enabled && app.mfa.isChannelEnabled('sms') && !confirmed(field(req, 'confirm'))) {
+      // Switching SMS off stops every sign-in that needs a text: ask first (second post with confirm=yes).
+      return res.set('Cache-Control', 'no-store').send(
+        confirmPage(await pageContext(app, req, res), {
+          title: 'Switch SMS off?',
+          consequence:
+            'No text message will be sent. Users whose only factors are phone numbers cannot complete sign-in until SMS is switched back on (or they are put on the exception list).',
+          action: '/admin/sms-channel',
+          fields: { enabled: 'off' },
+          confirmLabel: 'Yes, switch SMS off',
+          cancelHref: '/admin',
+        }),
+      );
+    }
     app.mfa.setChannelEnabled('sms', enabled);
     flash(req, enabled ? 'success' : 'info', enabled ? 'SMS is switched on.' : 'SMS is switched off: no text messages will be sent.');
     res.redirect(303, '/admin');

@@ -5,14 +5,23 @@
  */
 import { Router } from 'express';
 import { type AppContext, field, pageContext } from '../context.js';
+import type { LoginThrottle, Throttled } from '../login-throttle.js';
 import { completeSignIn, flash, signOut, startPending } from '../session.js';
 import { loginPage } from '../views/login.js';
-import { failureMessage } from '../views/messages.js';
+import { formatDuration } from '../views/format.js';
+import { challengeFlash } from '../views/messages.js';
+import { liveSignInCode } from './challenge.js';
 
 /** The one message for an unknown user and a wrong password: never reveal which it was. */
 export const BAD_CREDENTIALS = 'Wrong username or password.';
 
-export function authRoutes(app: AppContext): Router {
+/** The refusal when the password-guessing limit is reached (the same for known and unknown usernames). */
+export function throttledMessage(t: Throttled): string {
+  const who = t.scope === 'account' ? 'for this username' : 'from your network';
+  return `Too many wrong passwords ${who}. Try again in ${formatDuration(t.retryAfterMs)}.`;
+}
+
+export function authRoutes(app: AppContext, throttle: LoginThrottle): Router {
   const router = Router();
   const demoUsers = app.demoUsers?.map(({ username, password, role }) => ({ username, password, role }));
   const opts = (username?: string) => ({ ...(username !== undefined ? { username } : {}), ...(demoUsers ? { demoUsers } : {}) });
@@ -22,15 +31,23 @@ export function authRoutes(app: AppContext): Router {
     res.send(loginPage(await pageContext(app, req, res), opts()));
   });
 
-  // ADAPT: put a rate limiter (e.g. express-rate-limit, per IP and per username) in front of
-  // this route; mfakit limits code guessing, not password guessing.
+  // mfakit limits code guessing; the password in front of it has its own limit (login-throttle.ts).
   router.post('/login', async (req, res) => {
     const username = field(req, 'username', 100);
+    const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    const throttled = await throttle.check(username, ip);
+    if (throttled) {
+      flash(req, 'error', throttledMessage(throttled));
+      res.set('Retry-After', String(Math.ceil(throttled.retryAfterMs / 1000)));
+      return res.status(429).send(loginPage(await pageContext(app, req, res), opts(username)));
+    }
     const user = await app.users.authenticate(username, field(req, 'password', 200));
     if (!user) {
+      await throttle.failed(username, ip);
       flash(req, 'error', BAD_CREDENTIALS);
       return res.status(401).send(loginPage(await pageContext(app, req, res), opts(username)));
     }
+    await throttle.succeeded(username);
 
     const need = await app.mfa.requiresMfa(user.id);
     if (need.ok && !need.required) {
@@ -48,13 +65,12 @@ export function authRoutes(app: AppContext): Router {
     await startPending(req, user.id, app.clock.now());
     const sent = await app.mfa.startChallenge(user.id);
     if (!sent.ok) {
-      if (sent.error === 'resend_cooldown') {
-        // A code went out less than 30 s ago (e.g. signing in twice): it is still valid.
-        flash(req, 'info', failureMessage(sent, app.clock.now()));
-      } else if (sent.error !== 'locked_out') {
-        // locked_out is shown by the challenge page itself.
-        flash(req, 'error', failureMessage(sent, app.clock.now()));
-      }
+      // resend_cooldown with a live sign-in code: one went out less than 30 s ago (e.g.
+      // signing in twice) and is still valid. Without one (the cooldown of an enrollment
+      // code), the page shows "no active code" and the countdown, so no message.
+      const liveCode = liveSignInCode(await app.mfa.getStatus(user.id)) !== undefined;
+      const message = challengeFlash(sent, app.clock.now(), { liveCode });
+      if (message) flash(req, sent.error === 'resend_cooldown' ? 'info' : 'error', message);
     }
     res.redirect(303, '/mfa');
   });

@@ -3,10 +3,29 @@
  * @module
  */
 import { Router } from 'express';
+import type { Failure, MfaStatus } from 'mfakit';
 import { type AppContext, field, pageContext } from '../context.js';
 import { completeSignIn, flash, pendingUserId, requirePending } from '../session.js';
 import { challengePage } from '../views/challenge.js';
-import { failureMessage } from '../views/messages.js';
+import { challengeFlash, failureMessage } from '../views/messages.js';
+
+/** The live sign-in code, if any: the only kind of code this page accepts. */
+export function liveSignInCode(status: MfaStatus): MfaStatus['pending'] {
+  return status.pending?.purpose === 'sign_in' && status.pending.state === 'live' ? status.pending : undefined;
+}
+
+/**
+ * Why no new code can be sent at all, or `undefined` when one can (now or after the cooldown):
+ * no active factor is left, or the channel of every active one is switched off.
+ * ADAPT: with several factor kinds, "no usable factor" means none of any kind.
+ */
+export function cannotSendReason(app: AppContext, status: MfaStatus): string | undefined {
+  const active = status.factors.filter((f) => f.status === 'active');
+  if (active.some((f) => app.mfa.isChannelEnabled(f.channel))) return undefined;
+  const first = active[0];
+  const refusal: Failure = first ? { ok: false, error: 'channel_disabled', channel: first.channel } : { ok: false, error: 'no_usable_factor' };
+  return failureMessage(refusal, app.clock.now());
+}
 
 export function challengeRoutes(app: AppContext): Router {
   const router = Router();
@@ -18,7 +37,7 @@ export function challengeRoutes(app: AppContext): Router {
     const now = app.clock.now();
     // Only a live sign-in code can be entered here (an enrollment code cannot complete a
     // sign-in; a used-up or expired one can only be replaced).
-    const pending = status.pending?.purpose === 'sign_in' && status.pending.state === 'live' ? status.pending : undefined;
+    const pending = liveSignInCode(status);
     const factor = pending && status.factors.find((f) => f.id === pending.factorId);
     res.set('Cache-Control', 'no-store').send(
       challengePage(await pageContext(app, req, res), {
@@ -28,6 +47,7 @@ export function challengeRoutes(app: AppContext): Router {
         maxTries: app.mfa.rules.maxTries,
         locked: status.locked ? { until: status.lockedUntil ?? null } : undefined,
         resendInMs: status.nextSendAt !== undefined ? Math.max(0, status.nextSendAt - now) : 0,
+        cannotSend: cannotSendReason(app, status),
       }),
     );
   });
@@ -39,8 +59,8 @@ export function challengeRoutes(app: AppContext): Router {
       await completeSignIn(req, userId);
       return res.redirect(303, '/');
     }
-    // The challenge page shows the lock itself; everything else is a one-time message.
-    if (result.error !== 'locked_out') flash(req, 'error', failureMessage(result, app.clock.now()));
+    const message = challengeFlash(result, app.clock.now(), { liveCode: liveSignInCode(await app.mfa.getStatus(userId)) !== undefined });
+    if (message) flash(req, 'error', message);
     res.redirect(303, '/mfa');
   });
 
@@ -54,7 +74,10 @@ export function challengeRoutes(app: AppContext): Router {
         ? await app.mfa.resend(userId, { purpose: 'sign_in' })
         : await app.mfa.startChallenge(userId);
     if (sent.ok) flash(req, 'success', `We sent a new code to ${sent.maskedPhone}.`);
-    else if (sent.error !== 'locked_out') flash(req, 'error', failureMessage(sent, app.clock.now()));
+    else {
+      const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
+      if (message) flash(req, 'error', message);
+    }
     res.redirect(303, '/mfa');
   });
 

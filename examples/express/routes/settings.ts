@@ -9,10 +9,36 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { CountryCode } from 'libphonenumber-js';
+import type { FactorView } from 'mfakit';
 import { type AppContext, field, pageContext } from '../context.js';
 import { flash, requireUser, signedInUser } from '../session.js';
 import { failureMessage, COUNTRIES } from '../views/messages.js';
+import { confirmed, confirmPage } from '../views/confirm.js';
 import { confirmEnrollmentPage, settingsPage } from '../views/settings.js';
+
+/**
+ * The factor a sign-in challenge would use: the preferred one if usable, else the most
+ * recently used, else the oldest (mfakit's order, for the SMS-only case).
+ * ADAPT: mfakit does not expose this choice; keep it in step with its documented order.
+ */
+export function signInFactor(factors: readonly FactorView[], enabled: (f: FactorView) => boolean): FactorView | undefined {
+  const usable = factors.filter((f) => f.status === 'active' && enabled(f));
+  return (
+    usable.find((f) => f.preferred) ??
+    [...usable].sort((a, b) => (b.lastUsedAt ?? -1) - (a.lastUsedAt ?? -1) || a.createdAt - b.createdAt)[0]
+  );
+}
+
+const label = (f: FactorView) => f.maskedPhone ?? f.channel;
+
+/** What the user reads after confirming a number: whether sign-in codes now go to it. */
+export function confirmedMessage(factors: readonly FactorView[], confirmedId: string, enabled: (f: FactorView) => boolean): string {
+  const added = factors.find((f) => f.id === confirmedId);
+  const first = signInFactor(factors, enabled);
+  const head = added ? `Your number ${label(added)} is confirmed.` : 'Your number is confirmed.';
+  if (!first || first.id === confirmedId) return `${head} Sign-in will now ask for a code sent to it.`;
+  return `${head} Sign-in codes still go to ${label(first)} first; choose “Make preferred” to use the new number instead.`;
+}
 
 export function settingsRoutes(app: AppContext): Router {
   const router = Router();
@@ -49,10 +75,14 @@ export function settingsRoutes(app: AppContext): Router {
     res.send(confirmEnrollmentPage(await pageContext(app, req, res), { maskedPhone: factor.maskedPhone ?? '', hasCode: live, resendInMs }));
   });
 
+  const enabled = (f: FactorView) => app.mfa.isChannelEnabled(f.channel);
+
   router.post('/settings/sms/confirm', async (req, res) => {
-    const result = await app.mfa.confirmEnrollment(signedInUser(res).id, field(req, 'code', 20));
+    const userId = signedInUser(res).id;
+    const result = await app.mfa.confirmEnrollment(userId, field(req, 'code', 20));
     if (result.ok) {
-      flash(req, 'success', 'Your number is confirmed. Sign-in will now ask for a code sent to it.');
+      const { factors } = await app.mfa.listFactors(userId);
+      flash(req, 'success', confirmedMessage(factors, result.factorId, enabled));
       return res.redirect(303, '/settings');
     }
     flash(req, 'error', failureMessage(result, now()));
@@ -68,20 +98,53 @@ export function settingsRoutes(app: AppContext): Router {
   });
 
   router.post('/settings/factors/:id/preferred', async (req, res) => {
-    const result = await app.mfa.setPreferred(signedInUser(res).id, req.params.id);
-    if (result.ok) flash(req, 'success', 'Sign-in codes will go to this number first.');
-    else flash(req, 'error', failureMessage(result, now()));
+    const userId = signedInUser(res).id;
+    const result = await app.mfa.setPreferred(userId, req.params.id);
+    if (result.ok) {
+      const chosen = (await app.mfa.listFactors(userId)).factors.find((f) => f.id === req.params.id);
+      flash(req, 'success', `Sign-in codes will now go to ${chosen ? label(chosen) : 'this number'} first.`);
+    } else flash(req, 'error', failureMessage(result, now()));
     res.redirect(303, '/settings');
   });
 
   router.post('/settings/factors/:id/remove', async (req, res) => {
+    const userId = signedInUser(res).id;
+    if (!confirmed(field(req, 'confirm'))) {
+      // First post: say what removing it means, and ask again (a second post with confirm=yes).
+      const { factors } = await app.mfa.listFactors(userId);
+      const factor = factors.find((f) => f.id === req.params.id);
+      if (!factor) {
+        flash(req, 'error', failureMessage({ ok: false, error: 'factor_not_found' }, now()));
+        return res.redirect(303, '/settings');
+      }
+      return res.set('Cache-Control', 'no-store').send(
+        confirmPage(await pageContext(app, req, res), {
+          title: `Remove ${label(factor)}?`,
+          consequence: removalConsequence(factors, factor, enabled),
+          action: `/settings/factors/${encodeURIComponent(factor.id)}/remove`,
+          confirmLabel: 'Yes, remove this number',
+          cancelHref: '/settings',
+        }),
+      );
+    }
     // ADAPT: removing the last number switches MFA off for this user (requiresMfa says
     // `not_enrolled`). Some teams forbid that, or require a replacement first.
-    const result = await app.mfa.removeFactor(signedInUser(res).id, req.params.id);
+    const result = await app.mfa.removeFactor(userId, req.params.id);
     if (result.ok) flash(req, 'success', 'The number was removed.');
     else flash(req, 'error', failureMessage(result, now()));
     res.redirect(303, '/settings');
   });
 
   return router;
+}
+
+/** What removing `factor` changes for sign-in. */
+function removalConsequence(factors: readonly FactorView[], factor: FactorView, enabled: (f: FactorView) => boolean): string {
+  const others = factors.filter((f) => f.id !== factor.id && f.status === 'active');
+  if (factor.status !== 'active') return 'It is not in use for sign-in; removing it changes nothing else.';
+  if (others.length === 0) {
+    return 'It is your only number: sign-in will no longer ask for a code until you add another, so your account is protected by the password alone.';
+  }
+  const next = signInFactor(others, enabled) ?? others[0];
+  return `Sign-in codes will then go to ${next ? label(next) : 'your other number'}. To use this number again you will have to add and confirm it again.`;
 }

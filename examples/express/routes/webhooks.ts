@@ -5,14 +5,16 @@
  *
  * ADAPT: authenticate the provider. With Twilio, check the `X-Twilio-Signature` header
  * (`twilio.validateRequest`); other providers sign their webhooks too. Here a shared token
- * in the query string (`SMS_WEBHOOK_TOKEN`) stands in for that; in production the route
- * refuses every request until one is configured, because an open route would let anyone
- * switch off anyone's MFA number.
+ * in the query string (`SMS_WEBHOOK_TOKEN`) stands in for that, compared in constant time.
+ * Without a token the route refuses every request, in every mode, because an open route
+ * lets anyone switch off anyone's MFA number. Only `SMS_WEBHOOK_INSECURE_NO_TOKEN=1`
+ * (development only, announced loudly at start-up) opens it without a token.
  * @module
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.js';
+import { StartupError } from '../startup-error.js';
 import { field } from '../context.js';
 
 /** Opt-out keywords carriers and providers treat as STOP (US CTIA list, plus Twilio's extras). */
@@ -22,16 +24,41 @@ const TWIML_EMPTY = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-function authorized(req: Request, token: string | undefined, production: boolean): boolean {
-  if (token === undefined) return !production;
-  const given = typeof req.query['token'] === 'string' ? req.query['token'] : '';
-  return timingSafeEqual(digest(given), digest(token));
+/** How the webhook authenticates its caller. */
+export type WebhookAuth = { readonly kind: 'token'; readonly token: string } | { readonly kind: 'closed' } | { readonly kind: 'insecure-open' };
+
+/**
+ * Picks the webhook's authentication: a token when one is set; otherwise closed, unless the
+ * insecure flag is set, which production refuses.
+ */
+export function webhookAuth(o: { token: string | undefined; insecureNoToken: boolean; production: boolean }): WebhookAuth {
+  if (o.token !== undefined && o.token !== '') return { kind: 'token', token: o.token };
+  if (!o.insecureNoToken) return { kind: 'closed' };
+  if (o.production) throw new StartupError('SMS_WEBHOOK_INSECURE_NO_TOKEN is refused when NODE_ENV=production: set SMS_WEBHOOK_TOKEN.');
+  return { kind: 'insecure-open' };
 }
 
-export function webhookRoutes(app: AppContext, opts: { token: string | undefined }): Router {
+/** The loud start-up line for each mode (`undefined`: nothing to say). */
+export function webhookNotice(auth: WebhookAuth): string | undefined {
+  if (auth.kind === 'closed') return 'SMS webhook: closed (every request refused) until SMS_WEBHOOK_TOKEN is set.';
+  if (auth.kind === 'insecure-open') {
+    return '!!! INSECURE: SMS_WEBHOOK_INSECURE_NO_TOKEN=1: POST /webhooks/sms accepts STOP for any number from ANYONE, without a token. Development only.';
+  }
+  return undefined;
+}
+
+function authorized(req: Request, auth: WebhookAuth): boolean {
+  if (auth.kind === 'closed') return false;
+  if (auth.kind === 'insecure-open') return true;
+  const given = typeof req.query['token'] === 'string' ? req.query['token'] : '';
+  // Hash both sides first: timingSafeEqual needs equal lengths, and the length must not leak either.
+  return timingSafeEqual(digest(given), digest(auth.token));
+}
+
+export function webhookRoutes(app: AppContext, auth: WebhookAuth): Router {
   const router = Router();
   router.post('/webhooks/sms', async (req, res) => {
-    if (!authorized(req, opts.token, app.production)) return res.status(403).type('text/plain').send('forbidden');
+    if (!authorized(req, auth)) return res.status(403).type('text/plain').send('forbidden');
     const from = field(req, 'From', 64);
     const body = field(req, 'Body', 1600).trim().toUpperCase().replace(/\s+/g, ' ');
     if (!from) return res.status(400).type('text/plain').send('missing From');

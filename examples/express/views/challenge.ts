@@ -19,12 +19,29 @@ export interface ChallengeView {
   readonly locked: { readonly until: number | null } | undefined;
   /** Milliseconds until a new code may be requested (0: now). Computed on the server from the app clock. */
   readonly resendInMs: number;
+  /**
+   * Set when no new code can be sent at all (SMS switched off, every number replied STOP):
+   * the sentence to show instead of the resend button.
+   */
+  readonly cannotSend: string | undefined;
 }
 
 export function challengePage(ctx: PageContext, v: ChallengeView): string {
   const hasCode = v.maskedPhone !== undefined;
   const waiting = v.resendInMs > 0;
   const seconds = Math.ceil(v.resendInMs / 1000);
+  // One truth per page: no "code on its way" next to "no active code", no button that cannot work.
+  const noCode = v.cannotSend !== undefined
+    ? html`<p id="no-code">There is no active code.</p>`
+    : html`<p id="no-code">There is no active code. ${waiting ? 'You can request a new one when the countdown on the button below ends.' : 'Request a new one below.'}</p>`;
+  const resend = v.cannotSend !== undefined
+    ? html`<div class="notice error" role="alert" id="cannot-send">${v.cannotSend}</div>`
+    : html`<form method="post" action="/mfa/resend" class="row">
+    ${csrfField(ctx)}
+    <button id="resend" class="secondary" type="submit" ${waiting ? 'disabled' : ''} data-cooldown-ms="${v.resendInMs}">
+      ${hasCode ? 'Resend code' : 'Send a new code'}<span class="countdown">${waiting ? ` in ${seconds} s` : ''}</span>
+    </button>
+  </form>`;
   const body = v.locked
     ? html`<div class="notice error" role="alert" id="lockout">${lockoutMessage(v.locked.until, ctx.now)}</div>
   <p class="muted">Nothing you do now can shorten the lock. If you did not try to sign in, change your password.</p>`
@@ -40,13 +57,8 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
       html`<p class="muted" id="attempts-left">${plural(v.attemptsLeft, 'attempt')} left with this code.</p>`}
     <div class="row"><button type="submit">Verify</button></div>
   </form>`
-        : html`<p id="no-code">There is no active code. Request a new one below.</p>`}
-  <form method="post" action="/mfa/resend" class="row">
-    ${csrfField(ctx)}
-    <button id="resend" class="secondary" type="submit" ${waiting ? 'disabled' : ''} data-cooldown-ms="${v.resendInMs}">
-      ${hasCode ? 'Resend code' : 'Send a new code'}<span class="countdown">${waiting ? ` in ${seconds} s` : ''}</span>
-    </button>
-  </form>`;
+        : noCode}
+  ${resend}`;
   return layout(
     ctx,
     'Enter your code',

@@ -76,3 +76,25 @@ export function failureMessage(f: Failure, now: number): string {
       return 'Administrators cannot be put on the exception list: they must always use MFA.';
   }
 }
+
+/**
+ * The one-time message after a refusal on the sign-in code page, or `undefined` when the page
+ * itself already says it: the lock, "no way to get a code" (SMS off, every number STOP), the
+ * attempts left with the live code, and the resend countdown when there is no live code.
+ * Saying it twice, or saying "a code is on its way" next to "there is no active code", is
+ * what this avoids.
+ */
+export function challengeFlash(f: Failure, now: number, page: { readonly liveCode: boolean }): string | undefined {
+  switch (f.error) {
+    case 'locked_out':
+    case 'channel_disabled':
+    case 'no_usable_factor':
+      return undefined;
+    case 'code_mismatch':
+      return `That code is not right.${failuresHint(f.failuresLeft)}`;
+    case 'resend_cooldown':
+      return page.liveCode ? failureMessage(f, now) : undefined;
+    default:
+      return failureMessage(f, now);
+  }
+}

@@ -14,8 +14,10 @@ import { isNoScript } from './client.js';
  * matched and was written, else `{0, current1, ...}` with each key's raw value (nil when
  * missing) and nothing changed.
  *
- * A new version is `max(old + 1, server time in µs)`, so a key that is deleted (or
- * expires) and written again never reuses a version a stale reader may still hold.
+ * A new version is `max(old + 1, server time in µs, 10^15)`, so a key that is deleted (or
+ * expires) and written again never reuses a version a stale reader may still hold, and
+ * every version is a decimal integer of at least 16 digits: a stored version that is not
+ * (a value mfakit did not write) makes the script fail (`mfakit: malformed state value`).
  * `SET` without `PX` drops any previous TTL, as `PERSIST` would. The touch sets
  * `lastUsedAt` of the factor only when it exists and is `active`; with n = 0 the script
  * is only that touch (`FactorStore.touchFactor`), KEYS[1] being the factors hash.
@@ -32,6 +34,9 @@ for i = 1, n do
     local nl = string.find(raw, '\\n', 1, true)
     if not nl then return redis.error_reply('mfakit: malformed state value') end
     curv[i] = string.sub(raw, 1, nl - 1)
+    if #curv[i] < 16 or not string.find(curv[i], '^[1-9]%d*$') then
+      return redis.error_reply('mfakit: malformed state value')
+    end
   end
   local expected = ARGV[4 * i]
   if expected == '' then
@@ -47,6 +52,7 @@ if not ok then
 end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+if now < 1e15 then now = 1e15 end
 local out = {1, 0}
 for i = 1, n do
   local a = 4 * i

@@ -112,27 +112,134 @@ export function isNoScript(err: unknown): boolean {
   return message.startsWith('NOSCRIPT');
 }
 
+/** ioredis statuses of a client that is still starting: `'wait'` is a `lazyConnect` client not yet connecting. */
+const STARTING: ReadonlySet<unknown> = new Set(['wait', 'connecting', 'connect', 'reconnecting', 'close']);
+
+/**
+ * Whether `client` is ready (`true`), still starting (`false`: worth waiting for its
+ * `ready` event), or neither / unknown (`null`: send at once and let the client answer).
+ * ioredis `Redis` and `Cluster` have `status`; a node-redis client has `isOpen` and
+ * `isReady` (open but not ready: connecting).
+ */
+function readiness(c: Record<string, unknown>): boolean | null {
+  const status = c['status'];
+  if (typeof status === 'string') return status === 'ready' ? true : STARTING.has(status) ? false : null;
+  if (typeof c['isReady'] === 'boolean' && typeof c['isOpen'] === 'boolean') {
+    return c['isReady'] ? true : c['isOpen'] ? false : null;
+  }
+  return null;
+}
+
+interface Emitter {
+  on(event: string, listener: () => void): unknown;
+  removeListener(event: string, listener: () => void): unknown;
+}
+
+/**
+ * For a client that has not been ready yet (created and used at once, as the README
+ * does), a function that resolves once it may send: at the client's first `ready` (or
+ * `end`), or at once when the client is ready, was ready before (a reconnect fails fast,
+ * as the client is configured to), or is of an unknown shape. `null` for a bare function.
+ * An ioredis `lazyConnect` client is told to connect, as its own first command would.
+ */
+function startupGate(client: RedisClientLike): (() => Promise<void>) | null {
+  if (typeof client === 'function') return null;
+  const c = client as unknown as Record<string, unknown>;
+  const observable = typeof c['status'] === 'string' || (typeof c['isReady'] === 'boolean' && typeof c['isOpen'] === 'boolean');
+  if (!observable || !isFunction(c['on']) || !isFunction(c['removeListener'])) return null;
+  const emitter = client as unknown as Emitter;
+  let started = false;
+  let pending: Promise<void> | undefined;
+  const waitReady = (): Promise<void> =>
+    (pending ??= new Promise<void>((resolve) => {
+      const done = (): void => {
+        emitter.removeListener('ready', onReady);
+        emitter.removeListener('end', done);
+        pending = undefined;
+        resolve();
+      };
+      const onReady = (): void => {
+        started = true;
+        done();
+      };
+      emitter.on('ready', onReady);
+      emitter.on('end', done);
+    }));
+  return async () => {
+    if (started) return;
+    const ready = readiness(c);
+    if (ready !== false) {
+      started = ready === true;
+      return;
+    }
+    if (c['status'] === 'wait' && isFunction(c['connect'])) {
+      const connecting = (client as unknown as { connect(): unknown }).connect();
+      if (connecting instanceof Promise) connecting.catch(() => undefined); // failures show as the command's error
+    }
+    await waitReady();
+  };
+}
+
+/** Runs of 7 or more digits (a phone number, an id) in an error text. */
+const LONG_NUMBER = /\+?\d{7,}/g;
+
+/**
+ * A plain copy of a Redis client's error that is safe to log: a fresh `Error` with the
+ * original's `name` and the first line of its `message` only. Client errors carry the
+ * command and its arguments (ioredis: `command.args`, e.g. a phone index key), and some
+ * Redis replies echo arguments (`unknown command '…', with args beginning with: …`):
+ * those are cut off, and any run of 7 or more digits is masked.
+ * @internal
+ */
+export function plainError(err: unknown): Error {
+  const text = err instanceof Error ? err.message : typeof err === 'string' ? err : 'unknown error';
+  const firstLine = text.split('\n')[0] ?? '';
+  const message = firstLine.replace(/,? with args beginning with:.*$/i, '').replace(LONG_NUMBER, '…').slice(0, 300);
+  const safe = new Error(message);
+  if (err instanceof Error && typeof err.name === 'string' && /^\w{1,64}$/.test(err.name) && err.name !== 'Error') {
+    safe.name = err.name;
+  }
+  return safe;
+}
+
 /**
  * Wraps a client into a {@link RedisCall} that rejects with `MfaError('store_failed')`
- * on any error and, when `timeoutMs` is set, on a reply slower than that.
+ * on any error and, when `timeoutMs` is set, on a reply slower than that. The `cause` is
+ * a {@link plainError}: never the client's error object, which holds the arguments.
+ *
+ * A client that is still starting (created just before the first call) is waited for:
+ * the command is sent at its first `ready`, within the same `timeoutMs`; a command not
+ * sent by then is never sent.
  * @internal
  */
 export function redisCall(client: RedisClientLike, timeoutMs: number | null): RedisCall {
   const send = rawCall(client);
+  const gate = startupGate(client);
   return async (command, key, args) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let state: 'waiting' | 'sent' | 'expired' = 'waiting';
     try {
-      const reply = send(command, key, args);
+      const run = async (): Promise<unknown> => {
+        if (gate !== null) await gate();
+        if (state === 'expired') throw new Error('not sent: the client was not ready in time');
+        state = 'sent';
+        return send(command, key, args);
+      };
+      const reply = run();
       if (timeoutMs === null) return await reply;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+        timer = setTimeout(() => {
+          const what = state === 'waiting' ? 'the client was not ready' : 'no reply';
+          state = 'expired';
+          reject(new Error(`timed out after ${timeoutMs} ms (${what})`));
+        }, timeoutMs);
         timer.unref?.();
       });
       reply.catch(() => undefined); // a late failure after the timeout is not unhandled
       return await Promise.race([reply, timeout]);
     } catch (err) {
-      const reason = err instanceof Error ? err.message.split('\n')[0] : 'unknown error';
-      throw new MfaError('store_failed', `Redis ${command} failed: ${reason}`, { cause: err });
+      const cause = plainError(err);
+      throw new MfaError('store_failed', `Redis ${command} failed: ${cause.message}`, { cause });
     } finally {
       if (timer !== undefined) clearTimeout(timer);
     }

@@ -7,12 +7,26 @@ import { asInteger, asPairs, asString, type RedisCall } from './client.js';
 import { PREFERRED_FIELD, readFactorsHash } from './factor-store.js';
 import type { RedisKeys } from './keys.js';
 
-/** Parses `<version>\n<value>`. @internal */
+/**
+ * The smallest version mfakit writes: a version is at least the Redis server's time in
+ * µs when written (see `CAS_SCRIPT`), never below 10^15 µs (September 2001).
+ * @internal
+ */
+export const MIN_VERSION = 1_000_000_000_000_000;
+
+/**
+ * Parses `<version>\n<value>`, refusing anything mfakit could not have written: the
+ * version must be a decimal integer as the script formats it (no sign, no leading zero,
+ * no spaces), at least {@link MIN_VERSION} and safe. So a hand-written `-5\n{}` or
+ * `123\n{}` fails closed instead of reading as a record.
+ * @internal
+ */
 export function parseStateValue(raw: string): VersionedRecord {
   const nl = raw.indexOf('\n');
-  const version = nl > 0 ? Number(raw.slice(0, nl)) : Number.NaN;
-  if (!Number.isSafeInteger(version)) {
-    throw new MfaError('store_failed', 'Redis state value is malformed');
+  const digits = nl > 0 ? raw.slice(0, nl) : '';
+  const version = /^[1-9][0-9]*$/.test(digits) ? Number(digits) : Number.NaN;
+  if (!Number.isSafeInteger(version) || version < MIN_VERSION) {
+    throw new MfaError('store_failed', 'Redis state value is malformed (not written by mfakit)');
   }
   return { value: raw.slice(nl + 1), version };
 }
