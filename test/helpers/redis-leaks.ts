@@ -4,7 +4,7 @@
  */
 import { inspect } from 'node:util';
 import { expect } from 'vitest';
-import { MfaError } from '../../src/errors.js';
+import { MfaError } from 'mfakit';
 import { PHONE } from './setup.js';
 
 function walk(value: unknown, seen: Set<unknown>, out: string[], depth: number): void {
