@@ -175,6 +175,14 @@ describe('other arguments of the wrong type or size', () => {
     expect(mfa.isChannelEnabled('sms')).toBe(true);
   });
 
+  // Issue "What a new user hits", item 9: no switch for kinds mfakit does not have.
+  it.each(['email', 'voice', 'totp', 'backup'] as const)('setChannelEnabled(%j) → invalid_argument: mfakit has no such factor kind yet', (channel) => {
+    const { mfa } = setup();
+    expect(() => mfa.setChannelEnabled(channel, false)).toThrow(
+      expect.objectContaining({ code: 'invalid_argument', message: `channel must be one of sms ('${channel}' is reserved for a factor kind mfakit does not have yet)` }),
+    );
+  });
+
   it('a 5 000-char phone number → invalid_phone_number, nothing stored or sent', async () => {
     const { mfa, stores, outbox } = setup();
     const long = `+1${'4'.repeat(4998)}`;

@@ -245,9 +245,20 @@ describe('a state record that is garbage', () => {
   const GARBAGE = ['not json', '', '{', 'null', '42', '"user"', 'true', '{"F":"x"}', '{"lu":"soon"}', '{"c":{"i":1}}', '{"c":null}', '{"s":[1,"a"]}'];
   /** Valid JSON of the wrong shape for a user record: must fail too, never read as "no state". */
   const WRONG_SHAPE = ['[]', '[1,2,3]', '{"hl":true}', '{"lu":1e999}'];
+  /** Well-formed JSON that mfakit never writes (issue "What a new user hits", item 8): an empty record, unknown fields, negative counts. */
+  const NOT_WRITTEN = ['{}', '{"b":5}', '{"F":-5,"lf":0}', '{"C":-100,"lf":0}', '{"F":1,"lf":0,"x":1}', '{"F":0,"lf":0}'];
 
 
   for (const [name, op] of STATE_OPS) {
+    it(`${name} on a record mfakit never writes → store_failed, not "no state"`, async () => {
+      const env = await faulty();
+      for (const g of NOT_WRITTEN) {
+        await corrupt(env.mem, 'user:u1', g);
+        await expectStoreFailed(() => op(env));
+      }
+      expect(env.outbox.messages).toHaveLength(1);
+    });
+
     it(`${name} on an unparsable record → store_failed, no SMS`, async () => {
       const env = await faulty();
       for (const g of GARBAGE) {

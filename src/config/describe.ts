@@ -16,88 +16,59 @@ import type { Failure, FailureCode } from '../core/outcomes.js';
  */
 export type DescribeLocale = 'en' | 'fr';
 
-/** Words that depend on the locale: durations and the sentences. */
-interface Words {
-  duration(ms: number): string;
-  sentences: { [K in FailureCode]: (f: Failure<K>, d: (ms: number) => string) => string };
-}
+const LOCALES: readonly DescribeLocale[] = ['en', 'fr'];
 
-const units = (ms: number) => {
-  const s = Math.max(1, Math.ceil(ms / 1000));
-  return s < 60 ? { n: s, unit: 0 } : s < 3600 ? { n: Math.ceil(s / 60), unit: 1 } : { n: Math.ceil(s / 3600), unit: 2 };
+/** A sentence in each locale: `{tries}`, `{wait}` and `{reason}` are filled in. */
+type Texts = readonly [en: string, fr: string];
+
+/** One sentence per code, and per variant where a code's fields change the advice. */
+const SENTENCES: Record<FailureCode | `${FailureCode}.${string}`, Texts> = {
+  code_mismatch: ['That code is not right. {tries} left with this code.', 'Ce code n’est pas le bon. Il reste {tries} pour ce code.'],
+  malformed_code: ['Enter the code exactly as you received it: digits only.', 'Saisissez le code tel que vous l’avez reçu : uniquement des chiffres.'],
+  code_expired: ['That code has expired. Request a new code.', 'Ce code a expiré. Demandez-en un nouveau.'],
+  code_exhausted: ['This code can no longer be used. Request a new code.', 'Ce code ne peut plus être utilisé. Demandez-en un nouveau.'],
+  no_pending_code: ['There is no code waiting to be entered. Request a new code.', 'Aucun code n’est en attente. Demandez-en un nouveau.'],
+  locked_out: ['Too many wrong codes. Try again in {wait}.', 'Trop de codes erronés. Réessayez dans {wait}.'],
+  'locked_out.admin': [
+    'Too many wrong codes: your account is locked until an administrator unlocks it.',
+    'Trop de codes erronés : votre compte est verrouillé jusqu’à ce qu’un administrateur le déverrouille.',
+  ],
+  resend_cooldown: ['A code was just sent. You can request another in {wait}.', 'Un code vient d’être envoyé. Vous pourrez en demander un autre dans {wait}.'],
+  send_limit_reached: ['Too many codes were sent recently. Try again in {wait}.', 'Trop de codes ont été envoyés récemment. Réessayez dans {wait}.'],
+  delivery_failed: ['We could not send the code. Try again in a moment.', 'Le code n’a pas pu être envoyé. Réessayez dans un instant.'],
+  invalid_phone_number: ['That does not look like a phone number.', 'Ce numéro de téléphone n’est pas valide.'],
+  'invalid_phone_number.country_needed': [
+    'Add the country code (for example +1) or choose a country.',
+    'Ajoutez l’indicatif du pays (par exemple +33) ou choisissez un pays.',
+  ],
+  'invalid_phone_number.extension': ['Enter a mobile number without an extension.', 'Saisissez un numéro de mobile sans poste.'],
+  not_mobile_number: ['That number cannot receive text messages. Enter a mobile number.', 'Ce numéro ne peut pas recevoir de SMS. Saisissez un numéro de mobile.'],
+  country_not_allowed: ['Numbers from that country cannot be used.', 'Les numéros de ce pays ne sont pas acceptés.'],
+  phone_rejected: ['That number cannot be used.', 'Ce numéro ne peut pas être utilisé.'],
+  'phone_rejected.reason': ['That number cannot be used: {reason}.', 'Ce numéro ne peut pas être utilisé : {reason}.'],
+  factor_not_found: ['That sign-in method is no longer on the account.', 'Cette méthode de connexion n’est plus associée au compte.'],
+  factor_invalid: [
+    'That number can no longer receive our messages (it replied STOP). Add another one.',
+    'Ce numéro ne peut plus recevoir nos messages (il a répondu STOP). Ajoutez-en un autre.',
+  ],
+  channel_disabled: [
+    'That way of receiving codes is switched off right now. Try another one, or try again later.',
+    'Ce moyen de recevoir des codes est désactivé pour le moment. Essayez-en un autre, ou réessayez plus tard.',
+  ],
+  no_usable_factor: [
+    'None of your sign-in methods can receive a code right now. Contact support.',
+    'Aucune de vos méthodes de connexion ne peut recevoir de code pour le moment. Contactez le support.',
+  ],
+  exception_not_allowed: ['Administrators cannot skip multi-factor authentication.', 'Les administrateurs ne peuvent pas se passer de l’authentification multifacteur.'],
 };
 
-const EN: Words = {
-  duration(ms) {
-    const { n, unit } = units(ms);
-    return `${n} ${['second', 'minute', 'hour'][unit]}${n === 1 ? '' : 's'}`;
-  },
-  sentences: {
-    code_mismatch: (f) => `That code is not right. ${f.attemptsLeft} ${f.attemptsLeft === 1 ? 'try' : 'tries'} left with this code.`,
-    malformed_code: () => 'Enter the code exactly as you received it: digits only.',
-    code_expired: () => 'That code has expired. Request a new code.',
-    code_exhausted: () => 'This code can no longer be used. Request a new code.',
-    no_pending_code: () => 'There is no code waiting to be entered. Request a new code.',
-    locked_out: (f, d) =>
-      f.lockedUntil === null
-        ? 'Too many wrong codes: your account is locked until an administrator unlocks it.'
-        : `Too many wrong codes. Try again in ${d(f.retryAfterMs)}.`,
-    resend_cooldown: (f, d) => `A code was just sent. You can request another in ${d(f.retryAfterMs)}.`,
-    send_limit_reached: (f, d) => `Too many codes were sent recently. Try again in ${d(f.retryAfterMs)}.`,
-    delivery_failed: () => 'We could not send the code. Try again in a moment.',
-    invalid_phone_number: (f) =>
-      f.reason === 'country_needed'
-        ? 'Add the country code (for example +1) or choose a country.'
-        : f.reason === 'extension'
-          ? 'Enter a mobile number without an extension.'
-          : 'That does not look like a phone number.',
-    not_mobile_number: () => 'That number cannot receive text messages. Enter a mobile number.',
-    country_not_allowed: () => 'Numbers from that country cannot be used.',
-    phone_rejected: (f) => `That number cannot be used${f.reason ? `: ${f.reason}` : ''}.`,
-    factor_not_found: () => 'That sign-in method is no longer on the account.',
-    factor_invalid: () => 'That number can no longer receive our messages (it replied STOP). Add another one.',
-    channel_disabled: () => 'That way of receiving codes is switched off right now. Try another one, or try again later.',
-    no_usable_factor: () => 'None of your sign-in methods can receive a code right now. Contact support.',
-    exception_not_allowed: () => 'Administrators cannot skip multi-factor authentication.',
-  },
+/** Counted words: `[one, many]` in each locale. */
+const WORDS: Record<'second' | 'minute' | 'hour' | 'try', readonly [en: Texts, fr: Texts]> = {
+  second: [['second', 'seconds'], ['seconde', 'secondes']],
+  minute: [['minute', 'minutes'], ['minute', 'minutes']],
+  hour: [['hour', 'hours'], ['heure', 'heures']],
+  try: [['try', 'tries'], ['essai', 'essais']],
 };
-
-const FR: Words = {
-  duration(ms) {
-    const { n, unit } = units(ms);
-    return `${n} ${['seconde', 'minute', 'heure'][unit]}${n === 1 ? '' : 's'}`;
-  },
-  sentences: {
-    code_mismatch: (f) => `Ce code n’est pas le bon. Il reste ${f.attemptsLeft} ${f.attemptsLeft === 1 ? 'essai' : 'essais'} pour ce code.`,
-    malformed_code: () => 'Saisissez le code tel que vous l’avez reçu : uniquement des chiffres.',
-    code_expired: () => 'Ce code a expiré. Demandez-en un nouveau.',
-    code_exhausted: () => 'Ce code ne peut plus être utilisé. Demandez-en un nouveau.',
-    no_pending_code: () => 'Aucun code n’est en attente. Demandez-en un nouveau.',
-    locked_out: (f, d) =>
-      f.lockedUntil === null
-        ? 'Trop de codes erronés : votre compte est verrouillé jusqu’à ce qu’un administrateur le déverrouille.'
-        : `Trop de codes erronés. Réessayez dans ${d(f.retryAfterMs)}.`,
-    resend_cooldown: (f, d) => `Un code vient d’être envoyé. Vous pourrez en demander un autre dans ${d(f.retryAfterMs)}.`,
-    send_limit_reached: (f, d) => `Trop de codes ont été envoyés récemment. Réessayez dans ${d(f.retryAfterMs)}.`,
-    delivery_failed: () => 'Le code n’a pas pu être envoyé. Réessayez dans un instant.',
-    invalid_phone_number: (f) =>
-      f.reason === 'country_needed'
-        ? 'Ajoutez l’indicatif du pays (par exemple +33) ou choisissez un pays.'
-        : f.reason === 'extension'
-          ? 'Saisissez un numéro de mobile sans poste.'
-          : 'Ce numéro de téléphone n’est pas valide.',
-    not_mobile_number: () => 'Ce numéro ne peut pas recevoir de SMS. Saisissez un numéro de mobile.',
-    country_not_allowed: () => 'Les numéros de ce pays ne sont pas acceptés.',
-    phone_rejected: (f) => `Ce numéro ne peut pas être utilisé${f.reason ? ` : ${f.reason}` : ''}.`,
-    factor_not_found: () => 'Cette méthode de connexion n’est plus associée au compte.',
-    factor_invalid: () => 'Ce numéro ne peut plus recevoir nos messages (il a répondu STOP). Ajoutez-en un autre.',
-    channel_disabled: () => 'Ce moyen de recevoir des codes est désactivé pour le moment. Essayez-en un autre, ou réessayez plus tard.',
-    no_usable_factor: () => 'Aucune de vos méthodes de connexion ne peut recevoir de code pour le moment. Contactez le support.',
-    exception_not_allowed: () => 'Les administrateurs ne peuvent pas se passer de l’authentification multifacteur.',
-  },
-};
-
-const WORDS: Record<DescribeLocale, Words> = { en: EN, fr: FR };
 
 /**
  * A sentence for the user, for any refusal mfakit returns: what happened and what to do
@@ -112,7 +83,26 @@ const WORDS: Record<DescribeLocale, Words> = { en: EN, fr: FR };
  */
 export function describeFailure(failure: Failure, options: { locale?: string } = {}): string {
   const tag = (options.locale ?? 'en').toLowerCase();
-  const words = WORDS[(tag in WORDS ? tag : tag.split('-')[0]) as DescribeLocale] ?? EN;
-  const sentence = words.sentences[failure.error] as (f: Failure, d: (ms: number) => string) => string;
-  return sentence(failure, words.duration);
+  const at = Math.max(0, LOCALES.indexOf((LOCALES.includes(tag as DescribeLocale) ? tag : tag.split('-')[0]) as DescribeLocale));
+  const count = (n: number, word: keyof typeof WORDS) => `${n} ${WORDS[word][at]?.[n === 1 ? 0 : 1] ?? word}`;
+  const variant = variantOf(failure);
+  const texts = (variant && SENTENCES[`${failure.error}.${variant}`]) || SENTENCES[failure.error];
+  return (texts[at] ?? texts[0])
+    .replace('{tries}', 'attemptsLeft' in failure ? count(failure.attemptsLeft, 'try') : '')
+    .replace('{wait}', 'retryAfterMs' in failure ? wait(failure.retryAfterMs, count) : '')
+    .replace('{reason}', 'reason' in failure && failure.reason !== undefined ? failure.reason : '');
+}
+
+/** The variant of a code's sentence that its fields call for, if any. */
+function variantOf(f: Failure): string | undefined {
+  if (f.error === 'locked_out' && f.lockedUntil === null) return 'admin';
+  if (f.error === 'invalid_phone_number') return f.reason;
+  if (f.error === 'phone_rejected' && f.reason !== undefined) return 'reason';
+  return undefined;
+}
+
+/** "12 seconds", "3 minutes", "2 hours", rounded up. */
+function wait(ms: number, count: (n: number, word: 'second' | 'minute' | 'hour') => string): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  return s < 60 ? count(s, 'second') : s < 3600 ? count(Math.ceil(s / 60), 'minute') : count(Math.ceil(s / 3600), 'hour');
 }

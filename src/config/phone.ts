@@ -41,7 +41,7 @@ export function parsePhone(
   const parsed = parsePhoneNumberFromString(input, opts.defaultCountry ? { defaultCountry: opts.defaultCountry } : {});
   if (!parsed || !parsed.isValid()) {
     // A national number ("(415) 555-2671") needs a country to be read in.
-    const national = !opts.defaultCountry && !/^\s*(\+|00)/.test(input) && /\d{4}/.test(input);
+    const national = !opts.defaultCountry && !/^\s*(\+|00)/.test(input) && input.replace(/\D/g, '').length >= 7;
     return national ? { ok: false, error: 'invalid_phone_number', reason: 'country_needed' } : { ok: false, error: 'invalid_phone_number' };
   }
   // An extension cannot receive a text message; dropping it silently would text someone else.

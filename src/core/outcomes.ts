@@ -303,6 +303,8 @@ export interface MfaStatus {
   readonly sendsLeft: number;
   /** The user's factors, masked. */
   readonly factors: readonly FactorView[];
+  /** The factor `startChallenge` would send to now (absent: none can receive a code). */
+  readonly signInFactorId?: string;
 }
 
 /**

@@ -3,6 +3,7 @@
  * @internal
  * @module
  */
+import { selectFactor } from '../core/choice.js';
 import { lockOf, unlockState } from '../core/lockout.js';
 import type { MfaStatus } from '../core/outcomes.js';
 import { statusOf } from '../core/status.js';
@@ -18,7 +19,13 @@ export async function getStatus(ctx: Context, userId: string, purpose: Purpose |
   const { pending, ...status } = statusOf(user.state, ctx.policy, ctx.clock.now(), purpose);
   const factors = user.factors.map((f) => viewOf(f, user.preferred));
   const to = pending && factors.find((f) => f.id === pending.factorId)?.maskedPhone;
-  return { ...status, ...(pending ? { pending: { ...pending, ...(to ? { maskedPhone: to } : {}) } } : {}), factors };
+  const next = selectFactor(user.factors, user.preferred, undefined, ctx.channels);
+  return {
+    ...status,
+    ...(pending ? { pending: { ...pending, ...(to ? { maskedPhone: to } : {}) } } : {}),
+    factors,
+    ...('ok' in next ? {} : { signInFactorId: next.id }),
+  };
 }
 
 /** Admin unlock: clears the lock (timed or permanent) and the failure counters. */

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * HTTP tests of the STOP webhook, production mode, and `server.ts` (the `npm start` entry).
  */
@@ -82,7 +83,7 @@ describe('POST /webhooks/sms', () => {
       expect((await sms(app.url, { From: ALICE_PHONE, Body: 'STOP' })).status).toBe(200);
       expect(await statusOf(app)).toBe('invalid');
       await expect(
-        createApp({ production: true, sender: outboxSender(), mfaSecret: 'p'.repeat(32), sessionSecret: 's'.repeat(32) }),
+        createApp({ production: true, sender: outboxSender(), mfaSecret: randomBytes(32).toString('base64url'), sessionSecret: 's'.repeat(32) }),
       ).rejects.toThrow(/SMS_WEBHOOK_INSECURE_NO_TOKEN is refused when NODE_ENV=production/);
     } finally {
       if (saved === undefined) delete process.env['SMS_WEBHOOK_INSECURE_NO_TOKEN'];
@@ -93,7 +94,7 @@ describe('POST /webhooks/sms', () => {
 });
 
 describe('production mode', () => {
-  const secrets = { mfaSecret: 'p'.repeat(32), sessionSecret: 's'.repeat(32) };
+  const secrets = { mfaSecret: randomBytes(32).toString('base64url'), sessionSecret: 's'.repeat(32) };
 
   it('has no dev outbox, no demo passwords, secure cookies, and a closed webhook without a token', async () => {
     app = await startApp({ production: true, sender: outboxSender(), ...secrets }, { testRoute: false });

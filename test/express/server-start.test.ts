@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * `server.ts` (the `npm start` entry) when it cannot start: one line that says what to fix,
  * exit code 1, no stack trace.
@@ -50,7 +51,7 @@ describe('server.ts start-up failures', () => {
   });
 
   it('production without an SMS sender: one line, exit 1, no stack', async () => {
-    const { code, stderr } = await runServer({ NODE_ENV: 'production', MFA_SECRET: 'm'.repeat(32), SESSION_SECRET: 's'.repeat(32) });
+    const { code, stderr } = await runServer({ NODE_ENV: 'production', MFA_SECRET: randomBytes(32).toString('base64url'), SESSION_SECRET: 's'.repeat(32) });
     expect(code).toBe(1);
     expect(stderr.trim()).toMatch(/^mfakit example: cannot start: No SMS sender/);
     expect(stderr).not.toMatch(/^\s+at /m);

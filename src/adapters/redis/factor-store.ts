@@ -3,36 +3,8 @@ import type { FactorStore } from '../../ports/factor-store.js';
 import type { ExceptionEntry, Factor } from '../../core/types.js';
 import { asInteger, asPairs, asString, asStrings, type RedisCall } from './client.js';
 import type { RedisKeys } from './keys.js';
+import { parseJson, PREFERRED_FIELD, readFactorsHash } from './records.js';
 import { CAS, runScript } from './cas-script.js';
-
-/** @internal */
-export function parseJson<T>(json: string, what: string): T {
-  try {
-    return JSON.parse(json) as T;
-  } catch (err) {
-    throw new MfaError('store_failed', `Redis ${what} value is not valid JSON`, { cause: err });
-  }
-}
-
-/**
- * The field of a user's factors hash that holds the preferred factor id (a factor id is
- * `f_` + base64url, so it can never be this).
- * @internal
- */
-export const PREFERRED_FIELD = ':preferred';
-
-/** Splits the fields of a factors hash into the factors (by creation time) and the preferred id. @internal */
-export function readFactorsHash(pairs: readonly [string, string][]): { factors: Factor[]; preferred: string | null } {
-  let preferred: string | null = null;
-  const factors: Factor[] = [];
-  for (const [field, json] of pairs) {
-    if (field === PREFERRED_FIELD) preferred = json;
-    else factors.push(parseJson<Factor>(json, 'factor'));
-  }
-  // A large hash does not keep insertion order: order by creation time (stable sort).
-  factors.sort((a, b) => a.createdAt - b.createdAt);
-  return { factors, preferred };
-}
 
 /** A member of a phone index set: `["<userId>","<factorId>"]`. */
 const member = (userId: string, factorId: string): string => JSON.stringify([userId, factorId]);

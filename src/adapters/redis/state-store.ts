@@ -1,7 +1,7 @@
 import type { StateStore } from '../../ports/state-store.js';
 import { asString, type RedisCall } from './client.js';
-import { commitWrites, parseStateValue } from './combined-store.js';
 import type { RedisKeys } from './keys.js';
+import { commitWrites, parseStateValue } from './records.js';
 
 /**
  * A {@link StateStore} over Redis: each key is one Redis string `<version>\n<value>`,
