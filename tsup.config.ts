@@ -3,10 +3,10 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
-    memory: 'src/adapters/memory/index.ts',
-    redis: 'src/adapters/redis/index.ts',
-    senders: 'src/senders/index.ts',
-    testing: 'src/testing/index.ts',
+    memory: 'src/memory.ts',
+    redis: 'src/redis.ts',
+    senders: 'src/senders.ts',
+    testing: 'src/testing.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

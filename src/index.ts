@@ -35,8 +35,7 @@ export type {
 export { describeFailure, type DescribeLocale } from './config/describe.js';
 export { DEFAULT_TEMPLATES } from './config/messages.js';
 export type { IsAdmin, MfaOptions, PhoneCheck } from './config/options.js';
-export { maskPhone } from './config/phone.js';
-export type { CountryCode } from 'libphonenumber-js';
+export { maskPhone, type CountryCode } from './config/phone.js';
 export { DEFAULTS, type Policy } from './core/policy.js';
 export type { ExceptionInput } from './flows/exceptions.js';
 export type {

@@ -13,8 +13,8 @@ function quickstart(): string {
   if (!block) throw new Error('README has no js quickstart block');
   const paths: Record<string, string> = {
     mfakit: 'src/index.ts',
-    'mfakit/memory': 'src/adapters/memory/index.ts',
-    'mfakit/senders': 'src/senders/index.ts',
+    'mfakit/memory': 'src/memory.ts',
+    'mfakit/senders': 'src/senders.ts',
   };
   return block.replace(/from '(mfakit(?:\/\w+)?)'/g, (_m, spec: string) => {
     const target = paths[spec];

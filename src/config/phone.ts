@@ -3,7 +3,18 @@
  * parse any common input format, normalise to E.164, keep mobile numbers only, mask for display.
  * @module
  */
-import type { CountryCode, NumberType } from 'libphonenumber-js';
+import type { CountryCode as LibCountryCode, NumberType } from 'libphonenumber-js';
+
+/**
+ * An ISO 3166-1 alpha-2 country code that libphonenumber-js knows (`'US'`, `'JP'`…), as
+ * `phone.allowedCountries`, `phone.defaultCountry` and `enrollSms(…, { country })` take it.
+ *
+ * @example
+ * ```ts
+ * const allowed: CountryCode[] = ['US', 'CA', 'JP'];
+ * ```
+ */
+export type CountryCode = LibCountryCode;
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Failure } from '../core/outcomes.js';
 

@@ -117,7 +117,12 @@ export type FailureCode = keyof FailureDetails;
  * ```
  */
 export type Failure<E extends FailureCode = FailureCode> = {
-  [K in E]: { readonly ok: false; readonly error: K } & FailureDetails[K];
+  [K in E]: {
+    /** Always `false`. */
+    readonly ok: false;
+    /** The stable code of the refusal. */
+    readonly error: K;
+  } & FailureDetails[K];
 }[E];
 
 /**

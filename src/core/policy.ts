@@ -44,23 +44,6 @@ export interface Policy {
  * README's rules table), the fallback order of channels, the compare-and-set bound and the
  * shortest accepted secret.
  *
- * | key | default | rule |
- * |---|---|---|
- * | `codeLength` | 6 | digits in a code |
- * | `codeTtlMs` | 600 000 (10 min) | a code is valid while less than this has passed since it was issued |
- * | `maxTries` | 4 | wrong entries one code survives; the last one kills it |
- * | `maxFailures` | 8 | wrong entries (across codes and factors) that lock the user |
- * | `lockMs` | 1 200 000 (20 min) | how long a lock lasts |
- * | `hardLimit` | 100 | consecutive failures after which only an admin can unlock (NIST SP 800-63B 5.2.2) |
- * | `failureMemoryMs` | 86 400 000 (24 h) | failure counts are forgotten this long after the last failure |
- * | `cooldownMs` | 30 000 | minimum time between two sends to one user |
- * | `sendsPerUser` | 10 | sends per user per send window |
- * | `sendsPerDestination` | 10 | sends per destination number per send window |
- * | `sendWindowMs` | 3 600 000 (1 h) | the window of both send budgets |
- * | `channelPriority` | sms, voice, email, totp, backup | order in which channels are tried when the preferred factor is unusable |
- * | `maxCasAttempts` | 64 | compare-and-set attempts before a call fails closed with `contention` |
- * | `minSecretLength` | 32 | shortest accepted secret, in characters |
- *
  * @example
  * ```ts
  * createMfa({ ...options, code: { ttlMs: DEFAULTS.codeTtlMs / 2 } }); // 5-minute codes
@@ -68,18 +51,32 @@ export interface Policy {
  * ```
  */
 export const DEFAULTS = {
+  /** Digits in a code: 6. */
   codeLength: 6,
+  /** A code is valid while less than this has passed since it was issued: 10 min. */
   codeTtlMs: 10 * 60_000,
+  /** Wrong entries one code survives; the last one kills it: 4. */
   maxTries: 4,
+  /** Wrong entries (across codes and factors) that lock the user: 8. */
   maxFailures: 8,
+  /** How long a lock lasts: 20 min. */
   lockMs: 20 * 60_000,
+  /** Consecutive failures after which only an admin can unlock (NIST SP 800-63B 5.2.2): 100. */
   hardLimit: 100,
+  /** Failure counts are forgotten this long after the last failure: 24 h. */
   failureMemoryMs: 24 * 60 * 60_000,
+  /** Minimum time between two sends of one purpose to one user: 30 s. */
   cooldownMs: 30_000,
+  /** Sends per user per send window: 10. */
   sendsPerUser: 10,
+  /** Sends per destination number per send window: 10. */
   sendsPerDestination: 10,
+  /** The window of both send budgets: 1 h. */
   sendWindowMs: 60 * 60_000,
+  /** Order in which channels are tried when the preferred factor is unusable. */
   channelPriority: CHANNELS as readonly Channel[],
+  /** Compare-and-set attempts before a call fails closed with `contention`: 64. */
   maxCasAttempts: 64,
+  /** Shortest accepted secret, in characters: 32. */
   minSecretLength: 32,
 } as const satisfies Policy & Record<string, unknown>;

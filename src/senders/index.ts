@@ -1,12 +1,6 @@
 /**
- * Senders that ship with mfakit. A sender is a plain object with `name` and `send`;
- * wrap any provider in a few lines (see {@link SmsSender}).
- *
- * @example
- * ```ts
- * import { consoleSender } from 'mfakit/senders';
- * const sms = consoleSender();
- * ```
+ * The senders layer's exports; the public entry with its documentation is `src/senders.ts`.
+ * @internal
  * @module
  */
 export { consoleSender } from './console.js';

@@ -1,13 +1,6 @@
 /**
- * Test helpers: an outbox sender, a fake clock, and the store conformance suite that
- * any third-party store can run to prove itself.
- *
- * @example
- * ```ts
- * import { fakeClock, outboxSender } from 'mfakit/testing';
- * const clock = fakeClock();
- * const outbox = outboxSender();
- * ```
+ * The testing layer's exports; the public entry with its documentation is `src/testing.ts`.
+ * @internal
  * @module
  */
 export { fakeClock, type FakeClock } from './clock.js';

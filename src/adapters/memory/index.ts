@@ -1,14 +1,6 @@
 /**
- * In-memory stores for one process: tests, development, and single-instance servers.
- * Several server processes must share a store instead (see `mfakit/redis`).
- *
- * ```ts
- * import { createMfa } from 'mfakit';
- * import { memoryStores } from 'mfakit/memory';
- *
- * const mfa = createMfa({ stores: memoryStores(), ...options });
- * ```
- *
+ * The memory layer's exports; the public entry with its documentation is `src/memory.ts`.
+ * @internal
  * @module
  */
 import type { Clock } from '../../ports/clock.js';

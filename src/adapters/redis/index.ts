@@ -1,61 +1,6 @@
 /**
- * Redis stores: share MFA state between every process of an auth server, so tries,
- * lockouts, cooldowns and send budgets hold across all of them.
- *
- * Works with an **ioredis** 5 client (`Redis` or `Cluster`) or a **node-redis** 5 client
- * (`createClient` or `createCluster`); neither is imported by mfakit, both are optional
- * peer dependencies. Any Redis error, and any reply slower than `commandTimeoutMs`,
- * rejects with `MfaError('store_failed')`, so mfakit fails closed.
- *
- * ```ts
- * import { Redis } from 'ioredis';
- * import { createMfa } from 'mfakit';
- * import { redisStores } from 'mfakit/redis';
- *
- * const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });
- * const mfa = createMfa({ stores: redisStores(redis, { keyPrefix: 'acme:mfa:' }), ...options });
- * ```
- *
- * ## Key layout
- *
- * With the default `keyPrefix` `mfakit:` (a prefix may not contain `{` or `}`):
- *
- * | key | type | TTL | holds |
- * |---|---|---|---|
- * | `mfakit:{user:<userId>}` | string `<version>\n<value>` | the TTL mfakit gives (never: admin-only lock) | the user's short-lived security state (code hash, tries, counters, lock, sends) |
- * | `mfakit:{dest:<hash>}` | string `<version>\n<value>` | the TTL mfakit gives | the send budget of one destination number |
- * | `mfakit:{<key>}` | string `<version>\n<value>` | as given | any other `StateStore` key `<key>` |
- * | `mfakit:{user:<userId>}:factors` | hash factorId → factor JSON, and `:preferred` → the preferred factor id | none (durable) | the user's factors and preferred factor |
- * | `mfakit:phone:{<e164>}` | set of `["<userId>","<factorId>"]` | none (durable) | index for `findFactorsByPhone` (a superset; hits are re-checked) |
- * | `mfakit:exceptions` | hash userId → entry JSON | none (durable) | the exception list |
- *
- * The `{...}` part is a Redis Cluster hash tag: a user's state and factors live in one
- * slot. Every command and script touches keys of one slot only, so there is never a
- * `CROSSSLOT` error. (On a single node, one commit may also hold a number's send budget.)
- *
- * ## Commands
- *
- * A state read is one `GET`; a state write is one `EVALSHA` of a compare-and-set script
- * (`EVAL` once after `NOSCRIPT`). `redisStores` also returns `combined`: `loadUser` reads
- * a user's state and factors in one `EVALSHA`, and `commit` writes several records (and
- * records a factor's use) in one `EVALSHA`, answering a lost race with the current
- * records so no re-read is needed. Uncontended, on a single node:
- *
- * | call | commands |
- * |---|---|
- * | `verify` | 2: `GET` user, `EVALSHA` commit (consumes the code, records the factor's use) |
- * | `startChallenge` | 2: `EVALSHA` load (state + factors), `EVALSHA` commit (user and number) |
- * | `resend` | 2, as `startChallenge` |
- *
- * The number's budget record is not read: mfakit starts from the copy this process saw
- * last (or "no sends"), and the commit proves it current; when another process wrote it
- * since, the commit answers with the real record and costs one more `EVALSHA`. On a
- * cluster the user's and the number's records are committed one after the other, so
- * `startChallenge` costs 3.
- *
- * Versions are `max(previous + 1, server time in µs)`, so a key that expired and was
- * written again never reuses a version a stale reader still holds.
- *
+ * The redis layer's exports; the public entry with its documentation is `src/redis.ts`.
+ * @internal
  * @module
  */
 import { MfaError } from '../../config/errors.js';
