@@ -18,6 +18,7 @@ describe('devOutboxSender', () => {
     expect([latest?.to, latest?.purpose, latest?.sentAt]).toEqual(['+12025550147', 'enroll', clock.now()]);
     expect(first?.to).toBe('+14155552671');
     expect(first?.body).toMatch(/^\d{6} is your mfakit code/);
+    expect(first?.body.startsWith(first.code ?? 'none')).toBe(true);
   });
 
   it('is bounded: keeps the last `keep` messages', async () => {

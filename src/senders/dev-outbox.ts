@@ -14,6 +14,8 @@ export interface DevOutboxMessage extends SmsMessage {
   readonly id: string;
   /** When it was sent (the sender's clock). */
   readonly sentAt: number;
+  /** The code in the body (the first run of exactly `codeLength` digits), to show apart. */
+  readonly code: string | undefined;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface DevOutboxSender extends SmsSender {
 
 /**
  * A development sender: messages go to an in-memory list (the last `keep`, default 100)
- * that a dev page shows, never to a phone. It holds codes in clear, so it refuses to be
+ * that a dev page shows, never to a phone; each keeps the code found in its body. It holds codes in clear, so it refuses to be
  * created when `NODE_ENV` is `production`.
  *
  * @example
@@ -47,11 +49,12 @@ export interface DevOutboxSender extends SmsSender {
  * app.get('/dev/outbox', (req, res) => res.json(outbox.list()));
  * ```
  */
-export function devOutboxSender(options: { keep?: number; clock?: Clock } = {}): DevOutboxSender {
+export function devOutboxSender(options: { keep?: number; clock?: Clock; codeLength?: number } = {}): DevOutboxSender {
   if (process.env['NODE_ENV'] === 'production') {
     throw new Error('devOutboxSender keeps codes in memory for a dev page: it must not run with NODE_ENV=production');
   }
   const keep = options.keep ?? 100;
+  const codePattern = new RegExp(`(?<!\\d)\\d{${options.codeLength ?? 6}}(?!\\d)`);
   const clock = options.clock ?? systemClock;
   const kept: DevOutboxMessage[] = [];
   let failing = 0;
@@ -64,7 +67,7 @@ export function devOutboxSender(options: { keep?: number; clock?: Clock } = {}):
         throw new Error('dev outbox told to fail');
       }
       const id = `dev-${++sent}`;
-      kept.push({ ...message, id, sentAt: clock.now() });
+      kept.push({ ...message, id, sentAt: clock.now(), code: codePattern.exec(message.body)?.[0] });
       if (kept.length > keep) kept.splice(0, kept.length - keep);
       return { id };
     },

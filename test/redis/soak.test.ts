@@ -236,8 +236,12 @@ describe.skipIf(url === null)('soak on Redis', () => {
     }
     for (const k of keys.filter((k) => kindOf(k.key, prefix) === 'durable')) expect(k.pttl, k.key).toBe(-1);
 
-    // No code in any key name or value, as a standalone run of 6 digits.
-    const everything = keys.map((k) => `${k.key}\n${k.text}`).join('\n');
+    // No code in any key name or value, as a standalone run of 6 digits. JSON numbers are
+    // left out: they are times relative to the record's base and counters (the codec refuses
+    // any field it does not write), and with thousands of codes sent a 6-digit time offset
+    // equal to one of them is likely; a code could only hide in a string.
+    const withoutNumbers = (text: string) => text.replace(/(?<=[:[,])-?\d+(?=[,\]}])/g, '#');
+    const everything = keys.map((k) => `${k.key}\n${withoutNumbers(k.text)}`).join('\n');
     const leaked = [...sender.codes].filter((c) => new RegExp(`(?<!\\d)${c}(?!\\d)`).test(everything));
     expect(leaked).toEqual([]);
   }, 300_000); // only a guard against a hang: a loaded machine may take minutes
