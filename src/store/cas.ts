@@ -67,47 +67,69 @@ export async function update<T extends readonly unknown[], R>(
   touch?: (outcome: R) => FactorTouch | undefined,
 ): Promise<Updated<R>> {
   const list = slots as readonly Slot<unknown>[];
-  const recs: (VersionedRecord | null | undefined)[] = list.map((s) => s.start?.record);
-  const guessed: boolean[] = list.map((s) => s.start?.guess === true);
+  const n = list.length;
+  const recs: (VersionedRecord | null | undefined)[] = new Array(n);
+  const guessed: boolean[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    recs[i] = list[i]?.start?.record;
+    guessed[i] = list[i]?.start?.guess === true;
+  }
   for (let attempt = 0; attempt < ctx.maxAttempts; attempt++) {
-    for (const [i, slot] of list.entries()) {
-      if (recs[i] !== undefined) continue;
-      const read = await ctx.store.read(slot.key);
-      recs[i] = read;
-      guessed[i] = false;
-      slot.remember?.(read);
+    const states: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const slot = list[i] as Slot<unknown>;
+      let rec = recs[i];
+      if (rec === undefined) {
+        rec = await ctx.store.read(slot.key);
+        recs[i] = rec;
+        guessed[i] = false;
+        slot.remember?.(rec);
+      }
+      states[i] = decodeWith(slot.codec, rec);
     }
     const now = ctx.clock.now();
-    const current = recs as (VersionedRecord | null)[];
-    const d = decide(list.map((s, i) => decodeWith(s.codec, current[i] ?? null)) as unknown as T, now);
+    const d = decide(states as unknown as T, now);
     if (d.states === undefined) {
-      const suspects = d.refusedBy === undefined ? list.map((_, i) => i) : [d.refusedBy];
-      const unproven = suspects.filter((i) => guessed[i]);
-      if (unproven.length === 0) return { outcome: d.outcome };
-      for (const i of unproven) recs[i] = undefined; // refused on a remembered record: read the real one first
-      continue;
+      // A refusal resting on a remembered guess is checked against a real read first.
+      let unproven = false;
+      for (let i = 0; i < n; i++) {
+        if (guessed[i] && (d.refusedBy === undefined || d.refusedBy === i)) {
+          recs[i] = undefined;
+          unproven = true;
+        }
+      }
+      if (unproven) continue;
+      return { outcome: d.outcome };
     }
-    const states = d.states as readonly unknown[];
-    const writes: { slot: number; write: StateWrite }[] = [];
-    for (const [i, slot] of list.entries()) {
-      const write = writeOf(slot.key, slot.codec, current[i] ?? null, states[i], now);
-      if (write) writes.push({ slot: i, write });
+    const next = d.states as readonly unknown[];
+    const writes: StateWrite[] = [];
+    const written: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const slot = list[i] as Slot<unknown>;
+      const write = writeOf(slot.key, slot.codec, recs[i] ?? null, next[i], now);
+      if (write) {
+        writes.push(write);
+        written.push(i);
+      }
     }
     if (writes.length === 0) return { outcome: d.outcome };
     const wanted = touch?.(d.outcome);
-    const r = await ctx.store.commit(writes.map((w) => w.write), wanted);
+    const r = await ctx.store.commit(writes, wanted);
     if (r.ok) {
-      for (const [n, { slot, write }] of writes.entries()) {
-        const version = r.versions[n];
-        if (version !== undefined) list[slot]?.remember?.(write.value === null || version === null ? null : { value: write.value, version });
+      for (let w = 0; w < writes.length; w++) {
+        const version = r.versions[w];
+        const value = (writes[w] as StateWrite).value;
+        const remember = list[written[w] as number]?.remember;
+        if (remember && version !== undefined) remember(value === null || version === null ? null : { value, version });
       }
       return wanted ? { outcome: d.outcome, touched: r.touched } : { outcome: d.outcome };
     }
-    for (const [n, { slot }] of writes.entries()) {
-      const rec = r.current ? (r.current[n] ?? null) : undefined;
-      recs[slot] = rec;
-      guessed[slot] = false;
-      if (rec !== undefined) list[slot]?.remember?.(rec);
+    for (let w = 0; w < writes.length; w++) {
+      const i = written[w] as number;
+      const rec = r.current ? (r.current[w] ?? null) : undefined;
+      recs[i] = rec;
+      guessed[i] = false;
+      if (rec !== undefined) list[i]?.remember?.(rec);
     }
     await backOff(attempt);
   }

@@ -3,19 +3,16 @@
  * enrollment send, with SMS off, the attempts left; the settings messages (which number);
  * and the confirmation step before removing a number or switching SMS off.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RunningApp } from './helpers/app.js';
+import { freshAppPerTest } from './helpers/per-test.js';
 import { Client, decode, flashOf, textOf } from './helpers/client.js';
 import { ALICE_ID, ALICE_PHONE, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
 
+const t = freshAppPerTest();
 let app: RunningApp;
 let c: Client;
-
-beforeEach(async () => {
-  app = await startApp();
-  c = new Client(app.url);
-});
-afterEach(() => app.close());
+beforeEach(() => ({ app, c } = t));
 
 const CA = '+16045550199';
 /** The visible text of a page (tags and the CSS dropped). */

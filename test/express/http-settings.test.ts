@@ -1,17 +1,14 @@
 /** HTTP tests of the security settings: enroll, confirm, resend, preferred, remove, change number. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RunningApp } from './helpers/app.js';
+import { freshAppPerTest } from './helpers/per-test.js';
 import { Client, flashOf, textOf } from './helpers/client.js';
 import { ALICE_ID, ALICE_PHONE, BOB_ID, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
 
+const t = freshAppPerTest();
 let app: RunningApp;
 let c: Client;
-
-beforeEach(async () => {
-  app = await startApp();
-  c = new Client(app.url);
-});
-afterEach(() => app.close());
+beforeEach(() => ({ app, c } = t));
 
 const JP = '+819012345678';
 

@@ -2,28 +2,16 @@
  * HTTP tests of the example app: users who skip the code (no number yet, exception list),
  * the dev outbox and the test clock route. (Split from http.test.ts, same setup.)
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { startApp, T0, type RunningApp } from './helpers/app.js';
-import { Client, flashOf, stable, textOf } from './helpers/client.js';
+import { freshAppPerTest } from './helpers/per-test.js';
+import { Client, flashOf, textOf } from './helpers/client.js';
 import { ALICE_ID, ALICE_PHONE, lastCode, login } from './helpers/flows.js';
 
+const t = freshAppPerTest({ noCodeLeaks: true });
 let app: RunningApp;
 let c: Client;
-
-beforeEach(async () => {
-  app = await startApp();
-  c = new Client(app.url);
-});
-afterEach(async () => {
-  // No response, on any route a test visited, ever carried a code (the dev outbox excepted).
-  const codes = (app.outbox?.list() ?? []).map((m) => m.code ?? '').filter(Boolean);
-  for (const { path, html } of c.bodies) {
-    if (path === '/dev/outbox') continue;
-    const visible = stable(html).replace(/mfakit\.csrf=[^;]*/g, '');
-    for (const code of codes) expect(visible, `code leaked on ${path}`).not.toContain(code);
-  }
-  await app.close();
-});
+beforeEach(() => ({ app, c } = t));
 
 describe('users who skip the code', () => {
   it('a user without a number is let in and sent to set one up, with a banner', async () => {

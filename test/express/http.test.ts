@@ -4,28 +4,16 @@
  * clock: http-skip-dev.test.ts. Settings, admin, webhooks, password limit, page wording:
  * http-settings / http-admin / http-webhooks / http-login-throttle / http-pages.test.ts.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './helpers/app.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RunningApp } from './helpers/app.js';
+import { freshAppPerTest } from './helpers/per-test.js';
 import { Client, flashOf, stable, textOf } from './helpers/client.js';
 import { ALICE_ID, ALICE_PHONE, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
 
+const t = freshAppPerTest({ noCodeLeaks: true });
 let app: RunningApp;
 let c: Client;
-
-beforeEach(async () => {
-  app = await startApp();
-  c = new Client(app.url);
-});
-afterEach(async () => {
-  // No response, on any route a test visited, ever carried a code (the dev outbox excepted).
-  const codes = (app.outbox?.list() ?? []).map((m) => m.code ?? '').filter(Boolean);
-  for (const { path, html } of c.bodies) {
-    if (path === '/dev/outbox') continue;
-    const visible = stable(html).replace(/mfakit\.csrf=[^;]*/g, '');
-    for (const code of codes) expect(visible, `code leaked on ${path}`).not.toContain(code);
-  }
-  await app.close();
-});
+beforeEach(() => ({ app, c } = t));
 
 const sid = () => c.cookies.get('mfakit.sid');
 
