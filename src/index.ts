@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-export { createMfa, Mfa, type ExceptionList } from './flows/mfa.js';
+export { createMfa, Mfa, type EnrollNumberOptions, type ExceptionList } from './flows/mfa.js';
 export { MfaError, type MfaErrorCode } from './config/errors.js';
 export type {
   ChannelChangedEvent,
@@ -33,7 +33,15 @@ export type {
   VerificationSucceededEvent,
 } from './config/events.js';
 export { describeFailure, type DescribeLocale } from './config/describe.js';
-export { DEFAULT_TEMPLATES } from './config/messages.js';
+export {
+  DEFAULT_EMAIL_TEMPLATES,
+  DEFAULT_TEMPLATES,
+  DEFAULT_VOICE_TEMPLATES,
+  type EmailTemplate,
+  type PurposeTemplates,
+  type ShippedTemplates,
+} from './config/messages.js';
+export { maskEmail } from './config/email.js';
 export type { IsAdmin, MfaOptions, PhoneCheck } from './config/options.js';
 export { maskPhone, type CountryCode } from './config/phone.js';
 export { DEFAULTS, type Policy } from './core/policy.js';
@@ -45,8 +53,12 @@ export type {
   FactorStore,
   FactorTouch,
   SendReceipt,
+  EmailMessage,
+  EmailSender,
   SmsMessage,
   SmsSender,
+  VoiceMessage,
+  VoiceSender,
   StateStore,
   StateWrite,
   Stores,
@@ -59,6 +71,7 @@ export type {
   ExceptionAdded,
   ExceptionRemoved,
   ChallengeError,
+  EnrollEmailError,
   EnrollError,
   Failure,
   FailureCode,

@@ -14,6 +14,7 @@ const ALL: { [K in FailureCode]: Failure<K> } = {
   delivery_failed: { ok: false, error: 'delivery_failed' },
   invalid_phone_number: { ok: false, error: 'invalid_phone_number' },
   not_mobile_number: { ok: false, error: 'not_mobile_number' },
+  invalid_email: { ok: false, error: 'invalid_email' },
   country_not_allowed: { ok: false, error: 'country_not_allowed' },
   phone_rejected: { ok: false, error: 'phone_rejected' },
   factor_not_found: { ok: false, error: 'factor_not_found' },

@@ -48,7 +48,7 @@ describe('events', () => {
     mfa.on('user.locked', locked);
     await mfa.startChallenge('u1');
     expect(sent).toHaveBeenCalledWith({
-      userId: 'u1', factorId: expect.any(String), channel: 'sms', purpose: 'sign_in', maskedPhone: '+1 ••• ••• 2671',
+      userId: 'u1', factorId: expect.any(String), channel: 'sms', purpose: 'sign_in', maskedTo: '+1 ••• ••• 2671', maskedPhone: '+1 ••• ••• 2671',
       challengeId: expect.stringMatching(/^ch_/), expiresAt: clock.now() + 600_000, sender: 'outbox', messageId: expect.any(String),
     });
     for (let i = 0; i < 8; i++) {

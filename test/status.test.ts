@@ -8,7 +8,7 @@ describe('getStatus for a code page', () => {
     await mfa.startChallenge('u1');
     clock.advance(12_000);
     const s = await mfa.getStatus('u1');
-    expect(s.pending).toMatchObject({ purpose: 'sign_in', maskedPhone: '+1 ••• ••• 2671', state: 'live', attemptsLeft: 4 });
+    expect(s.pending).toMatchObject({ purpose: 'sign_in', maskedTo: '+1 ••• ••• 2671', state: 'live', attemptsLeft: 4 });
     expect([s.nextSendAt, s.nextSendInMs]).toEqual([clock.now() + 18_000, 18_000]);
     clock.advance(18_000);
     const later = await mfa.getStatus('u1');
@@ -22,7 +22,7 @@ describe('getStatus for a code page', () => {
     expect((await mfa.getStatus('u1', { purpose: 'sign_in' })).nextSendInMs).toBe(0);
     expect((await mfa.getStatus('u1', { purpose: 'enroll' })).nextSendInMs).toBe(25_000);
     const own = await mfa.getStatus('u1');
-    expect([own.pending?.purpose, own.pending?.maskedPhone, own.nextSendInMs]).toEqual(['enroll', '+1 ••• ••• 0147', 25_000]);
+    expect([own.pending?.purpose, own.pending?.maskedTo, own.nextSendInMs]).toEqual(['enroll', '+1 ••• ••• 0147', 25_000]);
   });
 
   it('names the factor a sign-in would use: the preferred one, else the fallback; none when SMS is off', async () => {

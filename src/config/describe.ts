@@ -43,6 +43,7 @@ const SENTENCES: Record<FailureCode | `${FailureCode}.${string}`, Texts> = {
   ],
   'invalid_phone_number.extension': ['Enter a mobile number without an extension.', 'Saisissez un numéro de mobile sans poste.'],
   not_mobile_number: ['That number cannot receive text messages. Enter a mobile number.', 'Ce numéro ne peut pas recevoir de SMS. Saisissez un numéro de mobile.'],
+  invalid_email: ['That does not look like an email address.', 'Cette adresse e-mail n’est pas valide.'],
   country_not_allowed: ['Numbers from that country cannot be used.', 'Les numéros de ce pays ne sont pas acceptés.'],
   phone_rejected: ['That number cannot be used.', 'Ce numéro ne peut pas être utilisé.'],
   'phone_rejected.reason': ['That number cannot be used: {reason}.', 'Ce numéro ne peut pas être utilisé : {reason}.'],

@@ -45,8 +45,12 @@ export interface FactorEvent extends UserEvent {
 export interface CodeSentEvent extends FactorEvent {
   /** Why the code was sent. */
   purpose: Purpose;
-  /** The destination, masked (`+1 ••• ••• 2671`). */
-  maskedPhone: string;
+  /** The destination, masked (`+1 ••• ••• 2671`, `a•••@example.com`). */
+  maskedTo: string;
+  /** The number, masked (`sms` and `voice`). */
+  maskedPhone?: string;
+  /** The address, masked (`email`). */
+  maskedEmail?: string;
   /** The challenge the code belongs to. */
   challengeId: string;
   /** When the code stops being valid (epoch ms). */
@@ -69,7 +73,11 @@ export interface DeliveryFailedEvent extends FactorEvent {
   /** Why the code was sent. */
   purpose: Purpose;
   /** The destination, masked. */
-  maskedPhone: string;
+  maskedTo: string;
+  /** The number, masked (`sms` and `voice`). */
+  maskedPhone?: string;
+  /** The address, masked (`email`). */
+  maskedEmail?: string;
   /** The sender's name. */
   sender: string;
   /** The sender rejected, or the number's hourly budget ran out. */
@@ -149,8 +157,10 @@ export interface UserLockedEvent extends UserEvent {
  * ```
  */
 export interface FactorEnrolledEvent extends FactorEvent {
-  /** The number, masked. */
+  /** The number, masked (`sms`, `voice`). */
   maskedPhone?: string;
+  /** The address, masked (`email`). */
+  maskedEmail?: string;
 }
 
 /**

@@ -5,8 +5,9 @@ import { CHANNELS, type Channel } from '../core/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { CombinedStore } from '../ports/combined-store.js';
 import type { Stores } from '../ports/factor-store.js';
-import type { SmsSender } from '../ports/sender.js';
+import type { EmailSender, SmsSender, VoiceSender } from '../ports/sender.js';
 import { MfaError } from './errors.js';
+import type { EmailTemplate } from './messages.js';
 import { GENERATE_SECRET, weakSecretReason } from './secret.js';
 import { closest } from './suggest.js';
 
@@ -55,6 +56,11 @@ const secret = z
     if (weak) ctx.addIssue({ code: 'custom', message: `${weak}; generate one with: ${GENERATE_SECRET}` });
   });
 const template = z.string().min(1).max(600).refine((t) => t.includes('{code}'), 'must contain {code}');
+const emailTemplate = z.strictObject({
+  subject: z.string().min(1).max(200).refine((t) => !t.includes('{code}'), 'must not contain {code} (previews show subjects)'),
+  text: z.string().min(1).max(5000).refine((t) => t.includes('{code}'), 'must contain {code}'),
+  html: z.string().min(1).max(20_000).refine((t) => t.includes('{code}'), 'must contain {code}').optional(),
+});
 
 /**
  * The zod schema of {@link MfaOptions}; defaults live here.
@@ -69,7 +75,11 @@ export const optionsSchema = z.strictObject({
       .optional(),
   }),
   senders: z
-    .strictObject({ sms: object<SmsSender>('an SmsSender', ['send']).optional() })
+    .strictObject({
+      sms: object<SmsSender>('an SmsSender', ['send']).optional(),
+      voice: object<VoiceSender>('a VoiceSender', ['send']).optional(),
+      email: object<EmailSender>('an EmailSender', ['send']).optional(),
+    })
     .default({}),
   secret: z.union([secret, z.array(secret).min(1)], {
     error: (iss) => (iss.input === undefined ? 'is required: a random string of at least 32 characters (a list to rotate: the first signs, all verify)' : undefined),
@@ -111,6 +121,8 @@ export const optionsSchema = z.strictObject({
     .strictObject({
       defaultLocale: z.string().min(2).max(35).default('en'),
       templates: z.record(z.string(), z.strictObject({ enroll: template.optional(), sign_in: template.optional() })).default({}),
+      voiceTemplates: z.record(z.string(), z.strictObject({ enroll: template.optional(), sign_in: template.optional() })).default({}),
+      emailTemplates: z.record(z.string(), z.strictObject({ enroll: emailTemplate.optional(), sign_in: emailTemplate.optional() })).default({}),
       origin: z.string().regex(/^[a-z0-9.-]+(:\d+)?$/i, 'a host name such as "example.com"').optional(),
     })
     .prefault({}),
@@ -138,10 +150,14 @@ export const optionsSchema = z.strictObject({
 export interface MfaOptions {
   /** The two storage ports: `memoryStores()`, `redisStores(client)`, or your own. */
   stores: Stores;
-  /** Message senders by channel. Without an SMS sender, SMS factors cannot be used. */
+  /** Message senders by channel. A channel without a sender cannot be used (enrolled or challenged). */
   senders?: {
     /** The SMS sender. */
     sms?: SmsSender | undefined;
+    /** The voice-call sender. */
+    voice?: VoiceSender | undefined;
+    /** The email sender. */
+    email?: EmailSender | undefined;
   } | undefined;
   /** At least 32 characters; a list to rotate (the first signs, all verify). */
   secret: string | string[];
@@ -202,7 +218,21 @@ export interface MfaOptions {
       /** Template of sign-in messages. */
       sign_in?: string | undefined;
     }> | undefined;
-    /** Adds the origin-bound last line (`@example.com #123456`) for browser autofill. */
+    /** Voice templates by locale and purpose; `{code}` is spoken digit by digit (say it twice). */
+    voiceTemplates?: Record<string, {
+      /** Template of enrollment calls. */
+      enroll?: string | undefined;
+      /** Template of sign-in calls. */
+      sign_in?: string | undefined;
+    }> | undefined;
+    /** Email templates by locale and purpose: subject (no `{code}`), text, optional HTML. */
+    emailTemplates?: Record<string, {
+      /** Template of enrollment emails. */
+      enroll?: EmailTemplate | undefined;
+      /** Template of sign-in emails. */
+      sign_in?: EmailTemplate | undefined;
+    }> | undefined;
+    /** Adds the origin-bound last line (`@example.com #123456`) to SMS for browser autofill. */
     origin?: string | undefined;
   } | undefined;
   /** Channel fallback order. */

@@ -14,6 +14,8 @@ export interface VerifyCommand {
   readonly purpose: Purpose;
   readonly code: string;
   readonly matches: (record: CodeRecord, code: string) => boolean;
+  /** The factor the entry is for, when the caller names one: a code sent elsewhere is not pending for it. */
+  readonly factorId?: string | undefined;
 }
 
 /** Success of `decideVerify`. */
@@ -58,7 +60,9 @@ export function decideVerify(state: UserState, cmd: VerifyCommand, p: Policy, no
   if (locked) return { outcome: locked };
   if (!isWellFormed(cmd.code, p.codeLength)) return { outcome: { ok: false, error: 'malformed_code' } };
   const code = s.code;
-  if (!code || code.purpose !== cmd.purpose) return { outcome: { ok: false, error: 'no_pending_code' } };
+  if (!code || code.purpose !== cmd.purpose || (cmd.factorId !== undefined && code.factorId !== cmd.factorId)) {
+    return { outcome: { ok: false, error: 'no_pending_code' } };
+  }
   if (code.dead) return { outcome: { ok: false, error: 'code_exhausted', attemptsLeft: 0 } };
   if (now >= code.expiresAt) return { outcome: { ok: false, error: 'code_expired' } };
 

@@ -72,6 +72,8 @@ export interface FailureDetails {
   };
   /** A valid number that cannot receive text messages (fixed line, VoIP...). */
   not_mobile_number: object;
+  /** Not an email address (or longer than 254 characters). */
+  invalid_email: object;
   /** The number's country is not in `phone.allowedCountries`. */
   country_not_allowed: object;
   /** The host's `phone.check` refused the number. */
@@ -173,7 +175,17 @@ export type ChallengeError = SendError | 'factor_not_found' | 'factor_invalid' |
 export type ResendError = SendError | 'no_pending_code' | 'factor_invalid' | 'channel_disabled';
 
 /**
- * What `enrollSms` can refuse with.
+ * What `enrollEmail` can refuse with.
+ *
+ * @example
+ * ```ts
+ * const e: EnrollEmailError = 'invalid_email';
+ * ```
+ */
+export type EnrollEmailError = SendError | 'invalid_email';
+
+/**
+ * What `enrollSms` and `enrollVoice` can refuse with.
  *
  * @example
  * ```ts
@@ -218,8 +230,12 @@ export interface CodeSent {
   readonly channel: Channel;
   /** What the code is for. */
   readonly purpose: Purpose;
-  /** Where it went, masked (`+1 ••• ••• 2671`). */
-  readonly maskedPhone: string;
+  /** Where it went, masked, whatever the channel (`+1 ••• ••• 2671`, `a•••@example.com`). */
+  readonly maskedTo: string;
+  /** The number it went to, masked (`sms` and `voice`). */
+  readonly maskedPhone?: string;
+  /** The address it went to, masked (`email`). */
+  readonly maskedEmail?: string;
   /** When the code stops being valid (epoch ms). */
   readonly expiresAt: number;
   /** Milliseconds until `resend` is allowed. */
@@ -286,8 +302,8 @@ export interface MfaStatus {
   readonly pending?: {
     /** What the code is for. */
     readonly purpose: Purpose;
-    /** Where it went, masked (`+1 ••• ••• 2671`), while its factor exists. */
-    readonly maskedPhone?: string;
+    /** Where it went, masked (`+1 ••• ••• 2671`, `a•••@example.com`), while its factor exists. */
+    readonly maskedTo?: string;
     /** The factor it went to. */
     readonly factorId: string;
     /** When it stops (or stopped) being valid. */

@@ -69,6 +69,8 @@ export interface Factor {
   status: FactorStatus;
   /** E.164 number for `sms` and `voice` factors. */
   readonly phone?: string;
+  /** Address of an `email` factor (domain in lower case). */
+  readonly email?: string;
   /** When the factor was created (enrollment started). */
   readonly createdAt: number;
   /** When enrollment was confirmed. */
@@ -99,6 +101,8 @@ export interface FactorView {
   readonly status: FactorStatus;
   /** The masked number, for `sms` and `voice` factors. */
   readonly maskedPhone?: string;
+  /** The masked address, for `email` factors (`a•••@example.com`). */
+  readonly maskedEmail?: string;
   /** Whether this is the user's preferred factor. */
   readonly preferred: boolean;
   /** When the factor was created. */

@@ -7,20 +7,27 @@
 import { MfaError } from '../config/errors.js';
 import type { ResolvedOptions } from '../config/options.js';
 import type { Channel } from '../core/types.js';
-import { type CodeFactorKind, smsKind } from './sms.js';
+import { emailKind } from './email.js';
+import type { CodeFactorKind } from './kind.js';
+import { smsKind } from './sms.js';
+import { voiceKind } from './voice.js';
 
-export type { CodeFactorKind } from './sms.js';
+export type { CodeFactorKind, MaskedDestination } from './kind.js';
 
 /** The factor kinds mfakit implements today; the other channel names are reserved. */
-export const IMPLEMENTED_CHANNELS: readonly Channel[] = ['sms'];
+export const IMPLEMENTED_CHANNELS: readonly Channel[] = ['sms', 'voice', 'email'];
 
 /** The code-sending kinds that have a sender, by channel. */
 export type CodeKinds = Partial<Record<Channel, CodeFactorKind>>;
 
 /** Builds the kinds the configured senders make usable. */
 export function codeKinds(options: ResolvedOptions): CodeKinds {
-  const sms = options.senders.sms;
-  return sms ? { sms: smsKind(options, sms) } : {};
+  const { sms, voice, email } = options.senders;
+  return {
+    ...(sms ? { sms: smsKind(options, sms) } : {}),
+    ...(voice ? { voice: voiceKind(options, voice) } : {}),
+    ...(email ? { email: emailKind(options, email) } : {}),
+  };
 }
 
 /** The kind that sends codes over `channel`; throws `sender_missing` when it has no sender. */

@@ -18,11 +18,12 @@ export async function getStatus(ctx: Context, userId: string, purpose: Purpose |
   const user = await loadUser(ctx, userId);
   const { pending, ...status } = statusOf(user.state, ctx.policy, ctx.clock.now(), purpose);
   const factors = user.factors.map((f) => viewOf(f, user.preferred));
-  const to = pending && factors.find((f) => f.id === pending.factorId)?.maskedPhone;
+  const view = pending && factors.find((f) => f.id === pending.factorId);
+  const to = view ? (view.maskedPhone ?? view.maskedEmail) : undefined;
   const next = selectFactor(user.factors, user.preferred, undefined, ctx.channels);
   return {
     ...status,
-    ...(pending ? { pending: { ...pending, ...(to ? { maskedPhone: to } : {}) } } : {}),
+    ...(pending ? { pending: { ...pending, ...(to ? { maskedTo: to } : {}) } } : {}),
     factors,
     ...('ok' in next ? {} : { signInFactorId: next.id }),
   };

@@ -33,7 +33,7 @@ export async function issueAndSend(
   hooks: IssueHooks = {},
 ): Promise<Result<CodeSent, SendError>> {
   const kind = kindFor(ctx.kinds, factor.channel);
-  const destination = ctx.hasher.destinationKey(kind.address(factor));
+  const destination = ctx.hasher.destinationKey(kind.budgetKey(factor));
   const code = generateCode(ctx.policy.codeLength);
   const codeId = randomId('ch');
   const hash = ctx.hasher.hash(codeId, purpose, code);

@@ -1,38 +1,56 @@
 /**
- * SMS enrollment: number → checks (the SMS kind) → pending factor and code → confirmation
- * → `active` factor.
+ * Enrollment of the code-sending kinds: an address (a number for SMS and voice, an email
+ * address) → checks → pending factor and code → confirmation → `active` factor.
  * @internal
  * @module
  */
 import type { CountryCode } from 'libphonenumber-js';
+import { maskEmail, parseEmail } from '../config/email.js';
 import { maskPhone } from '../config/phone.js';
-import type { CodeSent, EnrollError, Result, Verified, VerifyError } from '../core/outcomes.js';
+import type { CodeSent, EnrollEmailError, EnrollError, Result, Verified, VerifyError } from '../core/outcomes.js';
 import type { Factor } from '../core/types.js';
 import { randomId } from '../factors/code.js';
-import { checkSmsNumber } from '../factors/sms.js';
+import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
 import { verifyCode } from './verify.js';
 
-/** Starts enrolling an SMS number: checks it, creates a pending factor, sends a code. */
-export async function enrollSms(
+/** Starts enrolling a number for SMS or voice codes: checks it, creates a pending factor, sends a code. */
+export async function enrollNumber(
   ctx: Context,
   userId: string,
+  channel: 'sms' | 'voice',
   input: string,
   opts: { country?: CountryCode | undefined; locale?: string | undefined },
 ): Promise<Result<CodeSent, EnrollError>> {
-  const checked = await checkSmsNumber(ctx.options, userId, input, opts.country);
+  const checked = await checkNumber(ctx.options, userId, input, opts.country);
   if ('ok' in checked) return checked;
-  const factor: Factor = { id: randomId('f'), userId, channel: 'sms', status: 'pending', phone: checked.e164, createdAt: ctx.clock.now() };
+  return enrollPending(ctx, { id: randomId('f'), userId, channel, status: 'pending', phone: checked.e164, createdAt: ctx.clock.now() }, opts.locale);
+}
+
+/** Starts enrolling an email address: checks it, creates a pending factor, sends a code. */
+export async function enrollEmail(
+  ctx: Context,
+  userId: string,
+  input: string,
+  opts: { locale?: string | undefined },
+): Promise<Result<CodeSent, EnrollEmailError>> {
+  const checked = parseEmail(input);
+  if ('ok' in checked) return checked;
+  return enrollPending(ctx, { id: randomId('f'), userId, channel: 'email', status: 'pending', email: checked.email, createdAt: ctx.clock.now() }, opts.locale);
+}
+
+/** Saves a pending factor with its enrollment code (both or neither); an earlier pending enrollment is replaced. */
+async function enrollPending(ctx: Context, factor: Factor, locale: string | undefined): Promise<Result<CodeSent, 'locked_out' | 'resend_cooldown' | 'send_limit_reached' | 'delivery_failed'>> {
   const store = ctx.store.factors;
-  const res = await issueAndSend(ctx, userId, factor, 'enroll', opts.locale, {
+  const userId = factor.userId;
+  const res = await issueAndSend(ctx, userId, factor, 'enroll', locale, {
     afterCommit: () => store.putFactor(factor),
     onUndo: async () => {
       await store.deleteFactor(userId, factor.id);
     },
   });
   if (res.ok) {
-    // Re-enrolling replaces an earlier pending enrollment.
     const stale = (await store.listFactors(userId)).filter((f) => f.status === 'pending' && f.id !== factor.id);
     for (const f of stale) await store.deleteFactor(userId, f.id);
   }
@@ -40,8 +58,8 @@ export async function enrollSms(
 }
 
 /** Confirms an enrollment code: the pending factor becomes `active`. */
-export async function confirmEnrollment(ctx: Context, userId: string, input: string): Promise<Result<Verified, VerifyError>> {
-  const res = await verifyCode(ctx, userId, input, 'enroll');
+export async function confirmEnrollment(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Result<Verified, VerifyError>> {
+  const res = await verifyCode(ctx, userId, input, 'enroll', false, factorId);
   if (!res.ok) return res;
   const store = ctx.store.factors;
   const factor = await store.getFactor(userId, res.factorId);
@@ -49,11 +67,13 @@ export async function confirmEnrollment(ctx: Context, userId: string, input: str
   const active: Factor = { ...factor, status: 'active', activatedAt: ctx.clock.now() };
   await store.putFactor(active);
   // The same address enrolled again replaces its older factor (e.g. one invalidated by STOP).
-  const older = (await store.listFactors(userId)).filter((f) => f.id !== active.id && f.channel === active.channel && f.phone === active.phone);
+  const older = (await store.listFactors(userId)).filter(
+    (f) => f.id !== active.id && f.channel === active.channel && f.phone === active.phone && f.email === active.email,
+  );
   const preferred = await store.getPreferred(userId);
   for (const f of older) await store.deleteFactor(userId, f.id);
   if (preferred !== null && older.some((f) => f.id === preferred)) await store.setPreferred(userId, active.id);
-  const masked = active.phone ? { maskedPhone: maskPhone(active.phone) } : {};
+  const masked = active.phone ? { maskedPhone: maskPhone(active.phone) } : active.email ? { maskedEmail: maskEmail(active.email) } : {};
   ctx.events.emit('factor.enrolled', { userId, factorId: active.id, channel: active.channel, ...masked });
   ctx.events.emit('verification.succeeded', { userId, factorId: active.id, channel: active.channel, purpose: 'enroll' });
   return { ok: true, factorId: active.id, channel: active.channel, purpose: 'enroll' };

@@ -4,6 +4,7 @@
  * @module
  */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { maskEmail } from '../config/email.js';
 import { maskPhone } from '../config/phone.js';
 import type { Result } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
@@ -20,6 +21,7 @@ export function viewOf(f: Factor, preferredId: string | null): FactorView {
     preferred: f.id === preferredId,
     createdAt: f.createdAt,
     ...(f.phone ? { maskedPhone: maskPhone(f.phone) } : {}),
+    ...(f.email ? { maskedEmail: maskEmail(f.email) } : {}),
     ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}),
     ...(f.invalidReason ? { invalidReason: f.invalidReason } : {}),
   };
@@ -85,7 +87,7 @@ export async function removeFactor(ctx: Context, userId: string, factorId: strin
   return { ok: true, factorId };
 }
 
-/** A STOP reply (or an undeliverable number): every factor on that number becomes `invalid`. */
+/** A STOP reply (or an undeliverable number): every SMS factor on that number becomes `invalid` (a voice factor on it keeps working). */
 export async function invalidateNumber(
   ctx: Context,
   input: string,
@@ -99,7 +101,7 @@ export async function invalidateNumber(
   const now = ctx.clock.now();
   let invalidated = 0;
   for (const f of factors) {
-    if (f.status === 'invalid') continue;
+    if (f.status === 'invalid' || f.channel !== 'sms') continue;
     await changeFactor(ctx, f.userId, f.id, () => store.putFactor({ ...f, status: 'invalid', invalidatedAt: now, invalidReason: reason }));
     invalidated++;
     ctx.events.emit('factor.invalidated', { userId: f.userId, factorId: f.id, channel: f.channel, maskedPhone: maskPhone(e164), reason });

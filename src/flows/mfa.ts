@@ -9,7 +9,7 @@ import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/event
 import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
 import { locale, loose, options, purposeOf, text } from '../config/validate.js';
 import type {
-  ChallengeError, CodeSent, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
+  ChallengeError, CodeSent, EnrollEmailError, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
   OptOutHandled, PreferredChanged, ResendError, Result, Unlocked, Verified, VerifyError,
 } from '../core/outcomes.js';
 import type { Policy } from '../core/policy.js';
@@ -21,11 +21,26 @@ import { createGateway } from '../store/gateway.js';
 import { RecordCache } from '../store/record-cache.js';
 import { getStatus, unlock } from './admin.js';
 import type { Context } from './context.js';
-import { confirmEnrollment, enrollSms } from './enroll.js';
+import { confirmEnrollment, enrollEmail, enrollNumber } from './enroll.js';
 import { activeException, addException, type ExceptionInput, listExceptions, removeException } from './exceptions.js';
 import { invalidateNumber, listFactors, removeFactor, setPreferred } from './factors.js';
 import { requiresMfa, resend, startChallenge } from './sign-in.js';
 import { verify } from './verify.js';
+
+/**
+ * Options of `enrollSms` and `enrollVoice`.
+ *
+ * @example
+ * ```ts
+ * const opts: EnrollNumberOptions = { country: 'JP', locale: 'ja' }; // '090-1234-5678' is then read as Japanese
+ * ```
+ */
+export interface EnrollNumberOptions {
+  /** Country to read a national-format number in (overrides `phone.defaultCountry`). */
+  readonly country?: CountryCode;
+  /** Locale of the message. */
+  readonly locale?: string;
+}
 
 /**
  * The exception list: users who skip MFA. Admins can never be added.
@@ -98,16 +113,33 @@ export class Mfa {
     };
   }
 
-  /** Starts SMS enrollment: checks the number, sends an enrollment code. */
-  async enrollSms(userId: string, phone: string, opts?: { country?: CountryCode; locale?: string }): Promise<Result<CodeSent, EnrollError>> {
-    const o = options<{ country: CountryCode; locale: string }>(opts, 'options');
-    const country = o.country === undefined ? undefined : (text(o.country, 'country', 2).toUpperCase() as CountryCode);
-    return enrollSms(this.#ctx, text(userId, 'userId'), loose(phone, 'phone'), { country, locale: locale(o.locale) });
+  /** Starts SMS enrollment: checks the number, sends an enrollment code by text message. */
+  async enrollSms(userId: string, phone: string, opts?: EnrollNumberOptions): Promise<Result<CodeSent, EnrollError>> {
+    return this.#enrollNumber('sms', userId, phone, opts);
   }
 
-  /** Confirms an enrollment code; the factor becomes `active`. */
-  async confirmEnrollment(userId: string, code: string): Promise<Result<Verified, VerifyError>> {
-    return confirmEnrollment(this.#ctx, text(userId, 'userId'), loose(code, 'code'));
+  /** Starts voice enrollment: checks the number, calls it to say an enrollment code. */
+  async enrollVoice(userId: string, phone: string, opts?: EnrollNumberOptions): Promise<Result<CodeSent, EnrollError>> {
+    return this.#enrollNumber('voice', userId, phone, opts);
+  }
+
+  #enrollNumber(channel: 'sms' | 'voice', userId: string, phone: string, opts: unknown): Promise<Result<CodeSent, EnrollError>> {
+    const o = options<EnrollNumberOptions>(opts, 'options');
+    const country = o.country === undefined ? undefined : (text(o.country, 'country', 2).toUpperCase() as CountryCode);
+    return enrollNumber(this.#ctx, text(userId, 'userId'), channel, loose(phone, 'phone'), { country, locale: locale(o.locale) });
+  }
+
+  /** Starts email enrollment: checks the address, emails an enrollment code. */
+  async enrollEmail(userId: string, email: string, opts?: { locale?: string }): Promise<Result<CodeSent, EnrollEmailError>> {
+    const o = options<{ locale: string }>(opts, 'options');
+    return enrollEmail(this.#ctx, text(userId, 'userId'), loose(email, 'email'), { locale: locale(o.locale) });
+  }
+
+  /** Confirms an enrollment code (of the named pending factor, if given); the factor becomes `active`. */
+  async confirmEnrollment(userId: string, code: string, opts?: { factorId?: string }): Promise<Result<Verified, VerifyError>> {
+    const o = options<{ factorId: string }>(opts, 'options');
+    const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
+    return confirmEnrollment(this.#ctx, text(userId, 'userId'), loose(code, 'code'), factorId);
   }
 
   /** Whether the user must pass MFA (`required: false` with the reason otherwise). */
@@ -133,9 +165,11 @@ export class Mfa {
     return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale), purpose });
   }
 
-  /** Verifies a sign-in code. */
-  async verify(userId: string, code: string): Promise<Result<Verified, VerifyError>> {
-    return verify(this.#ctx, text(userId, 'userId'), loose(code, 'code'));
+  /** Verifies a sign-in code (sent to the named factor, if given). */
+  async verify(userId: string, code: string, opts?: { factorId?: string }): Promise<Result<Verified, VerifyError>> {
+    const o = options<{ factorId: string }>(opts, 'options');
+    const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
+    return verify(this.#ctx, text(userId, 'userId'), loose(code, 'code'), factorId);
   }
 
   /** The user's factors, numbers masked. */

@@ -22,9 +22,10 @@ export async function verifyCode(
   input: string,
   purpose: Purpose,
   touch = false,
+  factorId?: string,
 ): Promise<(VerifiedCode & { touched?: boolean | undefined }) | VerifyRefusal> {
   const decide = (s: UserState, now: number) => {
-    const d = decideVerify(s, { purpose, code: input.trim(), matches: ctx.hasher.matches }, ctx.policy, now);
+    const d = decideVerify(s, { purpose, code: input.trim(), matches: ctx.hasher.matches, factorId }, ctx.policy, now);
     return { state: d.state, outcome: d };
   };
   const { outcome: d, touched } = await updateUser(ctx, userId, decide, {
@@ -48,8 +49,8 @@ export async function verifyCode(
 }
 
 /** Verifies a sign-in code. */
-export async function verify(ctx: Context, userId: string, input: string): Promise<Result<Verified, VerifyError>> {
-  const res = await verifyCode(ctx, userId, input, 'sign_in', true);
+export async function verify(ctx: Context, userId: string, input: string, factorId?: string): Promise<Result<Verified, VerifyError>> {
+  const res = await verifyCode(ctx, userId, input, 'sign_in', true, factorId);
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor
   // drops its code first, so this is a backstop against a race, not the main guard).

@@ -54,3 +54,89 @@ export interface SmsSender {
   /** Sends one message; rejects when the provider refused it. */
   send(message: SmsMessage): Promise<SendReceipt>;
 }
+
+/**
+ * One call for a {@link VoiceSender}: the text to speak (the code's digits are spaced and
+ * said twice), for a text-to-speech provider.
+ *
+ * @example
+ * ```ts
+ * const call: VoiceMessage = { to: '+14155552671', text: 'Your Acme code is 1, 2, 3, 4, 5, 6. Again: 1, 2, 3, 4, 5, 6.', purpose: 'sign_in', locale: 'en' };
+ * ```
+ */
+export interface VoiceMessage {
+  /** Destination in E.164. */
+  readonly to: string;
+  /** What to say, code included. Never log it. */
+  readonly text: string;
+  /** Why the code was sent. */
+  readonly purpose: Purpose;
+  /** The locale the text was rendered in (the provider's voice language). */
+  readonly locale: string;
+}
+
+/**
+ * Places a voice call that speaks the code. `send` rejects when the provider did not accept
+ * the call (mfakit then answers `delivery_failed` and gives the cooldown back).
+ *
+ * @example
+ * ```ts
+ * const voice: VoiceSender = {
+ *   name: 'my-voice-provider',
+ *   async send({ to, text, locale }) {
+ *     const call = await provider.calls.create({ to, say: text, language: locale });
+ *     return { id: call.id };
+ *   },
+ * };
+ * ```
+ */
+export interface VoiceSender {
+  /** A short name for events and logs. */
+  readonly name: string;
+  /** Places one call; rejects when the provider refused it. */
+  send(message: VoiceMessage): Promise<SendReceipt>;
+}
+
+/**
+ * One email for an {@link EmailSender}.
+ *
+ * @example
+ * ```ts
+ * const mail: EmailMessage = { to: 'ada@example.com', subject: 'Your Acme sign-in code', text: '123456 is your Acme sign-in code.', purpose: 'sign_in', locale: 'en' };
+ * ```
+ */
+export interface EmailMessage {
+  /** The address, as enrolled (domain in lower case). */
+  readonly to: string;
+  /** The subject line (no code in it: previews and notifications show subjects). */
+  readonly subject: string;
+  /** The plain-text body, code included. Never log it. */
+  readonly text: string;
+  /** The HTML body, code included, when the template has one. */
+  readonly html?: string;
+  /** Why the code was sent. */
+  readonly purpose: Purpose;
+  /** The locale the message was rendered in. */
+  readonly locale: string;
+}
+
+/**
+ * Sends an email with the code. `send` rejects when the server did not accept the message.
+ *
+ * @example
+ * ```ts
+ * const email: EmailSender = {
+ *   name: 'my-mailer',
+ *   async send({ to, subject, text, html }) {
+ *     const info = await transport.sendMail({ from: 'no-reply@example.com', to, subject, text, html });
+ *     return { id: info.messageId };
+ *   },
+ * };
+ * ```
+ */
+export interface EmailSender {
+  /** A short name for events and logs. */
+  readonly name: string;
+  /** Sends one email; rejects when it was not accepted. */
+  send(message: EmailMessage): Promise<SendReceipt>;
+}

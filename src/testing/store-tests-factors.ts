@@ -30,6 +30,15 @@ export function defineFactorTests(it: It, expect: ExpectLike, withStores: WithSt
     expect(await factors.listExceptions()).toEqual([]);
   }));
 
+  it('keeps email and voice factors as given; only numbers are found by number', withStores(async ({ factors }) => {
+    const mail: Factor = { id: 'fm', userId: 'u1', channel: 'email', status: 'active', email: 'Ada.Lovelace@example.com', createdAt: 1_000 };
+    const voice = factor({ id: 'fv', userId: 'u1', channel: 'voice', createdAt: 2_000 });
+    for (const f of [mail, voice]) await factors.putFactor(f);
+    expect(await factors.getFactor('u1', 'fm')).toEqual(mail);
+    expect(await factors.listFactors('u1')).toEqual([mail, voice]);
+    expect(await factors.findFactorsByPhone('+14155552671')).toEqual([voice]);
+  }));
+
   it('puts, gets, lists in creation order, replaces and deletes factors', withStores(async ({ factors }) => {
     const a = factor({ id: 'fa', userId: 'u1', createdAt: 1_000 });
     const b = factor({ id: 'fb', userId: 'u1', status: 'pending', phone: '+819012345678', createdAt: 2_000 });

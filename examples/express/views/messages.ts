@@ -55,6 +55,8 @@ export function failureMessage(f: Failure, now: number): string {
       return 'We could not send the text message. Try again in a moment.';
     case 'invalid_phone_number':
       return 'That does not look like a phone number. Check the number and the country.';
+    case 'invalid_email':
+      return 'That does not look like an email address.';
     case 'not_mobile_number':
       return 'That number cannot receive text messages. Enter a mobile number.';
     case 'country_not_allowed':
