@@ -6,17 +6,18 @@
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { MfaError, systemClock, type Clock, type Mfa, type SmsSender, type Stores } from 'mfakit';
+import { MfaError, systemClock, type Clock, type EmailSender, type Mfa, type SmsSender, type Stores, type VoiceSender } from 'mfakit';
 import { memoryStores } from 'mfakit/memory';
 import type { FakeClock } from 'mfakit/testing';
 import { type AppContext, pageContext } from './context.js';
-import { devOutbox, type DevOutbox } from './dev-outbox.js';
+import { type CodeChannel, devOutbox, type DevOutbox } from './dev-outbox.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
 import { secretFromEnv, seedDemoFactors, setupMfa } from './mfa-setup.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { devRoutes } from './routes/dev.js';
+import { enrollRoutes } from './routes/enroll.js';
 import { homeRoutes } from './routes/home.js';
 import { settingsRoutes } from './routes/settings.js';
 import { testClockRoutes } from './routes/test-clock.js';
@@ -38,9 +39,13 @@ export interface CreateAppOptions {
   readonly stores?: Stores;
   /** The SMS sender. Default: the dev outbox; required in production. */
   readonly sender?: SmsSender;
+  /** The voice-call sender. Default: the dev outbox; in production, without one, voice is not offered. */
+  readonly voiceSender?: VoiceSender;
+  /** The email sender. Default: the dev outbox; in production, without one, email is not offered. */
+  readonly emailSender?: EmailSender;
   /** The users. Default: {@link DEMO_USERS}. */
   readonly users?: readonly DemoUser[];
-  /** Give users with a `phone` an active factor at start-up (default `true`). */
+  /** Give users with a `phone` or an `email` an active factor at start-up (default `true`). */
   readonly seedFactors?: boolean;
   /** mfakit's code-hashing secret (default: `MFA_SECRET`, random in development). */
   readonly mfaSecret?: string;
@@ -86,14 +91,17 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const users = await UserDirectory.create(demo);
   const stores = options.stores ?? memoryStores({ clock });
 
-  const outbox = !options.sender && !production ? devOutbox(clock) : undefined;
-  const sender = options.sender ?? outbox?.sender;
-  if (!sender) {
-    throw new StartupError('No SMS sender: in production, pass your provider\'s SmsSender (see examples/express/README.md, "Sending real text messages").');
+  const anyMissing = !options.sender || !options.voiceSender || !options.emailSender;
+  const outbox = anyMissing && !production ? devOutbox(clock) : undefined;
+  const sms = options.sender ?? outbox?.senders.sms;
+  if (!sms) {
+    throw new StartupError('No SMS sender: in production, pass your provider\'s SmsSender (see examples/express/README.md, "Sending real codes").');
   }
+  const senders = { sms, voice: options.voiceSender ?? outbox?.senders.voice, email: options.emailSender ?? outbox?.senders.email };
+  const channels = new Set<CodeChannel>((['sms', 'voice', 'email'] as const).filter((ch) => senders[ch] !== undefined));
   const mfa = setupMfa({
     stores,
-    sender,
+    senders,
     clock,
     users,
     secret: options.mfaSecret ?? secretFromEnv(env, 'MFA_SECRET', production),
@@ -104,7 +112,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   const sessionSecret = options.sessionSecret ?? secretFromEnv(env, 'SESSION_SECRET', production);
   const { protect, tokenFor } = csrf({ secret: sessionSecret, production });
   const log = options.log ?? ((line: string) => console.log(line));
-  const ctx: AppContext = { mfa, users, clock, production, outbox, demoUsers: production ? undefined : demo, tokenFor, log };
+  const ctx: AppContext = { mfa, users, clock, production, outbox, channels, demoUsers: production ? undefined : demo, tokenFor, log };
 
   const app = express();
   app.disable('x-powered-by');
@@ -117,7 +125,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   app.use(webhookRoutes(ctx, hook));
 
   app.use(cookieParser(), sessions({ secret: sessionSecret, production }), protect);
-  app.use(authRoutes(ctx, new LoginThrottle(options.loginLimits)), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), adminRoutes(ctx));
+  app.use(authRoutes(ctx, new LoginThrottle(options.loginLimits)), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), enrollRoutes(ctx), adminRoutes(ctx));
   if (outbox) app.use(devRoutes(ctx, outbox));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is nothing at this address.')));

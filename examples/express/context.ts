@@ -4,8 +4,8 @@
  * @module
  */
 import type { Request, Response } from 'express';
-import type { Clock, Mfa } from 'mfakit';
-import type { DevOutbox } from './dev-outbox.js';
+import type { Channel, Clock, FactorView, Mfa } from 'mfakit';
+import type { CodeChannel, DevOutbox } from './dev-outbox.js';
 import { nonceOf } from './security.js';
 import { currentUser, takeFlash } from './session.js';
 import type { DemoUser, UserDirectory } from './users.js';
@@ -19,6 +19,8 @@ export interface AppContext {
   readonly production: boolean;
   /** The dev outbox (absent in production). */
   readonly outbox: DevOutbox | undefined;
+  /** The channels the app has a sender for (the forms offer only these). */
+  readonly channels: ReadonlySet<CodeChannel>;
   /** Demo credentials to show on the sign-in page (absent in production). */
   readonly demoUsers: readonly DemoUser[] | undefined;
   /** Where the app's own log lines go. */
@@ -37,7 +39,7 @@ export async function pageContext(app: AppContext, req: Request, res: Response):
     const need = await app.mfa.requiresMfa(user.id);
     if (need.ok && need.reason === 'not_enrolled') {
       banner = html`<div class="notice warn" id="enroll-banner">Your account is protected by a password only.
-        <a href="/settings">Set up a phone number for sign-in codes</a>.</div>`;
+        <a href="/settings">Set up a phone number or an email address for sign-in codes</a>.</div>`;
     }
   }
   return {
@@ -56,4 +58,14 @@ export function field(req: Request, name: string, maxLength = 200): string {
   const body: unknown = req.body;
   const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
   return typeof value === 'string' ? value.slice(0, maxLength) : '';
+}
+
+/** Whether codes can go over `channel` now: the app has a sender for it and it is switched on. */
+export function channelUsable(app: AppContext, channel: Channel): boolean {
+  return (app.channels as ReadonlySet<Channel>).has(channel) && app.mfa.isChannelEnabled(channel);
+}
+
+/** Whether a sign-in code can be sent to `factor` now: active, and its channel usable. */
+export function factorUsable(app: AppContext, factor: FactorView): boolean {
+  return factor.status === 'active' && channelUsable(app, factor.channel);
 }

@@ -1,10 +1,10 @@
 /**
- * Everything mfakit needs, in one place: stores, the SMS sender, the rules, the admin check,
+ * Everything mfakit needs, in one place: stores, the senders (SMS, voice, email), the rules, the admin check,
  * and an audit log fed by mfakit's events. This is the file to copy first.
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { createMfa, type Clock, type Mfa, type SmsSender, type Stores } from 'mfakit';
+import { createMfa, type Clock, type EmailSender, type Mfa, type SmsSender, type Stores, type VoiceSender } from 'mfakit';
 import { memoryStores } from 'mfakit/memory';
 import { StartupError } from './startup-error.js';
 import type { DemoUser, UserDirectory } from './users.js';
@@ -12,7 +12,8 @@ import type { DemoUser, UserDirectory } from './users.js';
 /** What {@link setupMfa} needs from the app. */
 export interface MfaSetupOptions {
   readonly stores: Stores;
-  readonly sender: SmsSender;
+  /** One sender per channel; a channel without one is neither offered nor used. */
+  readonly senders: { readonly sms: SmsSender; readonly voice?: VoiceSender | undefined; readonly email?: EmailSender | undefined };
   readonly clock: Clock;
   /** At least 32 characters; a list rotates secrets (the first signs, all verify). */
   readonly secret: string | readonly string[];
@@ -25,9 +26,13 @@ export interface MfaSetupOptions {
 export function setupMfa(o: MfaSetupOptions): Mfa {
   const mfa = createMfa({
     stores: o.stores,
-    senders: { sms: o.sender },
+    senders: {
+      sms: o.senders.sms,
+      ...(o.senders.voice ? { voice: o.senders.voice } : {}),
+      ...(o.senders.email ? { email: o.senders.email } : {}),
+    },
     secret: typeof o.secret === 'string' ? o.secret : [...o.secret],
-    appName: 'mfakit demo', // ADAPT: your product name; it appears in every text message.
+    appName: 'mfakit demo', // ADAPT: your product name; it appears in every message (text, call, email).
     clock: o.clock,
     // ADAPT: the countries you can deliver to (and can afford to: SMS pumping targets
     // expensive destinations). Keep examples/express/views/messages.ts in sync.
@@ -35,7 +40,9 @@ export function setupMfa(o: MfaSetupOptions): Mfa {
     // Admins can never be put on the exception list.
     isAdmin: (userId) => o.users.isAdmin(userId),
     // Every rule (6 digits, 10 min expiry, 4 tries, 8 failures → 20 min lock, 30 s cooldown)
-    // is a default; override here, e.g. `lockout: { durationMs: 30 * 60_000 }`.
+    // is a default, the same for every channel; override here, e.g. `lockout: { durationMs: 30 * 60_000 }`.
+    // Without a preferred factor, sign-in uses the last used one, then sms, voice, email
+    // (`channels.priority`): with SMS switched off, codes go by voice or email.
   });
   auditLog(mfa, o.log ?? ((line) => console.log(line)));
   return mfa;
@@ -46,11 +53,11 @@ export function setupMfa(o: MfaSetupOptions): Mfa {
  * never a code or a full number, so they are safe to log.
  */
 function auditLog(mfa: Mfa, log: (line: string) => void): void {
-  mfa.on('code.sent', (e) => log(`[audit] ${e.purpose} code sent to ${e.maskedPhone} for ${e.userId} via ${e.sender}`));
-  mfa.on('delivery.failed', (e) => log(`[audit] delivery to ${e.maskedPhone} failed for ${e.userId} (${e.reason})`));
+  mfa.on('code.sent', (e) => log(`[audit] ${e.purpose} code sent by ${e.channel} to ${e.maskedTo} for ${e.userId} via ${e.sender}`));
+  mfa.on('delivery.failed', (e) => log(`[audit] ${e.channel} delivery to ${e.maskedTo} failed for ${e.userId} (${e.reason})`));
   mfa.on('user.locked', (e) => log(`[audit] ${e.userId} locked until ${e.lockedUntil === null ? 'an admin unlocks' : new Date(e.lockedUntil).toISOString()}`));
   mfa.on('user.unlocked', (e) => log(`[audit] ${e.userId} unlocked`));
-  mfa.on('factor.enrolled', (e) => log(`[audit] ${e.userId} enrolled ${e.maskedPhone ?? e.channel}`));
+  mfa.on('factor.enrolled', (e) => log(`[audit] ${e.userId} enrolled ${e.maskedPhone ?? e.maskedEmail ?? ''} for ${e.channel}`));
   mfa.on('factor.removed', (e) => log(`[audit] ${e.userId} removed factor ${e.factorId}`));
   mfa.on('factor.invalidated', (e) => log(`[audit] ${e.maskedPhone ?? e.factorId} of ${e.userId} invalidated (${e.reason})`));
   mfa.on('exception.added', (e) => log(`[audit] ${e.addedBy} exempted ${e.userId} from MFA: ${e.reason}`));
@@ -118,15 +125,20 @@ export async function storesFromEnv(env: NodeJS.ProcessEnv, clock: Clock, log: (
 }
 
 /**
- * Gives demo users with a `phone` an active SMS factor, written straight into the factor
- * store (no code is sent, so no cooldown starts). A real app enrolls through `enrollSms`.
+ * Gives demo users with a `phone` an active SMS factor and those with an `email` an active
+ * email factor, written straight into the factor store (no code is sent, so no cooldown
+ * starts). A real app enrolls through `enrollSms` / `enrollEmail` and `confirmEnrollment`.
  */
 export async function seedDemoFactors(stores: Stores, users: readonly DemoUser[], now: number): Promise<void> {
   for (const u of users) {
-    if (!u.phone) continue;
-    const id = `f_demo_${u.username}`;
-    if (await stores.factors.getFactor(u.id, id)) continue; // keep what a Redis store already has
-    await stores.factors.putFactor({ id, userId: u.id, channel: 'sms', status: 'active', phone: u.phone, createdAt: now, activatedAt: now });
+    const seeds = [
+      ...(u.phone ? [{ id: `f_demo_${u.username}`, channel: 'sms' as const, phone: u.phone }] : []),
+      ...(u.email ? [{ id: `f_demo_${u.username}_email`, channel: 'email' as const, email: u.email }] : []),
+    ];
+    for (const seed of seeds) {
+      if (await stores.factors.getFactor(u.id, seed.id)) continue; // keep what a Redis store already has
+      await stores.factors.putFactor({ ...seed, userId: u.id, status: 'active', createdAt: now, activatedAt: now });
+    }
   }
 }
 

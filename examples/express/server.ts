@@ -62,8 +62,11 @@ const server = created.app.listen(port, host, () => {
   if (created.webhook === 'closed') console.log(webhookNotice({ kind: 'closed' }));
   if (!production) {
     console.log('Demo users (username / password):');
-    for (const u of DEMO_USERS) console.log(`  ${u.username.padEnd(6)} / ${u.password.padEnd(16)} ${u.role}${u.phone ? ', SMS enrolled' : ', no number yet'}`);
-    console.log(`Text messages appear at ${url}/dev/outbox`);
+    for (const u of DEMO_USERS) {
+      const factors = [u.phone && 'SMS', u.email && 'email'].filter(Boolean).join(' and ');
+      console.log(`  ${u.username.padEnd(6)} / ${u.password.padEnd(16)} ${u.role}, ${factors ? `${factors} enrolled` : 'no number yet'}`);
+    }
+    console.log(`Text messages, voice calls and emails appear at ${url}/dev/outbox`);
   }
 });
 server.on('error', (err) => {

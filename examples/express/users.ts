@@ -14,21 +14,23 @@ export interface User {
   readonly role: 'admin' | 'user';
 }
 
-/** A demo user: a password and, optionally, an SMS number enrolled at start-up. */
+/** A demo user: a password and, optionally, an SMS number and an email address enrolled at start-up. */
 export interface DemoUser extends User {
   readonly password: string;
   /** E.164 number seeded as an active SMS factor, so sign-in asks for a code at once. */
   readonly phone?: string;
+  /** Address seeded as an active email factor (where codes go when SMS is switched off). */
+  readonly email?: string;
 }
 
 /**
- * One admin and two users. Alice has a number already; Bob has none, so he is asked to
- * set one up after signing in. The numbers are fictional (555) but valid US mobile-or-fixed
+ * One admin and two users. Alice has a number and an email address already; Bob has
+ * neither, so he is asked to set one up after signing in. The numbers are fictional (555) but valid US mobile-or-fixed
  * numbers, which libphonenumber cannot tell apart in North America.
  */
 export const DEMO_USERS: readonly DemoUser[] = [
   { id: 'u_admin', username: 'admin', name: 'Ada Admin', role: 'admin', password: 'admin-demo-pass', phone: '+14155552671' },
-  { id: 'u_alice', username: 'alice', name: 'Alice Example', role: 'user', password: 'alice-demo-pass', phone: '+12025550147' },
+  { id: 'u_alice', username: 'alice', name: 'Alice Example', role: 'user', password: 'alice-demo-pass', phone: '+12025550147', email: 'alice@example.com' },
   { id: 'u_bob', username: 'bob', name: 'Bob Example', role: 'user', password: 'bob-demo-pass' },
 ];
 

@@ -1,7 +1,7 @@
 /**
  * The example app in real Chromium: sign in with the code from the dev outbox, wrong codes,
  * lockout, the resend countdown (with the app's test clock), enrollment, and the admin's
- * exception list. A screenshot of each page lands in test-results/express/.
+ * exception list (email, voice and the SMS switch: browser-email.test.ts). A screenshot of each page lands in test-results/express/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -70,7 +70,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   it('signs in: password, code from the dev outbox, home', async () => {
     await signInWithPassword('alice', 'login');
     await page.waitForURL('**/mfa');
-    await expect.poll(() => page.textContent('#masked-phone')).toBe('+1 ••• ••• 0147');
+    await expect.poll(() => page.textContent('#masked-to')).toBe('+1 ••• ••• 0147');
     expect(await page.getAttribute('#code', 'autocomplete')).toBe('one-time-code');
     await shot(page, 'mfa-challenge');
     const code = await codeFromOutbox('dev-outbox');
@@ -127,7 +127,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await shot(page, 'mfa-resend-ready');
     await resend.click();
     await page.waitForLoadState();
-    expect(await page.textContent('.flash.success')).toBe('We sent a new code to +1 ••• ••• 0147.');
+    expect(await page.textContent('.flash.success')).toBe('We sent a new code by text message to +1 ••• ••• 0147.');
     expect(await page.locator('#resend').isDisabled()).toBe(true);
     expect(app.outbox?.list()).toHaveLength(2);
   });
@@ -139,9 +139,9 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await shot(page, 'settings-no-number');
     await page.selectOption('#country', 'JP');
     await page.fill('#phone', '090-1234-5678');
-    await page.click('button:has-text("Send code")');
-    await page.waitForURL('**/settings/sms/confirm');
-    expect(await page.textContent('#masked-phone')).toBe('+81 •• •••• 5678');
+    await page.click('#send-phone-code');
+    await page.waitForURL('**/settings/confirm');
+    expect(await page.textContent('#masked-to')).toBe('+81 •• •••• 5678');
     await shot(page, 'settings-confirm');
     await page.fill('#code', await codeFromOutbox());
     await page.click('button:has-text("Confirm")');
@@ -185,38 +185,6 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await shot(page, 'home-exception');
   });
 
-  it('admin switches SMS off: sign-in says text messages are off', async () => {
-    await signInWithPassword('admin');
-    await page.waitForURL('**/mfa');
-    await enterCode(await codeFromOutbox());
-    await page.goto('/admin');
-    await page.click('button:has-text("Switch SMS off")');
-    await page.waitForLoadState();
-    expect(await page.textContent('h1')).toBe('Switch SMS off?');
-    expect(app.mfa.isChannelEnabled('sms')).toBe(true);
-    await shot(page, 'admin-sms-off-confirm');
-    await page.click('#confirm-yes');
-    await page.waitForURL('**/admin');
-    expect(await page.textContent('#sms-state')).toBe('off');
-    await shot(page, 'admin-sms-off');
-
-    const other = await browser.newContext({ baseURL: app.url });
-    try {
-      const alice = await other.newPage();
-      await alice.goto('/login');
-      await alice.fill('#username', 'alice');
-      await alice.fill('#password', password('alice'));
-      await alice.click('button:has-text("Sign in")');
-      await alice.waitForURL('**/mfa');
-      expect(await alice.textContent('#cannot-send')).toContain('Text messages are switched off right now');
-      expect(await alice.locator('#resend').count()).toBe(0);
-      expect(await alice.locator('.flash').count()).toBe(0);
-      await shot(alice, 'mfa-sms-off');
-    } finally {
-      await other.close();
-    }
-  });
-
   it('removes a number only after the confirmation page, with JavaScript off', async () => {
     const noJs = await browser.newContext({ baseURL: app.url, javaScriptEnabled: false });
     try {
@@ -234,12 +202,12 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
       await p.click('button:has-text("Remove")');
       await p.waitForLoadState();
       expect(await p.textContent('h1')).toBe('Remove +1 ••• ••• 0147?');
-      expect((await app.mfa.listFactors('u_alice')).factors).toHaveLength(1);
+      expect((await app.mfa.listFactors('u_alice')).factors).toHaveLength(2);
       await shot(p, 'settings-remove-confirm');
       await p.click('#confirm-yes');
       await p.waitForURL('**/settings');
       expect(await p.textContent('.flash.success')).toBe('The number was removed.');
-      expect((await app.mfa.listFactors('u_alice')).factors).toHaveLength(0);
+      expect((await app.mfa.listFactors('u_alice')).factors.map((f) => f.channel)).toEqual(['email']);
     } finally {
       await noJs.close();
     }
@@ -253,8 +221,8 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await page.goto('/settings');
     await page.selectOption('#country', 'CA');
     await page.fill('#phone', '(604) 555-0199');
-    await page.click('button:has-text("Send code")');
-    await page.waitForURL('**/settings/sms/confirm');
+    await page.click('#send-phone-code');
+    await page.waitForURL('**/settings/confirm');
 
     const other = await browser.newContext({ baseURL: app.url });
     try {
@@ -265,7 +233,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
       await p.click('button:has-text("Sign in")');
       await p.waitForURL('**/mfa');
       const text = (await p.textContent('main')) ?? '';
-      const liveCode = (await p.locator('#masked-phone').count()) > 0;
+      const liveCode = (await p.locator('#masked-to').count()) > 0;
       expect(/on its way/.test(text) && !liveCode).toBe(false);
       await shot(p, 'mfa-after-enrollment-send');
     } finally {

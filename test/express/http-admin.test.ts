@@ -47,14 +47,17 @@ describe('SMS channel switch', () => {
     expect(page.html).toContain('SMS is switched off.');
     expect(app.mfa.isChannelEnabled('sms')).toBe(false);
 
+    // Alice has an email address too: her code goes there. The admin has numbers only.
     const alice = new Client(app.url);
-    const challenge = await login(alice, 'alice');
+    expect(textOf((await login(alice, 'alice')).html, 'sent-by')).toBe('by email');
+    const other = new Client(app.url);
+    const challenge = await login(other, 'admin');
     expect(textOf(challenge.html, 'cannot-send')).toMatch(/switched off/);
 
     page = await admin.post('/admin/sms-channel', { enabled: 'on' });
     expect(flashOf(page.html)).toBe('SMS is switched on.');
     expect(app.mfa.isChannelEnabled('sms')).toBe(true);
-    expect(flashOf((await alice.post('/mfa/resend')).html)).toBe('We sent a new code to +1 ••• ••• 0147.');
+    expect(flashOf((await other.post('/mfa/resend')).html)).toBe('We sent a new code by text message to +1 ••• ••• 2671.');
   });
 });
 

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from './helpers/app.js';
 import { freshAppPerTest } from './helpers/per-test.js';
 import { Client, decode, flashOf, textOf } from './helpers/client.js';
-import { ALICE_ID, ALICE_PHONE, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
+import { ADMIN_ID, ADMIN_PHONE, ALICE_ID, ALICE_PHONE, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
 
 const t = freshAppPerTest();
 let app: RunningApp;
@@ -23,7 +23,7 @@ async function aliceAddsSecondNumber(): Promise<void> {
   await signIn(app, c, 'alice');
   await app.advance(30_000);
   await c.get('/settings');
-  expect((await c.post('/settings/sms', { phone: '(604) 555-0199', country: 'CA' })).path).toBe('/settings/sms/confirm');
+  expect((await c.post('/settings/phone', { phone: '(604) 555-0199', country: 'CA' })).path).toBe('/settings/confirm');
 }
 
 describe('the code page says one thing at a time', () => {
@@ -33,7 +33,7 @@ describe('the code page says one thing at a time', () => {
     const page = await login(other, 'alice');
     expect(page.path).toBe('/mfa');
     const onItsWay = /on its way/.test(flashOf(page.html) ?? '');
-    const liveCode = page.html.includes('id="masked-phone"');
+    const liveCode = page.html.includes('id="masked-to"');
     expect(onItsWay && !liveCode).toBe(false);
     if (!liveCode) {
       expect(textOf(page.html, 'no-code')).toBe('There is no active code. You can request a new one when the countdown on the button below ends.');
@@ -44,13 +44,13 @@ describe('the code page says one thing at a time', () => {
     }
     // And there is a way forward: after the cooldown a sign-in code comes, and it works.
     await app.advance(30_000);
-    if (!liveCode) expect(flashOf((await other.post('/mfa/resend')).html)).toBe('We sent a new code to +1 ••• ••• 0147.');
+    if (!liveCode) expect(flashOf((await other.post('/mfa/resend')).html)).toBe('We sent a new code by text message to +1 ••• ••• 0147.');
     expect((await other.post('/mfa/verify', { code: lastCode(app, ALICE_PHONE) })).path).toBe('/');
   });
 
   it('SMS switched off: "no other way to get a code" comes without a button to send one', async () => {
     app.mfa.setChannelEnabled('sms', false);
-    const page = await login(c, 'alice');
+    const page = await login(c, 'admin'); // numbers for text messages only
     expect(textOf(page.html, 'cannot-send')).toMatch(/^Text messages are switched off right now .* no other way to receive a code/);
     expect(page.html).not.toContain('Send a new code');
     expect(page.html).not.toContain('id="resend"');
@@ -64,7 +64,7 @@ describe('the code page says one thing at a time', () => {
     expect(withCode.html).toContain('id="code"');
     expect(withCode.html).not.toContain('id="resend"');
     expect(textOf(withCode.html, 'cannot-send')).toMatch(/switched off/);
-    expect((await c.post('/mfa/verify', { code: lastCode(app, ALICE_PHONE) })).path).toBe('/');
+    expect((await c.post('/mfa/verify', { code: lastCode(app, ADMIN_PHONE) })).path).toBe('/');
   });
 
   it('"N attempts left" appears once on the page after a wrong code', async () => {
@@ -82,7 +82,7 @@ describe('the code page says one thing at a time', () => {
 describe('settings messages name the number', () => {
   it('confirming a second number says sign-in codes still go to the first; "Make preferred" names the number', async () => {
     await aliceAddsSecondNumber();
-    let page = await c.post('/settings/sms/confirm', { code: lastCode(app, CA) });
+    let page = await c.post('/settings/confirm', { code: lastCode(app, CA) });
     expect(flashOf(page.html)).toBe(
       'Your number +1 ••• ••• 0199 is confirmed. Sign-in codes still go to +1 ••• ••• 0147 first; choose “Make preferred” to use the new number instead.',
     );
@@ -92,7 +92,7 @@ describe('settings messages name the number', () => {
     // The message told the truth: the next sign-in texts the number it named.
     await c.post('/logout');
     await app.advance(30_000);
-    expect(textOf((await login(c, 'alice')).html, 'masked-phone')).toBe('+1 ••• ••• 0199');
+    expect(textOf((await login(c, 'alice')).html, 'masked-to')).toBe('+1 ••• ••• 0199');
   });
 });
 
@@ -103,19 +103,24 @@ describe('confirmation before acts that are hard to undo', () => {
     const ask = await c.post('/settings/factors/f_demo_alice/remove');
     expect(ask.status).toBe(200);
     expect(ask.html).toContain('<h1>Remove +1 ••• ••• 0147?</h1>');
-    expect(textOf(ask.html, 'confirm-consequence')).toMatch(/^It is your only number: sign-in will no longer ask for a code/);
+    expect(textOf(ask.html, 'confirm-consequence')).toBe('Sign-in codes will then go to a•••@example.com. To use this number again you will have to add and confirm it again.');
     expect(ask.html).toMatch(/<form method="post" action="\/settings\/factors\/f_demo_alice\/remove"[\s\S]*?name="confirm" value="yes"/);
     expect(ask.html).toContain('href="/settings"');
-    expect((await app.mfa.listFactors(ALICE_ID)).factors).toHaveLength(1);
+    expect((await app.mfa.listFactors(ALICE_ID)).factors).toHaveLength(2);
 
     const done = await c.post('/settings/factors/f_demo_alice/remove', { confirm: 'yes' });
     expect(flashOf(done.html)).toBe('The number was removed.');
-    expect((await app.mfa.listFactors(ALICE_ID)).factors).toHaveLength(0);
+    expect((await app.mfa.listFactors(ALICE_ID)).factors.map((f) => f.channel)).toEqual(['email']);
+
+    // Her last factor: removing it leaves the password alone, and the page says so.
+    const last = await c.post('/settings/factors/f_demo_alice_email/remove');
+    expect(last.html).toContain('<h1>Remove a•••@example.com?</h1>');
+    expect(textOf(last.html, 'confirm-consequence')).toMatch(/^It is your only email address: sign-in will no longer ask for a code/);
   });
 
   it('removing one of two numbers says where codes will go instead', async () => {
     await aliceAddsSecondNumber();
-    await c.post('/settings/sms/confirm', { code: lastCode(app, CA) });
+    await c.post('/settings/confirm', { code: lastCode(app, CA) });
     const ask = await c.post('/settings/factors/f_demo_alice/remove');
     expect(textOf(ask.html, 'confirm-consequence')).toMatch(/^Sign-in codes will then go to \+1 ••• ••• 0199\./);
   });

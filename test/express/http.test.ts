@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from './helpers/app.js';
 import { freshAppPerTest } from './helpers/per-test.js';
 import { Client, flashOf, stable, textOf } from './helpers/client.js';
-import { ALICE_ID, ALICE_PHONE, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
+import { ADMIN_ID, ADMIN_PHONE, ALICE_ID, ALICE_PHONE, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
 
 const t = freshAppPerTest({ noCodeLeaks: true });
 let app: RunningApp;
@@ -93,7 +93,7 @@ describe('password, then the MFA challenge', () => {
     const pending = sid();
     expect(pending).toBeDefined();
     expect(pending).not.toBe(anonymous);
-    expect(textOf(challenge.html, 'masked-phone')).toBe('+1 ••• ••• 0147');
+    expect(textOf(challenge.html, 'masked-to')).toBe('+1 ••• ••• 0147');
     expect(challenge.html).toContain('autocomplete="one-time-code"');
     expect(challenge.html).toMatch(/<button id="resend"[^>]*disabled[^>]*data-cooldown-ms="30000"/);
     expect(challenge.html).toContain(' in 30 s');
@@ -136,7 +136,7 @@ describe('password, then the MFA challenge', () => {
 
     await app.advance(30_000);
     page = await c.post('/mfa/resend');
-    expect(flashOf(page.html)).toBe('We sent a new code to +1 ••• ••• 0147.');
+    expect(flashOf(page.html)).toBe('We sent a new code by text message to +1 ••• ••• 0147.');
     const second = lastCode(app, ALICE_PHONE);
     for (let i = 0; i < 3; i++) page = await c.post('/mfa/verify', { code: wrongCode(second) });
     expect(flashOf(page.html)).toBe('That code is not right. 1 more wrong code and sign-in will be locked for 20 minutes.');
@@ -161,7 +161,7 @@ describe('password, then the MFA challenge', () => {
   it('refuses a malformed code without counting it', async () => {
     await login(c, 'alice');
     const page = await c.post('/mfa/verify', { code: '12ab' });
-    expect(flashOf(page.html)).toBe('Enter the 6-digit code from the text message.');
+    expect(flashOf(page.html)).toBe('Enter the 6-digit code we sent you.');
     expect((await app.mfa.getStatus(ALICE_ID)).failures).toBe(0);
   });
 
@@ -201,13 +201,13 @@ describe('password, then the MFA challenge', () => {
     // (the second client)
     expect(page.path).toBe('/mfa');
     expect(flashOf(page.html)).toBe('A code is already on its way. You can request another in 30 seconds.');
-    expect(textOf(page.html, 'masked-phone')).toBe('+1 ••• ••• 0147');
+    expect(textOf(page.html, 'masked-to')).toBe('+1 ••• ••• 0147');
   });
 
   it('reports a failed delivery, and the resend is then allowed at once', async () => {
     app.outbox?.failNext(1);
     const page = await login(c, 'alice');
-    expect(flashOf(page.html)).toBe('We could not send the text message. Try again in a moment.');
+    expect(flashOf(page.html)).toBe('We could not send the code. Try again in a moment.');
     expect(page.html).toContain('id="no-code"');
     expect(page.html).toMatch(/data-cooldown-ms="0"/);
     const retry = await c.post('/mfa/resend');
@@ -229,7 +229,7 @@ describe('password, then the MFA challenge', () => {
 
   it('no code waiting: no_pending_code', async () => {
     app.mfa.setChannelEnabled('sms', false);
-    await login(c, 'alice');
+    await login(c, 'admin'); // SMS only: no code goes out
     app.mfa.setChannelEnabled('sms', true);
     const page = await c.post('/mfa/verify', { code: '123456' });
     expect(flashOf(page.html)).toBe('There is no code waiting to be entered. Request a new code.');
@@ -243,13 +243,13 @@ describe('password, then the MFA challenge', () => {
     expect(flashOf(page.html)).toBe('Your sign-in timed out. Sign in again.');
   });
 
-  it('SMS switched off: the challenge says so, for a user with one or two numbers', async () => {
-    // Give Alice a second number: she still cannot get a code while SMS is off.
-    await app.mfa.enrollSms(ALICE_ID, '+1 604 555 0199');
-    await app.mfa.confirmEnrollment(ALICE_ID, lastCode(app, '+16045550199'));
+  it('SMS switched off: the challenge says so, for a user with one or two numbers (and no other factor)', async () => {
+    // Give the admin a second number: still no code while SMS is off.
+    await app.mfa.enrollSms(ADMIN_ID, '+1 604 555 0199');
+    await app.mfa.confirmEnrollment(ADMIN_ID, lastCode(app, '+16045550199'));
     app.mfa.setChannelEnabled('sms', false);
     await app.advance(30_000);
-    const page = await login(c, 'alice');
+    const page = await login(c, 'admin');
     expect(page.path).toBe('/mfa');
     // Said once, on the page (it stays on reload), with no button that cannot work.
     expect(textOf(page.html, 'cannot-send')).toMatch(/^Text messages are switched off right now \(carrier outage\)/);
@@ -261,9 +261,9 @@ describe('password, then the MFA challenge', () => {
   });
 
   it('every number unusable (replied STOP): no_usable_factor', async () => {
-    await app.mfa.handleOptOut(ALICE_PHONE);
-    const page = await login(c, 'alice');
-    expect(textOf(page.html, 'cannot-send')).toBe('None of your phone numbers can receive codes right now (for example, a number that replied STOP). Contact support.');
+    await app.mfa.handleOptOut(ADMIN_PHONE);
+    const page = await login(c, 'admin');
+    expect(textOf(page.html, 'cannot-send')).toBe('None of your numbers or email addresses can receive codes right now (for example, a number that replied STOP). Contact support.');
     expect(page.html).not.toContain('id="resend"');
   });
 
@@ -275,7 +275,7 @@ describe('password, then the MFA challenge', () => {
     expect(page.path).toBe('/mfa');
     // mfakit drops the code with its factor.
     expect(flashOf(page.html)).toBe('There is no code waiting to be entered. Request a new code.');
-    expect(page.html).not.toContain('id="masked-phone"');
+    expect(page.html).not.toContain('id="masked-to"');
   });
 
   it('POST /logout ends the session', async () => {

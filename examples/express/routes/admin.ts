@@ -34,7 +34,7 @@ export function adminRoutes(app: AppContext): Router {
         confirmPage(await pageContext(app, req, res), {
           title: 'Switch SMS off?',
           consequence:
-            'No text message will be sent. Users whose only factors are phone numbers cannot complete sign-in until SMS is switched back on (or they are put on the exception list).',
+            'No text message will be sent. Users with an email address or a number for voice calls get their codes there instead; users with only numbers for text messages cannot complete sign-in until SMS is switched back on (or they are put on the exception list).',
           action: '/admin/sms-channel',
           fields: { enabled: 'off' },
           confirmLabel: 'Yes, switch SMS off',

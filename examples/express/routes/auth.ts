@@ -56,7 +56,7 @@ export function authRoutes(app: AppContext, throttle: LoginThrottle): Router {
         // Choice made in this example: let the user in and ask them to set up a number
         // (a banner stays until they do). A stricter app would allow only the enrollment
         // page in this state.
-        flash(req, 'info', 'Welcome! Add a phone number so that sign-in also needs a code sent to you.');
+        flash(req, 'info', 'Welcome! Add a phone number or an email address so that sign-in also needs a code sent to you.');
         return res.redirect(303, '/settings');
       }
       return res.redirect(303, '/');

@@ -12,9 +12,9 @@ export function homeRoutes(app: AppContext): Router {
   });
   router.get('/', requireUser(app.users), async (req, res) => {
     const user = signedInUser(res);
-    const [{ factors }, need] = await Promise.all([app.mfa.listFactors(user.id), app.mfa.requiresMfa(user.id)]);
+    const [{ factors, signInFactorId }, need] = await Promise.all([app.mfa.getStatus(user.id), app.mfa.requiresMfa(user.id)]);
     const exception = req.session.skippedMfa === 'exception' && need.ok ? need.exception : undefined;
-    res.send(homePage(await pageContext(app, req, res), { factors, exception }));
+    res.send(homePage(await pageContext(app, req, res), { factors, signInFactorId, exception }));
   });
   return router;
 }

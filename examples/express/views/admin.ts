@@ -28,10 +28,10 @@ export function adminPage(ctx: PageContext, v: AdminView): string {
   <h2>SMS channel <span class="badge ${v.smsEnabled ? 'on' : 'off'}" id="sms-state">${v.smsEnabled ? 'on' : 'off'}</span></h2>
   <p>${v.smsEnabled
     ? 'Sign-in and enrollment codes are sent by text message.'
-    : html`<strong>SMS is switched off.</strong> No code is sent by text message: users whose only factors are phone numbers
-    see “text messages are switched off” at sign-in and cannot complete it until SMS is back on (or an admin adds them to the exception list).`}</p>
-  <p class="muted">Use this during a carrier outage. When other factor types exist (email, authenticator app, backup codes),
-    sign-in falls back to the next usable one automatically.</p>
+    : html`<strong>SMS is switched off.</strong> No code is sent by text message: users with an email address or a number
+    for voice calls get their code there; users with only numbers for text messages see “text messages are switched off” at
+    sign-in and cannot complete it until SMS is back on (or an admin adds them to the exception list).`}</p>
+  <p class="muted">Use this during a carrier outage. Sign-in falls back to the user's next usable factor (voice call, then email) automatically.</p>
   <form method="post" action="/admin/sms-channel">
     ${csrfField(ctx)}
     <input type="hidden" name="enabled" value="${v.smsEnabled ? 'off' : 'on'}">
@@ -40,7 +40,7 @@ export function adminPage(ctx: PageContext, v: AdminView): string {
 </section>
 <section class="card">
   <h2>Users</h2>
-  <table id="users"><thead><tr><th>User</th><th>Numbers</th><th>MFA state</th><th></th></tr></thead><tbody>
+  <table id="users"><thead><tr><th>User</th><th>Factors</th><th>MFA state</th><th></th></tr></thead><tbody>
   ${v.users.map(
     ({ user, status }) => html`<tr data-user="${user.username}">
     <td>${user.username} <span class="muted">${user.role === 'admin' ? '(admin)' : ''}</span></td>

@@ -1,8 +1,11 @@
 /**
- * The MFA challenge page: where the code went, the code field, attempts left, the resend
- * button with its countdown, or the lockout notice.
+ * The MFA challenge page: where the code went and how, the code field, attempts left, the
+ * resend button with its countdown, "try another way" (the user's other factors), or the
+ * lockout notice.
  * @module
  */
+import type { Channel } from 'mfakit';
+import { BY_CHANNEL } from './factor-labels.js';
 import { formatTime, plural } from './format.js';
 import { html } from './html.js';
 import { csrfField, layout, type PageContext } from './layout.js';
@@ -10,8 +13,8 @@ import { lockoutMessage } from './messages.js';
 
 /** What the page shows, computed from `mfa.getStatus` by the route. */
 export interface ChallengeView {
-  /** Masked number of the live code, when there is one. */
-  readonly maskedPhone: string | undefined;
+  /** Where the live code went (masked) and how, when there is one. */
+  readonly sentTo: { readonly maskedTo: string; readonly channel: Channel } | undefined;
   readonly expiresAt: number | undefined;
   readonly attemptsLeft: number | undefined;
   readonly maxTries: number;
@@ -24,10 +27,12 @@ export interface ChallengeView {
    * the sentence to show instead of the resend button.
    */
   readonly cannotSend: string | undefined;
+  /** The user's other factors a code can be sent to now ("try another way"). */
+  readonly otherWays: readonly { readonly factorId: string; readonly channel: Channel; readonly maskedTo: string }[];
 }
 
 export function challengePage(ctx: PageContext, v: ChallengeView): string {
-  const hasCode = v.maskedPhone !== undefined;
+  const hasCode = v.sentTo !== undefined;
   const waiting = v.resendInMs > 0;
   const seconds = Math.ceil(v.resendInMs / 1000);
   // One truth per page: no "code on its way" next to "no active code", no button that cannot work.
@@ -46,7 +51,7 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
     ? html`<div class="notice error" role="alert" id="lockout">${lockoutMessage(v.locked.until, ctx.now)}</div>
   <p class="muted">Nothing you do now can shorten the lock. If you did not try to sign in, change your password.</p>`
     : html`${hasCode
-        ? html`<p>We sent a 6-digit code by text message to <strong id="masked-phone">${v.maskedPhone}</strong>.
+        ? html`<p>We sent a 6-digit code <span id="sent-by">${BY_CHANNEL[v.sentTo.channel]}</span> to <strong id="masked-to">${v.sentTo.maskedTo}</strong>.
     ${v.expiresAt !== undefined && html`It is valid until ${formatTime(v.expiresAt, ctx.now)}.`}</p>
   <form method="post" action="/mfa/verify">
     ${csrfField(ctx)}
@@ -58,7 +63,8 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
     <div class="row"><button type="submit">Verify</button></div>
   </form>`
         : noCode}
-  ${resend}`;
+  ${resend}
+  ${otherWays(ctx, v, seconds)}`;
   return layout(
     ctx,
     'Enter your code',
@@ -70,4 +76,22 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
 <script src="/assets/countdown.js" defer></script>`,
     { narrow: true },
   );
+}
+
+/** "Try another way": one button per other factor; they wait out the same cooldown as "Resend". */
+function otherWays(ctx: PageContext, v: ChallengeView, seconds: number) {
+  if (v.otherWays.length === 0) return '';
+  const waiting = v.resendInMs > 0;
+  return html`<section id="other-ways">
+    <h2>Try another way</h2>
+    <p class="muted">Did the code not arrive? Get one another way; a code sent before then stops working.</p>
+    <ul class="other-ways">
+    ${v.otherWays.map(
+      (w) => html`<li><form method="post" action="/mfa/send" class="inline">
+      ${csrfField(ctx)}<input type="hidden" name="factorId" value="${w.factorId}">
+      <button class="secondary" type="submit" data-factor="${w.factorId}" data-channel="${w.channel}" ${waiting ? 'disabled' : ''} data-cooldown-ms="${v.resendInMs}">Send a code ${BY_CHANNEL[w.channel]} to ${w.maskedTo}<span class="countdown">${waiting ? ` in ${seconds} s` : ''}</span></button>
+    </form></li>`,
+    )}
+    </ul>
+  </section>`;
 }

@@ -1,13 +1,15 @@
 /** The signed-in home page. @module */
 import type { ExceptionEntry, FactorView } from 'mfakit';
+import { BY_CHANNEL, described } from './factor-labels.js';
 import { formatTime } from './format.js';
 import { html } from './html.js';
 import { layout, type PageContext } from './layout.js';
 
-export function homePage(ctx: PageContext, v: { factors: readonly FactorView[]; exception: ExceptionEntry | undefined }): string {
+/** `signInFactorId`: where the next sign-in code goes (`getStatus`), absent when none can receive one. */
+export function homePage(ctx: PageContext, v: { factors: readonly FactorView[]; signInFactorId: string | undefined; exception: ExceptionEntry | undefined }): string {
   const user = ctx.user;
   const active = v.factors.filter((f) => f.status === 'active');
-  const preferred = active.find((f) => f.preferred) ?? active[0];
+  const next = v.factors.find((f) => f.id === v.signInFactorId);
   return layout(
     ctx,
     'Home',
@@ -17,9 +19,11 @@ export function homePage(ctx: PageContext, v: { factors: readonly FactorView[]; 
   ${v.exception &&
     html`<div class="notice info" id="exception-notice">You signed in without a code: you are on the MFA exception list
     (“${v.exception.reason}”, added by ${v.exception.addedBy}${v.exception.expiresAt !== undefined ? html`, until ${formatTime(v.exception.expiresAt, ctx.now)}` : ''}).</div>`}
-  ${preferred
-    ? html`<p>Sign-in codes go to <strong>${preferred.maskedPhone}</strong>${active.length > 1 ? html` (${active.length} numbers on file)` : ''}.</p>`
-    : html`<p>No phone number is set up for sign-in codes.</p>`}
+  ${next
+    ? html`<p id="codes-go-to">Sign-in codes go ${BY_CHANNEL[next.channel]} to <strong>${described(next)}</strong>${active.length > 1 ? html` (${active.length} ways on file)` : ''}.</p>`
+    : active.length > 0
+      ? html`<p id="codes-go-to">None of your numbers or addresses can receive a code right now.</p>`
+      : html`<p id="codes-go-to">No number or email address is set up for sign-in codes.</p>`}
   <p><a href="/settings">Manage your security settings</a></p>
 </section>`,
   );

@@ -45,8 +45,11 @@ main.narrow { max-width:460px; }
 h1 { font-size:1.5rem; margin:0 0 .75rem; } h2 { font-size:1.15rem; margin:0 0 .75rem; }
 p { margin:.5rem 0; } .muted { color:var(--muted); font-size:.92rem; }
 label { display:block; font-weight:600; margin:.75rem 0 .25rem; }
-input[type=text], input[type=password], input[type=tel], select { width:100%; padding:.55rem .65rem; border:1px solid #c4cad6; border-radius:6px; font:inherit; background:#fff; }
+input[type=text], input[type=password], input[type=tel], input[type=email], select { width:100%; padding:.55rem .65rem; border:1px solid #c4cad6; border-radius:6px; font:inherit; background:#fff; }
 input.code { font-size:1.6rem; letter-spacing:.4em; text-align:center; font-variant-numeric:tabular-nums; }
+fieldset.choice { border:none; padding:0; margin:.75rem 0 0; } fieldset.choice legend { font-weight:600; padding:0; }
+fieldset.choice label { font-weight:400; margin:.3rem 0; }
+.other-ways { list-style:none; padding:0; margin:.5rem 0 0; } .other-ways li { margin:.4rem 0; }
 button { font:inherit; padding:.5rem 1rem; border-radius:6px; border:1px solid var(--accent); background:var(--accent); color:var(--accent-fg); cursor:pointer; }
 button.secondary { background:#fff; color:var(--accent); }
 button.danger { background:#fff; color:var(--err); border-color:var(--err); }
@@ -66,7 +69,7 @@ th { color:var(--muted); font-weight:600; font-size:.85rem; text-transform:upper
 .badge.on, .badge.active { background:var(--ok-bg); color:var(--ok); } .badge.off, .badge.invalid, .badge.locked { background:var(--err-bg); color:var(--err); }
 .badge.pending { background:var(--warn-bg); color:var(--warn); } .badge.preferred { background:var(--info-bg); color:var(--accent); }
 code.otp { font-size:1.2rem; font-weight:700; letter-spacing:.15em; background:#eef1f6; padding:.1rem .4rem; border-radius:4px; }
-pre.sms { white-space:pre-wrap; margin:.25rem 0 0; font:inherit; color:var(--muted); }
+pre.sms, pre.voice, pre.email { white-space:pre-wrap; margin:.25rem 0 0; font:inherit; color:var(--muted); }
 `;
 
 /** Wraps a page body in the shell; `narrow` for single-form pages. */

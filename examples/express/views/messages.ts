@@ -14,6 +14,15 @@ export const COUNTRIES = [
   { code: 'JP', name: 'Japan (+81)' },
 ] as const;
 
+/** "… switched off right now", per channel. */
+const CHANNEL_OFF: Readonly<Record<Failure<'channel_disabled'>['channel'], string>> = {
+  sms: 'Text messages are switched off right now (carrier outage)',
+  voice: 'Voice calls are switched off right now',
+  email: 'Email is switched off right now',
+  totp: 'Authenticator apps are switched off right now',
+  backup: 'Backup codes are switched off right now',
+};
+
 /** The lockout sentence, shared by the challenge page and the flash message. */
 export function lockoutMessage(lockedUntil: number | null | undefined, now: number): string {
   if (lockedUntil === null || lockedUntil === undefined) {
@@ -42,7 +51,7 @@ export function failureMessage(f: Failure, now: number): string {
     case 'code_expired':
       return 'That code has expired. Request a new code.';
     case 'malformed_code':
-      return 'Enter the 6-digit code from the text message.';
+      return 'Enter the 6-digit code we sent you.';
     case 'no_pending_code':
       return 'There is no code waiting to be entered. Request a new code.';
     case 'locked_out':
@@ -52,7 +61,7 @@ export function failureMessage(f: Failure, now: number): string {
     case 'send_limit_reached':
       return `Too many codes were sent recently. Try again in ${formatDuration(f.retryAfterMs ?? 0)}.`;
     case 'delivery_failed':
-      return 'We could not send the text message. Try again in a moment.';
+      return 'We could not send the code. Try again in a moment.';
     case 'invalid_phone_number':
       return 'That does not look like a phone number. Check the number and the country.';
     case 'invalid_email':
@@ -64,16 +73,15 @@ export function failureMessage(f: Failure, now: number): string {
     case 'phone_rejected':
       return `That number cannot be used${f.reason ? `: ${f.reason}` : ''}.`;
     case 'factor_not_found':
-      return 'That phone number is no longer on the account. Sign in again.';
+      return 'That number or email address is no longer on the account.';
     case 'factor_invalid':
       return 'That number replied STOP to our messages, so we can no longer text it. Add another number.';
     case 'channel_disabled':
-      // With only SMS factors there is nothing to fall back to. Once email / TOTP / backup
-      // codes exist, mfakit picks the next usable factor and this message is only shown to
-      // users who have nothing but SMS.
-      return 'Text messages are switched off right now (carrier outage), and your account has no other way to receive a code. Try again later or contact support.';
+      // mfakit falls back to the next usable factor (e.g. email when SMS is off), so this is
+      // only shown to users with no factor on a channel that is on.
+      return `${CHANNEL_OFF[f.channel]}, and your account has no other way to receive a code. Try again later or contact support.`;
     case 'no_usable_factor':
-      return 'None of your phone numbers can receive codes right now (for example, a number that replied STOP). Contact support.';
+      return 'None of your numbers or email addresses can receive codes right now (for example, a number that replied STOP). Contact support.';
     case 'exception_not_allowed':
       return 'Administrators cannot be put on the exception list: they must always use MFA.';
   }

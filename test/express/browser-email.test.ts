@@ -1,0 +1,136 @@
+/**
+ * Email in real Chromium: enrolling an email address end to end (settings, code from the dev
+ * outbox, confirmed, listed masked), and, with SMS switched off on the admin page, Alice
+ * signing in with the code emailed to her. Screenshots land in test-results/express/.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEMO_USERS } from '../../examples/express/users.js';
+import { startApp, type RunningApp } from './helpers/app.js';
+import { browserRequired, CHROMIUM, hasChromium, launch, shot } from './helpers/browser.js';
+
+describe.runIf(!hasChromium && browserRequired)('browser tests (email)', () => {
+  it('need Chromium', () => {
+    throw new Error(`${CHROMIUM} is missing and MFAKIT_REQUIRE_BROWSER=1: install it (apt-get install -y chromium)`);
+  });
+});
+
+describe.skipIf(!hasChromium)('email in Chromium', () => {
+  let browser: Browser;
+  let app: RunningApp;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    app = await startApp();
+    context = await browser.newContext({ baseURL: app.url, viewport: { width: 1000, height: 760 } });
+    page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+  });
+  afterEach(async () => {
+    await context?.close();
+    await app?.close();
+  });
+
+  async function signInWithPassword(p: Page, username: string) {
+    await p.goto('/login');
+    await p.fill('#username', username);
+    await p.fill('#password', DEMO_USERS.find((u) => u.username === username)?.password ?? '');
+    await p.click('button:has-text("Sign in")');
+  }
+
+  /** The newest message in the dev outbox (another tab): its channel, code and text. */
+  async function newestInOutbox(screenshot?: string): Promise<{ channel: string; code: string; text: string }> {
+    const outbox = await context.newPage();
+    await outbox.goto('/dev/outbox');
+    const row = outbox.locator('tr.message').first();
+    const result = {
+      channel: (await row.getAttribute('data-channel')) ?? '',
+      code: (await row.locator('[data-code]').textContent())?.trim() ?? '',
+      text: (await row.textContent()) ?? '',
+    };
+    if (screenshot) await shot(outbox, screenshot);
+    await outbox.close();
+    expect(result.code).toMatch(/^\d{6}$/);
+    return result;
+  }
+
+  it('enrolls an email address: settings, address, code from the outbox, confirmed and listed masked', async () => {
+    await signInWithPassword(page, 'bob');
+    await page.waitForURL('**/settings');
+    await page.fill('#email', 'not-an-address@');
+    // The browser's own check would stop a type="email" field; the server's answer is what is tested.
+    await page.locator('#add-email').evaluate((form) => form.setAttribute('novalidate', ''));
+    await page.click('#send-email-code');
+    await page.waitForLoadState();
+    expect(await page.textContent('.flash.error')).toBe('That does not look like an email address.');
+    expect(await page.inputValue('#email')).toBe('not-an-address@');
+    await shot(page, 'settings-email-refused');
+
+    await page.fill('#email', 'bob@example.com');
+    await page.click('#send-email-code');
+    await page.waitForURL('**/settings/confirm');
+    expect(await page.textContent('h1')).toBe('Confirm your email address');
+    expect(await page.textContent('#sent-by')).toBe('by email');
+    expect(await page.textContent('#masked-to')).toBe('b•••@example.com');
+    await shot(page, 'settings-email-confirm');
+    const mail = await newestInOutbox('dev-outbox-email');
+    expect(mail.channel).toBe('email');
+    expect(mail.text).toContain('Subject:');
+
+    await page.fill('#code', mail.code);
+    await page.click('button:has-text("Confirm")');
+    await page.waitForURL('**/settings');
+    expect(await page.textContent('.flash.success')).toBe('Your email address b•••@example.com is confirmed. Sign-in will now ask for a code sent to it.');
+    const row = page.locator('tr[data-channel="email"]');
+    expect(await row.textContent()).toContain('b•••@example.com');
+    expect(await row.textContent()).toContain('Email');
+    expect(await page.isVisible('#enroll-banner')).toBe(false);
+    expect(await page.content()).not.toContain(mail.code);
+    await shot(page, 'settings-email');
+  });
+
+  it('SMS switched off on the admin page: alice signs in with the emailed code', async () => {
+    await signInWithPassword(page, 'admin');
+    await page.waitForURL('**/mfa');
+    await page.fill('#code', (await newestInOutbox()).code);
+    await page.click('button:has-text("Verify")');
+    await page.waitForURL((u) => u.pathname === '/');
+    await page.goto('/admin');
+    await page.click('button:has-text("Switch SMS off")');
+    await page.waitForLoadState();
+    expect(await page.textContent('h1')).toBe('Switch SMS off?');
+    await page.click('#confirm-yes');
+    await page.waitForURL('**/admin');
+    expect(await page.textContent('#sms-state')).toBe('off');
+    await shot(page, 'admin-sms-off');
+
+    const other = await browser.newContext({ baseURL: app.url });
+    try {
+      const alice = await other.newPage();
+      alice.setDefaultTimeout(10_000);
+      await signInWithPassword(alice, 'alice');
+      await alice.waitForURL('**/mfa');
+      expect(await alice.textContent('#sent-by')).toBe('by email');
+      expect(await alice.textContent('#masked-to')).toBe('a•••@example.com');
+      expect(await alice.locator('#cannot-send').count()).toBe(0);
+      expect(await alice.locator('#other-ways').count()).toBe(0); // her number is for texts, which are off
+      await shot(alice, 'mfa-sms-off-email');
+      const mail = await newestInOutbox('dev-outbox-sms-off');
+      expect(mail.channel).toBe('email');
+      expect(await alice.content()).not.toContain(mail.code);
+      await alice.fill('#code', mail.code);
+      await alice.click('button:has-text("Verify")');
+      await alice.waitForURL((u) => u.pathname === '/');
+      expect(await alice.textContent('#welcome')).toBe('Welcome, Alice Example');
+    } finally {
+      await other.close();
+    }
+  });
+});
