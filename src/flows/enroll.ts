@@ -13,7 +13,8 @@ import { randomId } from '../factors/code.js';
 import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
-import { verifyCode } from './verify.js';
+import { totpFactorFor } from './totp.js';
+import { verifyCode, verifyTotp } from './verify.js';
 
 /** Starts enrolling a number for SMS or voice codes: checks it, creates a pending factor, sends a code. */
 export async function enrollNumber(
@@ -59,7 +60,13 @@ async function enrollPending(ctx: Context, factor: Factor, locale: string | unde
 
 /** Confirms an enrollment code: the pending factor becomes `active`. */
 export async function confirmEnrollment(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Result<Verified, VerifyError>> {
-  const res = await verifyCode(ctx, userId, input, 'enroll', false, factorId);
+  const totp = await totpFactorFor(ctx, userId, factorId, 'pending');
+  let res = totp ? await verifyTotp(ctx, userId, totp, input, 'enroll') : await verifyCode(ctx, userId, input, 'enroll', false, factorId);
+  if (!res.ok && res.error === 'no_pending_code' && factorId === undefined) {
+    // No enrollment code waiting: the entry may be the first code of an authenticator app.
+    const pendingApp = await totpFactorFor(ctx, userId, undefined, 'pending');
+    if (pendingApp) res = await verifyTotp(ctx, userId, pendingApp, input, 'enroll');
+  }
   if (!res.ok) return res;
   const store = ctx.store.factors;
   const factor = await store.getFactor(userId, res.factorId);

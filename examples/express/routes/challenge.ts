@@ -73,7 +73,7 @@ export function challengeRoutes(app: AppContext): Router {
       status.pending?.purpose === 'sign_in'
         ? await app.mfa.resend(userId, { purpose: 'sign_in' })
         : await app.mfa.startChallenge(userId);
-    if (sent.ok) flash(req, 'success', `We sent a new code to ${sent.maskedPhone}.`);
+    if (sent.ok) flash(req, 'success', sent.sent ? `We sent a new code to ${sent.maskedTo}.` : 'Enter the code from your authenticator app.');
     else {
       const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
       if (message) flash(req, 'error', message);
