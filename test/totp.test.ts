@@ -92,6 +92,16 @@ describe('TOTP factor (authenticator app)', () => {
     expect(await env.mfa.verify('u1', 'abc')).toMatchObject({ error: 'locked_out' });
   });
 
+  it('events: a sign-in from the app says verification.succeeded only (no "no pending code" on the way)', async () => {
+    const env = await enrolledApp();
+    const events: string[] = [];
+    env.mfa.on('verification.failed', (e) => events.push(`failed:${e.error}`));
+    env.mfa.on('verification.succeeded', (e) => events.push(`ok:${e.channel}`));
+    await env.mfa.verify('u1', codeAt(env.secret, env.clock.now()));
+    await env.mfa.verify('u2', '123456'); // a user with nothing at all
+    expect(events).toEqual(['ok:totp', 'failed:no_pending_code']);
+  });
+
   it('a malformed entry counts nothing', async () => {
     const env = await enrolledApp();
     expect(await env.mfa.verify('u1', '12345')).toEqual({ ok: false, error: 'malformed_code' });

@@ -60,13 +60,8 @@ async function enrollPending(ctx: Context, factor: Factor, locale: string | unde
 
 /** Confirms an enrollment code: the pending factor becomes `active`. */
 export async function confirmEnrollment(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Result<Verified, VerifyError>> {
-  const totp = await totpFactorFor(ctx, userId, factorId, 'pending');
-  let res = totp ? await verifyTotp(ctx, userId, totp, input, 'enroll') : await verifyCode(ctx, userId, input, 'enroll', false, factorId);
-  if (!res.ok && res.error === 'no_pending_code' && factorId === undefined) {
-    // No enrollment code waiting: the entry may be the first code of an authenticator app.
-    const pendingApp = await totpFactorFor(ctx, userId, undefined, 'pending');
-    if (pendingApp) res = await verifyTotp(ctx, userId, pendingApp, input, 'enroll');
-  }
+  const totp = factorId === undefined ? undefined : await totpFactorFor(ctx, userId, factorId, 'pending');
+  const res = totp ? await verifyTotp(ctx, userId, totp, input, 'enroll') : await verifyCode(ctx, userId, input, 'enroll', false, factorId);
   if (!res.ok) return res;
   const store = ctx.store.factors;
   const factor = await store.getFactor(userId, res.factorId);

@@ -19,7 +19,7 @@ import { totpFactorFor } from './totp.js';
  * With `touch`, a success also records the factor's use (`touched`: whether the factor was
  * still active).
  */
-export function verifyCode(
+export async function verifyCode(
   ctx: Context,
   userId: string,
   input: string,
@@ -27,9 +27,16 @@ export function verifyCode(
   touch = false,
   factorId?: string,
 ): Promise<Checked> {
-  return verifyWith(ctx, userId, purpose, touch, (s, now) =>
+  const res = await verifyWith(ctx, userId, purpose, touch, (s, now) =>
     decideVerify(s, { purpose, code: input.trim(), matches: ctx.hasher.matches, factorId }, ctx.policy, now),
   );
+  if (!res.ok && res.error === 'no_pending_code' && factorId === undefined) {
+    // No code was sent: the entry may come from the user's authenticator app.
+    const app = await totpFactorFor(ctx, userId, undefined, purpose === 'enroll' ? 'pending' : 'active');
+    if (app) return verifyTotp(ctx, userId, app, input, purpose, touch);
+  }
+  if (!res.ok && res.error === 'no_pending_code') ctx.events.emit('verification.failed', { userId, purpose, error: res.error });
+  return res;
 }
 
 /** Checks an authenticator code of a TOTP factor for `purpose` (its step recorded on success). */
@@ -60,6 +67,8 @@ async function verifyWith(
   });
   const outcome = d.outcome;
   if (outcome.ok) return { ...outcome, touched };
+  // No code pending: the caller may try an authenticator app before it says so.
+  if (outcome.error === 'no_pending_code') return outcome;
   ctx.events.emit('verification.failed', {
     userId,
     purpose,
@@ -78,12 +87,7 @@ async function verifyWith(
 /** Verifies a sign-in code. */
 export async function verify(ctx: Context, userId: string, input: string, factorId?: string): Promise<Result<Verified, VerifyError>> {
   const totp = factorId === undefined ? undefined : await totpFactorFor(ctx, userId, factorId, 'active');
-  let res = totp ? await verifyTotp(ctx, userId, totp, input, 'sign_in', true) : await verifyCode(ctx, userId, input, 'sign_in', true, factorId);
-  if (!res.ok && res.error === 'no_pending_code' && factorId === undefined) {
-    // No code was sent: the entry may come from the user's authenticator app.
-    const app = await totpFactorFor(ctx, userId, undefined, 'active');
-    if (app) res = await verifyTotp(ctx, userId, app, input, 'sign_in', true);
-  }
+  const res = totp ? await verifyTotp(ctx, userId, totp, input, 'sign_in', true) : await verifyCode(ctx, userId, input, 'sign_in', true, factorId);
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor
   // drops its code first, so this is a backstop against a race, not the main guard).
