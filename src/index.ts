@@ -46,6 +46,7 @@ export type { IsAdmin, MfaOptions, PhoneCheck } from './config/options.js';
 export { maskPhone, type CountryCode } from './config/phone.js';
 export { DEFAULTS, type Policy } from './core/policy.js';
 export type { ExceptionInput } from './flows/exceptions.js';
+export type { TotpEnrollment } from './flows/totp.js';
 export type {
   Clock,
   CombinedStore,
@@ -70,6 +71,7 @@ export type {
   CodeSent,
   ExceptionAdded,
   ExceptionRemoved,
+  AppChallenge,
   ChallengeError,
   EnrollEmailError,
   EnrollError,

@@ -14,6 +14,8 @@ describe('state record codec', () => {
     expect(decodeUser(encodeUser(full))).toEqual(full);
     const oneSend: UserState = { failures: 0, consecutive: 0, sends: [t] };
     expect(decodeUser(encodeUser(oneSend))).toEqual(oneSend);
+    const usedStep: UserState = { failures: 0, consecutive: 0, sends: [], steps: { f_app: 59_000_000 } };
+    expect(decodeUser(encodeUser(usedStep))).toEqual(usedStep);
   });
 
   // Issue "What a new user hits", item 8: a value mfakit did not write fails closed.
@@ -25,6 +27,8 @@ describe('state record codec', () => {
     ['a fractional count', '{"C":1.5,"lf":0}'],
     ['a code with an unknown field', '{"c":{"i":"ch_1","p":"s","f":"f_1","h":"h","a":0,"x":600000,"t":0,"z":1}}'],
     ['a code with negative tries', '{"c":{"i":"ch_1","p":"s","f":"f_1","h":"h","a":0,"x":600000,"t":-1}}'],
+    ['empty TOTP steps', '{"ts":{}}'],
+    ['a TOTP step that is not an integer', '{"ts":{"f_1":1.5}}'],
   ])('refuses %s', (_what, raw) => {
     expect(() => decodeUser(raw)).toThrow(TypeError);
   });

@@ -107,7 +107,7 @@ describe('factors, preferred method and fallback', () => {
     const sent = await mfa.startChallenge('u1');
     expect(await mfa.getStatus('u1')).toMatchObject({
       ok: true, locked: false, failures: 0, failuresLeft: 8, sendsLeft: 8,
-      pending: { purpose: 'sign_in', attemptsLeft: 4, expiresAt: sent.ok ? sent.expiresAt : 0, state: 'live' },
+      pending: { purpose: 'sign_in', attemptsLeft: 4, expiresAt: sent.ok && sent.sent ? sent.expiresAt : 0, state: 'live' },
       nextSendAt: clock.now() + 30_000,
     });
   });

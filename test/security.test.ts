@@ -28,7 +28,7 @@ describe('codes are stored only as HMAC-SHA-256', () => {
     const hasher = new CodeHasher([SECRET]);
     for (let i = 0; i < 40; i++) {
       const sent = await mfa.startChallenge('u1');
-      if (!sent.ok) throw new Error(`start failed: ${sent.error}`);
+      if (!sent.ok || !sent.sent) throw new Error(`start failed: ${sent.ok ? 'nothing sent' : sent.error}`);
       const code = outbox.last()!.code!;
       const rec = await stores.state.read('user:u1');
       expect(rec).not.toBeNull();

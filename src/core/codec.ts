@@ -8,7 +8,7 @@ import { CHANNELS, type Channel, type Purpose } from './types.js';
 import type { CodeRecord, DestinationState, UserState } from './state.js';
 
 interface WireCode { i: string; p: 'e' | 's'; f: string; ch?: Channel; h: string; a: number; x: number; t: number; d?: 1 }
-interface WireUser { b?: number; c?: WireCode; F?: number; C?: number; lf?: number; lu?: number; hl?: 1; ls?: number; s?: number[] }
+interface WireUser { b?: number; c?: WireCode; F?: number; C?: number; lf?: number; lu?: number; hl?: 1; ls?: number; s?: number[]; ts?: Record<string, number> }
 
 const toWirePurpose = (p: Purpose): 'e' | 's' => (p === 'enroll' ? 'e' : 's');
 
@@ -36,11 +36,12 @@ export function encodeUser(s: UserState): string {
   if (s.hardLocked) w.hl = 1;
   if (s.lastSentAt !== undefined) w.ls = s.lastSentAt - b;
   if (s.sends.length) w.s = s.sends.map((t) => t - b);
+  if (s.steps && Object.keys(s.steps).length > 0) w.ts = { ...s.steps };
   return JSON.stringify(w);
 }
 
 const KNOWN_CHANNELS: ReadonlySet<unknown> = new Set<Channel>(CHANNELS);
-const USER_KEYS: ReadonlySet<string> = new Set(['b', 'c', 'F', 'C', 'lf', 'lu', 'hl', 'ls', 's']);
+const USER_KEYS: ReadonlySet<string> = new Set(['b', 'c', 'F', 'C', 'lf', 'lu', 'hl', 'ls', 's', 'ts']);
 const CODE_KEYS: ReadonlySet<string> = new Set(['i', 'p', 'f', 'ch', 'h', 'a', 'x', 't', 'd']);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isCount = (v: unknown): boolean => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
@@ -88,6 +89,13 @@ export function decodeUser(raw: string): UserState {
       ...(c.d === 1 ? { dead: true as const } : {}),
     };
   }
+  if (w.ts !== undefined) {
+    const ts: unknown = w.ts;
+    if (typeof ts !== 'object' || ts === null || Array.isArray(ts) || Object.keys(ts).length === 0) throw new TypeError('state record has bad steps');
+    for (const [factorId, step] of Object.entries(ts)) {
+      if (!isStr(factorId) || !Number.isSafeInteger(step) || (step as number) < 0) throw new TypeError('state record has bad steps');
+    }
+  }
   return {
     failures: w.F ?? 0,
     consecutive: w.C ?? 0,
@@ -97,6 +105,7 @@ export function decodeUser(raw: string): UserState {
     ...(w.lu !== undefined ? { lockedUntil: b + w.lu } : {}),
     ...(w.hl === 1 ? { hardLocked: true as const } : {}),
     ...(w.ls !== undefined ? { lastSentAt: b + w.ls } : {}),
+    ...(w.ts !== undefined ? { steps: { ...w.ts } } : {}),
   };
 }
 

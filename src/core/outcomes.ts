@@ -222,6 +222,8 @@ export type Result<T extends object, E extends FailureCode = FailureCode> =
  * ```
  */
 export interface CodeSent {
+  /** A code went out (an authenticator challenge sends nothing: {@link AppChallenge}). */
+  readonly sent: true;
   /** The challenge the code belongs to. */
   readonly challengeId: string;
   /** The factor the code went to. */
@@ -240,6 +242,27 @@ export interface CodeSent {
   readonly expiresAt: number;
   /** Milliseconds until `resend` is allowed. */
   readonly resendAfterMs: number;
+}
+
+/**
+ * A challenge answered from an authenticator app: nothing was sent; ask for the code the
+ * app shows.
+ *
+ * @example
+ * ```ts
+ * const res = await mfa.startChallenge('u1');
+ * if (res.ok && !res.sent) render('Enter the code from your authenticator app');
+ * ```
+ */
+export interface AppChallenge {
+  /** Nothing was sent. */
+  readonly sent: false;
+  /** The TOTP factor the code must come from. */
+  readonly factorId: string;
+  /** Always `'totp'`. */
+  readonly channel: 'totp';
+  /** Always `'sign_in'`. */
+  readonly purpose: 'sign_in';
 }
 
 /**

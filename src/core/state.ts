@@ -41,7 +41,15 @@ export interface UserState {
   readonly lastSentAt?: number;
   /** Send times within the send window (per-user budget), oldest first. */
   readonly sends: readonly number[];
+  /** The last TOTP time step used, by factor id, while a replay of it could still be accepted. */
+  readonly steps?: Readonly<Record<string, number>>;
 }
+
+/** The TOTP time step, in ms (RFC 6238's default, and what authenticator apps use). */
+export const TOTP_STEP_MS = 30_000;
+
+/** Until when a used step must be remembered: a code of step S is accepted up to step S + 1. */
+export const stepMemoryEnd = (step: number): number => (step + 2) * TOTP_STEP_MS;
 
 /** Per-destination-number send history (budget shared by every user of that number). */
 export interface DestinationState {
@@ -64,6 +72,11 @@ export function age(s: UserState, p: Policy, now: number): UserState {
   // An expired or dead code is kept a while so verify can say `code_expired` and resend
   // knows the factor; past one send window it is of no use.
   if (next.code && now >= next.code.expiresAt + p.sendWindowMs) delete next.code;
+  if (next.steps) {
+    const kept = Object.entries(next.steps).filter(([, step]) => now < stepMemoryEnd(step));
+    if (kept.length > 0) next.steps = Object.fromEntries(kept);
+    else delete next.steps;
+  }
   return next;
 }
 
@@ -82,6 +95,7 @@ export function ttlOf(s: UserState, p: Policy, now: number): number | null {
   if (s.code) end = Math.max(end, s.code.expiresAt);
   if (s.lockedUntil !== undefined) end = Math.max(end, s.lockedUntil);
   if (s.lastSentAt !== undefined) end = Math.max(end, s.lastSentAt + p.cooldownMs);
+  for (const step of Object.values(s.steps ?? {})) end = Math.max(end, stepMemoryEnd(step));
   const last = s.sends[s.sends.length - 1];
   if (last !== undefined) end = Math.max(end, last + p.sendWindowMs);
   if (s.lastFailureAt !== undefined && (s.failures > 0 || s.consecutive > 0)) {

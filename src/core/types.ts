@@ -71,6 +71,8 @@ export interface Factor {
   readonly phone?: string;
   /** Address of an `email` factor (domain in lower case). */
   readonly email?: string;
+  /** The secret of a `totp` factor, sealed (AES-256-GCM); never in clear in a store. */
+  readonly totpSecret?: string;
   /** When the factor was created (enrollment started). */
   readonly createdAt: number;
   /** When enrollment was confirmed. */

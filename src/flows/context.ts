@@ -9,6 +9,7 @@ import type { ResolvedOptions } from '../config/options.js';
 import type { MfaEmitter } from '../config/events.js';
 import type { CodeHasher } from '../factors/code.js';
 import type { CodeKinds } from '../factors/index.js';
+import type { SecretBox } from '../factors/secret-box.js';
 import type { StateContext } from '../store/user-state.js';
 import type { Channel } from '../core/types.js';
 
@@ -16,6 +17,8 @@ import type { Channel } from '../core/types.js';
 export interface Context extends StateContext {
   readonly options: ResolvedOptions;
   readonly hasher: CodeHasher;
+  /** Seals the secrets read back in clear (TOTP). */
+  readonly box: SecretBox;
   readonly events: MfaEmitter;
   /** The code-sending factor kinds that have a sender. */
   readonly kinds: CodeKinds;

@@ -94,6 +94,7 @@ export async function issueAndSend(
   ctx.events.emit('code.sent', { ...base, challengeId: codeId, expiresAt: committed.code.expiresAt, messageId });
   return {
     ok: true,
+    sent: true,
     challengeId: codeId,
     factorId: factor.id,
     channel: factor.channel,

@@ -13,7 +13,8 @@ import { randomId } from '../factors/code.js';
 import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
-import { verifyCode } from './verify.js';
+import { totpFactorFor } from './totp.js';
+import { verifyCode, verifyTotp } from './verify.js';
 
 /** Starts enrolling a number for SMS or voice codes: checks it, creates a pending factor, sends a code. */
 export async function enrollNumber(
@@ -59,7 +60,8 @@ async function enrollPending(ctx: Context, factor: Factor, locale: string | unde
 
 /** Confirms an enrollment code: the pending factor becomes `active`. */
 export async function confirmEnrollment(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Result<Verified, VerifyError>> {
-  const res = await verifyCode(ctx, userId, input, 'enroll', false, factorId);
+  const totp = factorId === undefined ? undefined : await totpFactorFor(ctx, userId, factorId, 'pending');
+  const res = totp ? await verifyTotp(ctx, userId, totp, input, 'enroll') : await verifyCode(ctx, userId, input, 'enroll', false, factorId);
   if (!res.ok) return res;
   const store = ctx.store.factors;
   const factor = await store.getFactor(userId, res.factorId);

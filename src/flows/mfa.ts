@@ -9,12 +9,13 @@ import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/event
 import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
 import { locale, loose, options, purposeOf, text } from '../config/validate.js';
 import type {
-  ChallengeError, CodeSent, EnrollEmailError, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
+  AppChallenge, ChallengeError, CodeSent, EnrollEmailError, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
   OptOutHandled, PreferredChanged, ResendError, Result, Unlocked, Verified, VerifyError,
 } from '../core/outcomes.js';
 import type { Policy } from '../core/policy.js';
 import { CHANNELS, type Channel, type ExceptionEntry, type Purpose } from '../core/types.js';
 import { CodeHasher } from '../factors/code.js';
+import { SecretBox } from '../factors/secret-box.js';
 import { codeKinds, IMPLEMENTED_CHANNELS } from '../factors/index.js';
 import { systemClock } from '../ports/clock.js';
 import { createGateway } from '../store/gateway.js';
@@ -25,6 +26,7 @@ import { confirmEnrollment, enrollEmail, enrollNumber } from './enroll.js';
 import { activeException, addException, type ExceptionInput, listExceptions, removeException } from './exceptions.js';
 import { invalidateNumber, listFactors, removeFactor, setPreferred } from './factors.js';
 import { requiresMfa, resend, startChallenge } from './sign-in.js';
+import { enrollTotp, type TotpEnrollment } from './totp.js';
 import { verify } from './verify.js';
 
 /**
@@ -99,10 +101,12 @@ export class Mfa {
       destinations: new RecordCache(),
       clock: o.clock ?? systemClock,
       hasher: new CodeHasher(secrets),
+      box: new SecretBox(secrets),
       events: new MfaEmitter(),
       kinds,
       disabled,
-      channels: { off: disabled, withSender: new Set(Object.keys(kinds) as Channel[]), priority: o.channels.priority },
+      // An authenticator app needs no sender: TOTP factors are always deliverable.
+      channels: { off: disabled, withSender: new Set([...(Object.keys(kinds) as Channel[]), 'totp']), priority: o.channels.priority },
     };
     const ctx = this.#ctx;
     this.exceptions = {
@@ -135,6 +139,17 @@ export class Mfa {
     return enrollEmail(this.#ctx, text(userId, 'userId'), loose(email, 'email'), { locale: locale(o.locale) });
   }
 
+  /**
+   * Adds an authenticator app: a pending TOTP factor, its secret (shown once) and the
+   * `otpauth://` URI for a QR code (issuer = `appName`, label = `opts.label` or the user id).
+   * The factor turns active when `confirmEnrollment` gets a first code from the app.
+   */
+  async enrollTotp(userId: string, opts?: { label?: string }): Promise<Ok<TotpEnrollment>> {
+    const o = options<{ label: string }>(opts, 'options');
+    const id = text(userId, 'userId');
+    return enrollTotp(this.#ctx, id, o.label === undefined ? id : text(o.label, 'label')) as Promise<Ok<TotpEnrollment>>;
+  }
+
   /** Confirms an enrollment code (of the named pending factor, if given); the factor becomes `active`. */
   async confirmEnrollment(userId: string, code: string, opts?: { factorId?: string }): Promise<Result<Verified, VerifyError>> {
     const o = options<{ factorId: string }>(opts, 'options');
@@ -148,7 +163,7 @@ export class Mfa {
   }
 
   /** Sends a sign-in code to the named factor, else the preferred one, else the next usable one. */
-  async startChallenge(userId: string, opts?: { factorId?: string; locale?: string }): Promise<Result<CodeSent, ChallengeError>> {
+  async startChallenge(userId: string, opts?: { factorId?: string; locale?: string }): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
     const o = options<{ factorId: string; locale: string }>(opts, 'options');
     const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
     return startChallenge(this.#ctx, text(userId, 'userId'), { factorId, locale: locale(o.locale) });

@@ -6,7 +6,7 @@
  */
 import { selectFactor } from '../core/choice.js';
 import { lockedRefusal } from '../core/lockout.js';
-import type { ChallengeError, CodeSent, MfaRequirement, Ok, ResendError, Result } from '../core/outcomes.js';
+import type { AppChallenge, ChallengeError, CodeSent, MfaRequirement, Ok, ResendError, Result } from '../core/outcomes.js';
 import { resendTarget } from '../core/sending.js';
 import type { Purpose } from '../core/types.js';
 import { decodeWith, userCodec, userKey } from '../store/records.js';
@@ -35,13 +35,15 @@ export async function startChallenge(
   ctx: Context,
   userId: string,
   opts: { factorId?: string | undefined; locale?: string | undefined },
-): Promise<Result<CodeSent, ChallengeError>> {
+): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
   const { state, snapshot, factors, preferred } = await loadUser(ctx, userId);
   // A locked user is refused before anything else is looked at.
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
   const chosen = selectFactor(factors, preferred, opts.factorId, ctx.channels);
   if ('ok' in chosen) return chosen;
+  // An authenticator app needs nothing sent: the user reads the code from it.
+  if (chosen.channel === 'totp') return { ok: true, sent: false, factorId: chosen.id, channel: 'totp', purpose: 'sign_in' };
   return issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale, { snapshot });
 }
 

@@ -4,12 +4,15 @@
  * @internal
  * @module
  */
-import { decideVerify, type VerifiedCode, type VerifyRefusal } from '../core/codes.js';
+import { decideVerify, type VerifiedCode, type VerifyDecision, type VerifyRefusal } from '../core/codes.js';
+import { decideTotp } from '../core/totp.js';
 import type { Failure, Result, Verified, VerifyError } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
-import type { Purpose } from '../core/types.js';
+import type { Factor, Purpose } from '../core/types.js';
+import { totpCheck } from '../factors/totp.js';
 import { updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
+import { totpFactorFor } from './totp.js';
 
 /**
  * Checks a code for `purpose`; on success the code is consumed and the counts reset.
@@ -23,9 +26,40 @@ export async function verifyCode(
   purpose: Purpose,
   touch = false,
   factorId?: string,
-): Promise<(VerifiedCode & { touched?: boolean | undefined }) | VerifyRefusal> {
+): Promise<Checked> {
+  const res = await verifyWith(ctx, userId, purpose, touch, (s, now) =>
+    decideVerify(s, { purpose, code: input.trim(), matches: ctx.hasher.matches, factorId }, ctx.policy, now),
+  );
+  if (!res.ok && res.error === 'no_pending_code' && factorId === undefined) {
+    // No code was sent: the entry may come from the user's authenticator app.
+    const app = await totpFactorFor(ctx, userId, undefined, purpose === 'enroll' ? 'pending' : 'active');
+    if (app) return verifyTotp(ctx, userId, app, input, purpose, touch);
+  }
+  if (!res.ok && res.error === 'no_pending_code') ctx.events.emit('verification.failed', { userId, purpose, error: res.error });
+  return res;
+}
+
+/** Checks an authenticator code of a TOTP factor for `purpose` (its step recorded on success). */
+export function verifyTotp(ctx: Context, userId: string, factor: Factor, input: string, purpose: Purpose, touch = false): Promise<Checked> {
+  const check = totpCheck(ctx.box, factor);
+  return verifyWith(ctx, userId, purpose, touch, (s, now) =>
+    decideTotp(s, { factorId: factor.id, purpose, code: input.trim(), check }, ctx.policy, now),
+  );
+}
+
+/** What a check resolves: the verified factor (and whether its use was recorded), or the refusal. */
+export type Checked = (VerifiedCode & { touched?: boolean | undefined }) | VerifyRefusal;
+
+/** Runs one decision of `core/` in a compare-and-set on the user's record, then emits the events. */
+async function verifyWith(
+  ctx: Context,
+  userId: string,
+  purpose: Purpose,
+  touch: boolean,
+  decideOne: (s: UserState, now: number) => VerifyDecision,
+): Promise<Checked> {
   const decide = (s: UserState, now: number) => {
-    const d = decideVerify(s, { purpose, code: input.trim(), matches: ctx.hasher.matches, factorId }, ctx.policy, now);
+    const d = decideOne(s, now);
     return { state: d.state, outcome: d };
   };
   const { outcome: d, touched } = await updateUser(ctx, userId, decide, {
@@ -33,6 +67,8 @@ export async function verifyCode(
   });
   const outcome = d.outcome;
   if (outcome.ok) return { ...outcome, touched };
+  // No code pending: the caller may try an authenticator app before it says so.
+  if (outcome.error === 'no_pending_code') return outcome;
   ctx.events.emit('verification.failed', {
     userId,
     purpose,
@@ -50,7 +86,8 @@ export async function verifyCode(
 
 /** Verifies a sign-in code. */
 export async function verify(ctx: Context, userId: string, input: string, factorId?: string): Promise<Result<Verified, VerifyError>> {
-  const res = await verifyCode(ctx, userId, input, 'sign_in', true, factorId);
+  const totp = factorId === undefined ? undefined : await totpFactorFor(ctx, userId, factorId, 'active');
+  const res = totp ? await verifyTotp(ctx, userId, totp, input, 'sign_in', true) : await verifyCode(ctx, userId, input, 'sign_in', true, factorId);
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor
   // drops its code first, so this is a backstop against a race, not the main guard).

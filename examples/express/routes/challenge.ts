@@ -86,7 +86,7 @@ export function challengeRoutes(app: AppContext): Router {
     // since): start again with the preferred (or next usable) factor.
     const last = status.pending?.purpose === 'sign_in' ? status.factors.find((f) => f.id === status.pending?.factorId) : undefined;
     const sent = last && factorUsable(app, last) ? await app.mfa.resend(userId, { purpose: 'sign_in' }) : await app.mfa.startChallenge(userId);
-    if (sent.ok) flash(req, 'success', `We sent a new code ${BY_CHANNEL[sent.channel]} to ${sent.maskedTo}.`);
+    if (sent.ok) flash(req, 'success', sent.sent ? `We sent a new code ${BY_CHANNEL[sent.channel]} to ${sent.maskedTo}.` : 'Enter the code from your authenticator app.');
     else {
       const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
       if (message) flash(req, 'error', message);
@@ -102,7 +102,7 @@ export function challengeRoutes(app: AppContext): Router {
     const sent = factor
       ? await app.mfa.startChallenge(userId, { factorId: factor.id })
       : ({ ok: false, error: 'factor_not_found' } as const);
-    if (sent.ok) flash(req, 'success', `We sent a code ${BY_CHANNEL[sent.channel]} to ${sent.maskedTo}.`);
+    if (sent.ok) flash(req, 'success', sent.sent ? `We sent a code ${BY_CHANNEL[sent.channel]} to ${sent.maskedTo}.` : 'Enter the code from your authenticator app.');
     else {
       const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
       if (message) flash(req, 'error', message);

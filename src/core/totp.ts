@@ -1,0 +1,62 @@
+/**
+ * Pure rules of an authenticator-app (TOTP) entry: the lock, the shape, a time step that
+ * was already used (replay), and the shared lockout for a wrong entry. Checking the code
+ * against the secret is the caller's (`check` returns the matched time step, ±1 step).
+ * @module
+ */
+import { isWellFormed, type VerifyDecision } from './codes.js';
+import { clearFailures, countFailure, lockedRefusal } from './lockout.js';
+import type { Policy } from './policy.js';
+import { age, type UserState } from './state.js';
+import type { Purpose } from './types.js';
+
+/** Digits of an authenticator code (what the apps show). */
+export const TOTP_DIGITS = 6;
+
+/** An authenticator entry to check. */
+export interface TotpCommand {
+  readonly factorId: string;
+  readonly purpose: Purpose;
+  readonly code: string;
+  /** The time step the code belongs to, within ±1 step of `now`, or `null` when it matches none. */
+  readonly check: (code: string, now: number) => number | null;
+}
+
+/**
+ * Checks one authenticator entry. Refusals that are not wrong entries (lock, malformed, and
+ * a replay: the right code of a step already used, which tells nothing to a guesser and is
+ * most often a double submit) change nothing; a wrong code counts once toward the shared
+ * lockout; a right one records its step and resets the failure counts.
+ */
+export function decideTotp(state: UserState, cmd: TotpCommand, p: Policy, now: number): VerifyDecision {
+  const s = age(state, p, now);
+  const locked = lockedRefusal(s, now);
+  if (locked) return { outcome: locked };
+  if (!isWellFormed(cmd.code, TOTP_DIGITS)) return { outcome: { ok: false, error: 'malformed_code' } };
+  const step = cmd.check(cmd.code, now);
+  const used = s.steps?.[cmd.factorId];
+  if (step !== null && used !== undefined && step <= used) {
+    const left = p.maxFailures - s.failures;
+    return { outcome: { ok: false, error: 'code_mismatch', attemptsLeft: left, failuresLeft: left } };
+  }
+  if (step !== null) {
+    return {
+      state: { ...clearFailures(s), steps: { ...s.steps, [cmd.factorId]: step } },
+      outcome: { ok: true, factorId: cmd.factorId, channel: 'totp', purpose: cmd.purpose },
+    };
+  }
+  const counted = countFailure(s, p, now);
+  if (counted.lockedUntil !== undefined) {
+    const lockedUntil = counted.lockedUntil;
+    // As a wrong code does, a lock kills the live code, if any: a new one is needed after it.
+    const code = counted.state.code;
+    return {
+      state: code ? { ...counted.state, code: { ...code, dead: true } } : counted.state,
+      outcome: lockedUntil === null ? { ok: false, error: 'locked_out', lockedUntil: null } : { ok: false, error: 'locked_out', lockedUntil, retryAfterMs: p.lockMs },
+      effect: 'locked',
+    };
+  }
+  const left = counted.failuresLeft ?? 0;
+  // No per-code limit applies to an authenticator: the tries left are those before the lock.
+  return { state: counted.state, outcome: { ok: false, error: 'code_mismatch', attemptsLeft: left, failuresLeft: left } };
+}
