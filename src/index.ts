@@ -92,4 +92,4 @@ export type {
   Verified,
   VerifyError,
 } from './core/outcomes.js';
-export { CHANNELS, type Channel, type ExceptionEntry, type Factor, type FactorStatus, type FactorView, type Purpose } from './core/types.js';
+export { CHANNELS, type Channel, type ExceptionEntry, type Factor, type FactorStatus, type FactorView, type Purpose, type UnusableReason } from './core/types.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { enrolled } from './helpers/setup.js';
+import { createMfa } from '../src/index.js';
+import { voiceRecorder } from './helpers/senders.js';
+import { enrolled, SECRET } from './helpers/setup.js';
 
 async function twoFactors() {
   const env = await enrolled();
@@ -110,5 +112,33 @@ describe('factors, preferred method and fallback', () => {
       pending: { purpose: 'sign_in', attemptsLeft: 4, expiresAt: sent.ok && sent.sent ? sent.expiresAt : 0, state: 'live' },
       nextSendAt: clock.now() + 30_000,
     });
+  });
+});
+
+describe('listFactors says whether each factor is usable now, and why not', () => {
+  it('pending, active, SMS switched off, STOP, and a channel without a sender', async () => {
+    const { mfa, outbox, clock } = await enrolled();
+    await mfa.enrollSms('u1', '+1 202 555 0147');
+    const view = async () => (await mfa.listFactors('u1')).factors.map((f) => [f.maskedPhone, f.status, f.usable, f.unusableReason]);
+    expect(await view()).toEqual([
+      ['+1 ••• ••• 2671', 'active', true, undefined],
+      ['+1 ••• ••• 0147', 'pending', false, 'pending'],
+    ]);
+    mfa.setChannelEnabled('sms', false);
+    expect((await view())[0]).toEqual(['+1 ••• ••• 2671', 'active', false, 'channel_disabled']);
+    mfa.setChannelEnabled('sms', true);
+    await mfa.handleOptOut('+14155552671');
+    expect((await view())[0]).toEqual(['+1 ••• ••• 2671', 'invalid', false, 'invalid']);
+  });
+
+  it('a factor whose channel has no sender on this instance: no_sender', async () => {
+    const { mfa, stores, clock } = await enrolled();
+    const voice = voiceRecorder();
+    const withVoice = createMfa({ stores, senders: { voice }, secret: SECRET, clock });
+    await withVoice.enrollVoice('u1', '+1 202 555 0147');
+    expect((await withVoice.confirmEnrollment('u1', voice.lastCode())).ok).toBe(true);
+    const views = (await mfa.listFactors('u1')).factors;
+    expect(views.map((f) => [f.channel, f.usable, f.unusableReason])).toEqual([['sms', true, undefined], ['voice', false, 'no_sender']]);
+    expect((await withVoice.listFactors('u1')).factors.map((f) => f.usable)).toEqual([false, true]);
   });
 });

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Failure } from './outcomes.js';
-import type { Channel, Factor } from './types.js';
+import type { Channel, Factor, UnusableReason } from './types.js';
 
 /** Which channels can deliver now, and the order to fall back through them. */
 export interface Channels {
@@ -14,6 +14,13 @@ export interface Channels {
   readonly withSender: ReadonlySet<Channel>;
   /** Fallback order. */
   readonly priority: readonly Channel[];
+}
+
+/** Why a factor cannot be used for a challenge now, or `undefined` when it can. */
+export function unusableReason(c: Channels, f: Factor): UnusableReason | undefined {
+  if (f.status !== 'active') return f.status;
+  if (c.off.has(f.channel)) return 'channel_disabled';
+  return c.withSender.has(f.channel) ? undefined : 'no_sender';
 }
 
 /** Every refusal of `selectFactor`. */

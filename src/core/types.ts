@@ -86,6 +86,16 @@ export interface Factor {
 }
 
 /**
+ * Why a factor cannot be used for a challenge now (see {@link FactorView.unusableReason}).
+ *
+ * @example
+ * ```ts
+ * const reason: UnusableReason = 'channel_disabled'; // e.g. SMS switched off for a carrier outage
+ * ```
+ */
+export type UnusableReason = 'pending' | 'invalid' | 'channel_disabled' | 'no_sender';
+
+/**
  * A factor as the public API shows it: the number is masked (`+1 ••• ••• 2671`).
  *
  * @example
@@ -107,6 +117,14 @@ export interface FactorView {
   readonly maskedEmail?: string;
   /** Whether this is the user's preferred factor. */
   readonly preferred: boolean;
+  /** Whether a challenge could use this factor now. */
+  readonly usable: boolean;
+  /**
+   * Why it cannot, when it cannot: still `pending` (not confirmed), `invalid` (STOP or
+   * undeliverable), `channel_disabled` (its channel is switched off) or `no_sender` (no
+   * sender is configured for its channel).
+   */
+  readonly unusableReason?: UnusableReason;
   /** When the factor was created. */
   readonly createdAt: number;
   /** When the factor last completed a sign-in. */

@@ -17,7 +17,7 @@ import { loadUser } from './sign-in.js';
 export async function getStatus(ctx: Context, userId: string, purpose: Purpose | undefined): Promise<MfaStatus> {
   const user = await loadUser(ctx, userId);
   const { pending, ...status } = statusOf(user.state, ctx.policy, ctx.clock.now(), purpose);
-  const factors = user.factors.map((f) => viewOf(f, user.preferred));
+  const factors = user.factors.map((f) => viewOf(f, user.preferred, ctx.channels));
   const view = pending && factors.find((f) => f.id === pending.factorId);
   const to = view ? (view.maskedPhone ?? view.maskedEmail) : undefined;
   const next = selectFactor(user.factors, user.preferred, undefined, ctx.channels);

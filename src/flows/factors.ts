@@ -6,19 +6,23 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { maskEmail } from '../config/email.js';
 import { maskPhone } from '../config/phone.js';
+import { type Channels, unusableReason } from '../core/choice.js';
 import type { Result } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
 import type { Factor, FactorView } from '../core/types.js';
 import { updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
 
-/** The public view of a factor: masked number, preferred flag. */
-export function viewOf(f: Factor, preferredId: string | null): FactorView {
+/** The public view of a factor: masked number, preferred flag, whether it is usable now. */
+export function viewOf(f: Factor, preferredId: string | null, channels: Channels): FactorView {
+  const why = unusableReason(channels, f);
   return {
     id: f.id,
     channel: f.channel,
     status: f.status,
     preferred: f.id === preferredId,
+    usable: why === undefined,
+    ...(why === undefined ? {} : { unusableReason: why }),
     createdAt: f.createdAt,
     ...(f.phone ? { maskedPhone: maskPhone(f.phone) } : {}),
     ...(f.email ? { maskedEmail: maskEmail(f.email) } : {}),
@@ -53,7 +57,7 @@ async function changeFactor(ctx: Context, userId: string, factorId: string, chan
 /** All factors of a user, masked. */
 export async function listFactors(ctx: Context, userId: string): Promise<FactorView[]> {
   const [factors, preferred] = await Promise.all([ctx.store.factors.listFactors(userId), ctx.store.factors.getPreferred(userId)]);
-  return factors.map((f) => viewOf(f, preferred));
+  return factors.map((f) => viewOf(f, preferred, ctx.channels));
 }
 
 /** Marks an active factor preferred (`null` clears it). */
