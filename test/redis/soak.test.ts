@@ -17,6 +17,7 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateSync } from 'otplib';
 import { redisStores } from '../../src/adapters/redis/index.js';
 import { createMfa, type Mfa } from 'mfakit';
 import { DEFAULTS } from 'mfakit';
@@ -130,6 +131,9 @@ describe.skipIf(url === null)('soak on Redis', () => {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
     const counts: Record<string, number> = {};
     const thrown: unknown[] = [];
+    // Authenticator users apart (their sign-in sends no SMS): every TOTP secret handed out.
+    const totpSecrets = new Map<string, string>();
+    const appCode = (secret: string) => generateSync({ secret, epoch: Math.floor(clock.now() / 1000) });
 
     const step = async (): Promise<void> => {
       const r = rnd();
@@ -156,6 +160,21 @@ describe.skipIf(url === null)('soak on Redis', () => {
         }],
         [0.5, 'exception', () => (rnd() < 0.5 ? mfa.exceptions.add(user, { by: 'admin', reason: 'soak' }) : mfa.exceptions.remove(user))],
         [8, 'status', () => mfa.getStatus(user)],
+        [1, 'totp-enroll', async () => {
+          const t = `app-${u % 4}`;
+          const r = await mfa.enrollTotp(t);
+          totpSecrets.set(t, r.secret);
+          return mfa.confirmEnrollment(t, appCode(r.secret), { factorId: r.factorId });
+        }],
+        [3, 'totp-right', async () => {
+          const secret = totpSecrets.get(`app-${u % 4}`);
+          return secret ? mfa.verify(`app-${u % 4}`, appCode(secret)) : { ok: false, error: 'none' };
+        }],
+        [2, 'totp-wrong', async () => {
+          const secret = totpSecrets.get(`app-${u % 4}`);
+          const right = secret ? appCode(secret) : '';
+          return secret ? mfa.verify(`app-${u % 4}`, right === '000000' ? '111111' : '000000') : { ok: false, error: 'none' };
+        }],
       ];
       let x = rnd() * ops.reduce((s, [w]) => s + w, 0);
       const op = ops.find(([w]) => (x -= w) < 0) ?? ops[0];
@@ -184,6 +203,9 @@ describe.skipIf(url === null)('soak on Redis', () => {
     expect(total).toBe(OPS);
     expect(counts['verify-wrong:ok'] ?? 0).toBe(0);
     expect(counts['confirm-wrong:ok'] ?? 0).toBe(0);
+    expect(counts['totp-wrong:ok'] ?? 0).toBe(0);
+    expect(counts['totp-enroll:ok'] ?? 0).toBeGreaterThan(0);
+    expect(counts['totp-right:ok'] ?? 0).toBeGreaterThan(0);
     expect(sender.count).toBe((counts['enroll:ok'] ?? 0) + (counts['start:ok'] ?? 0) + (counts['resend:ok'] ?? 0));
 
     // A scripted tour on the same stores and clock reaches every interesting state, so the
@@ -244,6 +266,9 @@ describe.skipIf(url === null)('soak on Redis', () => {
     const everything = keys.map((k) => `${k.key}\n${withoutNumbers(k.text)}`).join('\n');
     const leaked = [...sender.codes].filter((c) => new RegExp(`(?<!\\d)${c}(?!\\d)`).test(everything));
     expect(leaked).toEqual([]);
+    // No authenticator secret either: the factors hold them sealed.
+    expect([...totpSecrets.values()].filter((secret) => everything.includes(secret))).toEqual([]);
+    expect(everything).toMatch(/totpSecret\\*":\\*"a1\./); // the sealed form is there (the dump may escape quotes)
   }, 300_000); // only a guard against a hang: a loaded machine may take minutes
 
   it('with short windows, only durable keys remain once the windows pass', async () => {
