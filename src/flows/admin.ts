@@ -8,10 +8,9 @@ import { lockOf, unlockState } from '../core/lockout.js';
 import type { MfaStatus } from '../core/outcomes.js';
 import { statusOf } from '../core/status.js';
 import type { Purpose } from '../core/types.js';
-import { updateUser } from '../store/user-state.js';
+import { loadUser, updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
 import { viewOf } from './factors.js';
-import { loadUser } from './sign-in.js';
 
 /** Lock, counters, pending code and budgets of a user, for support screens and UIs. */
 export async function getStatus(ctx: Context, userId: string, purpose: Purpose | undefined): Promise<MfaStatus> {

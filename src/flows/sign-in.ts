@@ -9,7 +9,7 @@ import { lockedRefusal } from '../core/lockout.js';
 import type { AppChallenge, ChallengeError, CodeSent, MfaRequirement, Ok, ResendError, Result } from '../core/outcomes.js';
 import { resendTarget } from '../core/sending.js';
 import type { Purpose } from '../core/types.js';
-import { decodeWith, userCodec, userKey } from '../store/records.js';
+import { loadUser } from '../store/user-state.js';
 import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
@@ -24,11 +24,6 @@ export async function requiresMfa(ctx: Context, userId: string): Promise<Ok<MfaR
   return enrolled ? { ok: true, required: true } : { ok: true, required: false, reason: 'not_enrolled' };
 }
 
-/** A user's state, factors and preferred factor, and the record to start a compare-and-set from. */
-export async function loadUser(ctx: Context, userId: string) {
-  const snap = await ctx.store.loadUser(userId, userKey(userId));
-  return { ...snap, state: decodeWith(userCodec(ctx.policy), snap.state), snapshot: { record: snap.state } };
-}
 
 /** Sends a sign-in code to the named, preferred or next usable factor. */
 export async function startChallenge(

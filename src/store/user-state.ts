@@ -9,7 +9,8 @@ import type { DestinationState, UserState } from '../core/state.js';
 import type { FactorTouch } from '../ports/combined-store.js';
 import { type CasContext, type Slot, type Snapshot, update, type Updated } from './cas.js';
 import type { RecordCache } from './record-cache.js';
-import { destinationCodec, destinationKey, userCodec, userKey } from './records.js';
+import { decodeWith, destinationCodec, destinationKey, userCodec, userKey } from './records.js';
+import type { Factor } from '../core/types.js';
 
 /** What the state updates need of the instance. */
 export interface StateContext extends CasContext {
@@ -99,4 +100,13 @@ export async function updateUserAndDestination<RU, RD>(
     },
   );
   return r.outcome;
+}
+
+/** A user's state (decoded), factors and preferred factor, and the record to start a compare-and-set from. */
+export async function loadUser(
+  ctx: StateContext,
+  userId: string,
+): Promise<{ state: UserState; snapshot: Snapshot; factors: Factor[]; preferred: string | null }> {
+  const snap = await ctx.store.loadUser(userId, userKey(userId));
+  return { state: decodeWith(userCodec(ctx.policy), snap.state), snapshot: { record: snap.state }, factors: snap.factors, preferred: snap.preferred };
 }
