@@ -65,7 +65,10 @@ export function channelUsable(app: AppContext, channel: Channel): boolean {
   return (app.channels as ReadonlySet<Channel>).has(channel) && app.mfa.isChannelEnabled(channel);
 }
 
-/** Whether a sign-in code can be sent to `factor` now: active, and its channel usable. */
+/**
+ * Whether a sign-in can use `factor` now: active, and its channel usable (an authenticator
+ * app needs no sender: its codes come from the app).
+ */
 export function factorUsable(app: AppContext, factor: FactorView): boolean {
-  return factor.status === 'active' && channelUsable(app, factor.channel);
+  return factor.status === 'active' && (factor.channel === 'totp' || channelUsable(app, factor.channel));
 }

@@ -31,6 +31,15 @@ declare module 'express-session' {
     /** Why MFA was skipped at sign-in, for the home page. */
     skippedMfa: 'exception' | 'not_enrolled';
     flash: Flash;
+    /**
+     * An authenticator app being added: its factor, secret and `otpauth://` URI, kept only
+     * until it is confirmed or the user leaves the page (then they start again).
+     * ADAPT: with a shared session store (connect-redis, ...) this sits in it for those
+     * minutes: keep that store private, or seal the secret before saving it.
+     */
+    totpEnrollment: { factorId: string; secret: string; uri: string };
+    /** The authenticator factor the pending sign-in asks a code from (nothing was sent). */
+    challengeFactorId: string;
     /** Marks the session as used, so its id (which the CSRF token is bound to) stays stable. */
     started: true;
   }

@@ -10,7 +10,7 @@ import { completeSignIn, flash, signOut, startPending } from '../session.js';
 import { loginPage } from '../views/login.js';
 import { formatDuration } from '../views/format.js';
 import { challengeFlash } from '../views/messages.js';
-import { liveSignInCode } from './challenge.js';
+import { liveSignInCode, rememberChallenge } from './challenge.js';
 
 /** The one message for an unknown user and a wrong password: never reveal which it was. */
 export const BAD_CREDENTIALS = 'Wrong username or password.';
@@ -64,7 +64,8 @@ export function authRoutes(app: AppContext, throttle: LoginThrottle): Router {
 
     await startPending(req, user.id, app.clock.now());
     const sent = await app.mfa.startChallenge(user.id);
-    if (!sent.ok) {
+    if (sent.ok) rememberChallenge(req, sent);
+    else {
       // resend_cooldown with a live sign-in code: one went out less than 30 s ago (e.g.
       // signing in twice) and is still valid. Without one (the cooldown of an enrollment
       // code), the page shows "no active code" and the countdown, so no message.

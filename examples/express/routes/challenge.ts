@@ -1,10 +1,10 @@
 /**
  * The MFA challenge: say where the code went, check it, resend it, or send one another way
- * (to another of the user's factors).
+ * (to another of the user's factors), or ask for the code of the user's authenticator app.
  * @module
  */
-import { Router } from 'express';
-import type { Failure, MfaStatus } from 'mfakit';
+import { Router, type Request } from 'express';
+import type { AppChallenge, CodeSent, Failure, FactorView, MfaStatus } from 'mfakit';
 import { type AppContext, factorUsable, field, pageContext } from '../context.js';
 import { completeSignIn, flash, pendingUserId, requirePending } from '../session.js';
 import { challengePage } from '../views/challenge.js';
@@ -36,6 +36,26 @@ function resendTarget(app: AppContext, status: MfaStatus): string | undefined {
   return last && factorUsable(app, last) ? last.id : status.signInFactorId;
 }
 
+/**
+ * The authenticator app this sign-in asks a code from, if any: `startChallenge` chose it
+ * (`sent: false`) and it is still active. The session remembers the choice, since nothing
+ * was sent that `getStatus` could show.
+ */
+function appFactor(req: Request, status: MfaStatus): FactorView | undefined {
+  const id = req.session.challengeFactorId;
+  return id === undefined ? undefined : status.factors.find((f) => f.id === id && f.channel === 'totp' && f.status === 'active');
+}
+
+/** Remembers where a started challenge went: an authenticator app, or a code that was sent. */
+export function rememberChallenge(req: Request, started: CodeSent | AppChallenge): void {
+  if (started.sent) delete req.session.challengeFactorId;
+  else req.session.challengeFactorId = started.factorId;
+}
+
+/** The message after a challenge started. */
+const startedMessage = (s: CodeSent | AppChallenge, again: boolean) =>
+  s.sent ? `We sent a ${again ? 'new ' : ''}code ${BY_CHANNEL[s.channel]} to ${s.maskedTo}.` : 'Enter the code from your authenticator app.';
+
 export function challengeRoutes(app: AppContext): Router {
   const router = Router();
   router.use('/mfa', requirePending(app.clock));
@@ -45,10 +65,11 @@ export function challengeRoutes(app: AppContext): Router {
     const status = await app.mfa.getStatus(userId, { purpose: 'sign_in' });
     // Only a live sign-in code can be entered here (an enrollment code cannot complete a
     // sign-in; a used-up or expired one can only be replaced).
-    const pending = liveSignInCode(status);
+    const authenticator = appFactor(req, status);
+    const pending = authenticator ? undefined : liveSignInCode(status);
     const factor = pending && status.factors.find((f) => f.id === pending.factorId);
-    const current = pending?.factorId ?? resendTarget(app, status);
-    // "Try another way": every other factor a code can be sent to now.
+    const current = authenticator?.id ?? pending?.factorId ?? resendTarget(app, status);
+    // "Try another way": every other factor usable now (an authenticator app included).
     const otherWays = status.factors
       .filter((f) => f.id !== current && factorUsable(app, f))
       .map((f) => ({ factorId: f.id, channel: f.channel, maskedTo: destination(f) }));
@@ -61,6 +82,7 @@ export function challengeRoutes(app: AppContext): Router {
         locked: status.locked ? { until: status.lockedUntil ?? null } : undefined,
         resendInMs: status.nextSendInMs,
         cannotSend: cannotSendReason(app, status),
+        authenticator: authenticator !== undefined,
         otherWays,
       }),
     );
@@ -68,7 +90,9 @@ export function challengeRoutes(app: AppContext): Router {
 
   router.post('/mfa/verify', async (req, res) => {
     const userId = pendingUserId(res);
-    const result = await app.mfa.verify(userId, field(req, 'code', 20));
+    const authenticator = appFactor(req, await app.mfa.getStatus(userId));
+    const code = field(req, 'code', 20);
+    const result = authenticator ? await app.mfa.verify(userId, code, { factorId: authenticator.id }) : await app.mfa.verify(userId, code);
     if (result.ok) {
       await completeSignIn(req, userId);
       return res.redirect(303, '/');
@@ -86,15 +110,18 @@ export function challengeRoutes(app: AppContext): Router {
     // since): start again with the preferred (or next usable) factor.
     const last = status.pending?.purpose === 'sign_in' ? status.factors.find((f) => f.id === status.pending?.factorId) : undefined;
     const sent = last && factorUsable(app, last) ? await app.mfa.resend(userId, { purpose: 'sign_in' }) : await app.mfa.startChallenge(userId);
-    if (sent.ok) flash(req, 'success', sent.sent ? `We sent a new code ${BY_CHANNEL[sent.channel]} to ${sent.maskedTo}.` : 'Enter the code from your authenticator app.');
-    else {
+    if (sent.ok) {
+      rememberChallenge(req, sent);
+      flash(req, 'success', startedMessage(sent, true));
+    } else {
       const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
       if (message) flash(req, 'error', message);
     }
     res.redirect(303, '/mfa');
   });
 
-  // "Try another way": a code to the factor the user picked (the previous code stops working).
+  // "Try another way": a code to the factor the user picked (the previous code stops working),
+  // or the code of their authenticator app.
   router.post('/mfa/send', async (req, res) => {
     const userId = pendingUserId(res);
     const status = await app.mfa.getStatus(userId, { purpose: 'sign_in' });
@@ -102,8 +129,10 @@ export function challengeRoutes(app: AppContext): Router {
     const sent = factor
       ? await app.mfa.startChallenge(userId, { factorId: factor.id })
       : ({ ok: false, error: 'factor_not_found' } as const);
-    if (sent.ok) flash(req, 'success', sent.sent ? `We sent a code ${BY_CHANNEL[sent.channel]} to ${sent.maskedTo}.` : 'Enter the code from your authenticator app.');
-    else {
+    if (sent.ok) {
+      rememberChallenge(req, sent);
+      flash(req, 'success', startedMessage(sent, false));
+    } else {
       const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
       if (message) flash(req, 'error', message);
     }

@@ -52,7 +52,8 @@ export function enrollRoutes(app: AppContext): Router {
 
   router.get('/settings/confirm', async (req, res) => {
     const status = await app.mfa.getStatus(signedInUser(res).id, { purpose: 'enroll' });
-    const factor = status.factors.find((f) => f.status === 'pending');
+    // An authenticator being added has its own page (authenticator.ts): codes come from the app.
+    const factor = status.factors.find((f) => f.status === 'pending' && f.channel !== 'totp');
     if (!factor) return res.redirect(303, '/settings');
     const live = status.pending?.purpose === 'enroll' && status.pending.factorId === factor.id && status.pending.state === 'live';
     res.set('Cache-Control', 'no-store');
@@ -61,7 +62,7 @@ export function enrollRoutes(app: AppContext): Router {
 
   router.post('/settings/confirm', async (req, res) => {
     const userId = signedInUser(res).id;
-    const pending = (await app.mfa.listFactors(userId)).factors.find((f) => f.status === 'pending');
+    const pending = (await app.mfa.listFactors(userId)).factors.find((f) => f.status === 'pending' && f.channel !== 'totp');
     const result = await app.mfa.confirmEnrollment(userId, field(req, 'code', 20), pending ? { factorId: pending.id } : {});
     if (result.ok) {
       const { factors } = await app.mfa.listFactors(userId);

@@ -6,7 +6,7 @@ import type { FactorView } from 'mfakit';
 import { described, THING } from '../views/factor-labels.js';
 
 /** mfakit's default fallback order (`channels.priority`). ADAPT: keep in step if you change it. */
-const PRIORITY = ['sms', 'voice', 'email'] as const;
+const PRIORITY = ['sms', 'voice', 'email', 'totp'] as const;
 const rank = (f: FactorView) => {
   const i = (PRIORITY as readonly string[]).indexOf(f.channel);
   return i === -1 ? PRIORITY.length : i;
@@ -14,7 +14,7 @@ const rank = (f: FactorView) => {
 
 /**
  * The factor a sign-in challenge would use among `factors`: the preferred one if usable,
- * else the most recently used, then by channel (sms, voice, email), then the oldest.
+ * else the most recently used, then by channel (sms, voice, email, totp), then the oldest.
  * For a user's current factors, `getStatus().signInFactorId` says it; this answers "what if
  * one were removed", which mfakit cannot know. ADAPT: keep in step with mfakit's documented order.
  */
@@ -30,8 +30,8 @@ export function signInFactor(factors: readonly FactorView[], usable: (f: FactorV
 export function confirmedMessage(factors: readonly FactorView[], confirmedId: string, usable: (f: FactorView) => boolean): string {
   const added = factors.find((f) => f.id === confirmedId);
   const first = signInFactor(factors, usable);
-  const head = added ? `Your ${THING[added.channel]} ${described(added)} is confirmed.` : 'It is confirmed.';
-  if (!first || first.id === confirmedId) return `${head} Sign-in will now ask for a code sent to it.`;
+  const head = !added ? 'It is confirmed.' : added.channel === 'totp' ? 'Your authenticator app is confirmed.' : `Your ${THING[added.channel]} ${described(added)} is confirmed.`;
+  if (!first || first.id === confirmedId) return `${head} Sign-in will now ask for a code ${added?.channel === 'totp' ? 'from it' : 'sent to it'}.`;
   return `${head} Sign-in codes still go to ${described(first)} first; choose “Make preferred” to use the new ${added ? THING[added.channel] : 'one'} instead.`;
 }
 

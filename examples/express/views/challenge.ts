@@ -1,7 +1,8 @@
 /**
  * The MFA challenge page: where the code went and how, the code field, attempts left, the
  * resend button with its countdown, "try another way" (the user's other factors), or the
- * lockout notice.
+ * lockout notice. With an authenticator app nothing was sent: the page asks for the app's
+ * code, with no resend button and no countdown.
  * @module
  */
 import type { Channel } from 'mfakit';
@@ -27,7 +28,9 @@ export interface ChallengeView {
    * the sentence to show instead of the resend button.
    */
   readonly cannotSend: string | undefined;
-  /** The user's other factors a code can be sent to now ("try another way"). */
+  /** Set when the code comes from the user's authenticator app (nothing was sent). */
+  readonly authenticator: boolean;
+  /** The user's other factors usable now ("try another way"), authenticator apps included. */
   readonly otherWays: readonly { readonly factorId: string; readonly channel: Channel; readonly maskedTo: string }[];
 }
 
@@ -50,18 +53,14 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
   const body = v.locked
     ? html`<div class="notice error" role="alert" id="lockout">${lockoutMessage(v.locked.until, ctx.now)}</div>
   <p class="muted">Nothing you do now can shorten the lock. If you did not try to sign in, change your password.</p>`
-    : html`${hasCode
+    : v.authenticator
+      ? html`<p id="app-prompt">Enter the 6-digit code from your authenticator app.</p>
+  ${codeForm(ctx, v)}
+  ${otherWays(ctx, v, seconds)}`
+      : html`${hasCode
         ? html`<p>We sent a 6-digit code <span id="sent-by">${BY_CHANNEL[v.sentTo.channel]}</span> to <strong id="masked-to">${v.sentTo.maskedTo}</strong>.
     ${v.expiresAt !== undefined && html`It is valid until ${formatTime(v.expiresAt, ctx.now)}.`}</p>
-  <form method="post" action="/mfa/verify">
-    ${csrfField(ctx)}
-    <label for="code">Code</label>
-    <input id="code" class="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
-      pattern="[0-9]{6}" maxlength="6" required autofocus>
-    ${v.attemptsLeft !== undefined && v.attemptsLeft < v.maxTries &&
-      html`<p class="muted" id="attempts-left">${plural(v.attemptsLeft, 'attempt')} left with this code.</p>`}
-    <div class="row"><button type="submit">Verify</button></div>
-  </form>`
+  ${codeForm(ctx, v)}`
         : noCode}
   ${resend}
   ${otherWays(ctx, v, seconds)}`;
@@ -78,18 +77,37 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
   );
 }
 
-/** "Try another way": one button per other factor; they wait out the same cooldown as "Resend". */
+function codeForm(ctx: PageContext, v: ChallengeView) {
+  return html`<form method="post" action="/mfa/verify">
+    ${csrfField(ctx)}
+    <label for="code">Code</label>
+    <input id="code" class="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+      pattern="[0-9]{6}" maxlength="6" required autofocus>
+    ${!v.authenticator && v.attemptsLeft !== undefined && v.attemptsLeft < v.maxTries &&
+      html`<p class="muted" id="attempts-left">${plural(v.attemptsLeft, 'attempt')} left with this code.</p>`}
+    <div class="row"><button type="submit">Verify</button></div>
+  </form>`;
+}
+
+/**
+ * "Try another way": one button per other factor. Sending ones wait out the same cooldown as
+ * "Resend"; an authenticator app sends nothing, so its button never waits.
+ */
 function otherWays(ctx: PageContext, v: ChallengeView, seconds: number) {
   if (v.otherWays.length === 0) return '';
   const waiting = v.resendInMs > 0;
   return html`<section id="other-ways">
     <h2>Try another way</h2>
-    <p class="muted">Did the code not arrive? Get one another way; a code sent before then stops working.</p>
+    <p class="muted">${v.authenticator
+      ? 'No access to your authenticator app? Use another way.'
+      : 'Did the code not arrive? Use another way; a code sent before then stops working.'}</p>
     <ul class="other-ways">
     ${v.otherWays.map(
       (w) => html`<li><form method="post" action="/mfa/send" class="inline">
       ${csrfField(ctx)}<input type="hidden" name="factorId" value="${w.factorId}">
-      <button class="secondary" type="submit" data-factor="${w.factorId}" data-channel="${w.channel}" ${waiting ? 'disabled' : ''} data-cooldown-ms="${v.resendInMs}">Send a code ${BY_CHANNEL[w.channel]} to ${w.maskedTo}<span class="countdown">${waiting ? ` in ${seconds} s` : ''}</span></button>
+      ${w.channel === 'totp'
+        ? html`<button class="secondary" type="submit" data-factor="${w.factorId}" data-channel="${w.channel}">Use your authenticator app<span class="countdown"></span></button>`
+        : html`<button class="secondary" type="submit" data-factor="${w.factorId}" data-channel="${w.channel}" ${waiting ? 'disabled' : ''} data-cooldown-ms="${v.resendInMs}">Send a code ${BY_CHANNEL[w.channel]} to ${w.maskedTo}<span class="countdown">${waiting ? ` in ${seconds} s` : ''}</span></button>`}
     </form></li>`,
     )}
     </ul>

@@ -20,7 +20,8 @@ export function homePage(ctx: PageContext, v: { factors: readonly FactorView[]; 
     html`<div class="notice info" id="exception-notice">You signed in without a code: you are on the MFA exception list
     (“${v.exception.reason}”, added by ${v.exception.addedBy}${v.exception.expiresAt !== undefined ? html`, until ${formatTime(v.exception.expiresAt, ctx.now)}` : ''}).</div>`}
   ${next
-    ? html`<p id="codes-go-to">Sign-in codes go ${BY_CHANNEL[next.channel]} to <strong>${described(next)}</strong>${active.length > 1 ? html` (${active.length} ways on file)` : ''}.</p>`
+    ? next.channel === 'totp' ? html`<p id="codes-go-to">Sign-in asks for a code from your authenticator app${active.length > 1 ? html` (${active.length} ways on file)` : ''}.</p>`
+    : html`<p id="codes-go-to">Sign-in codes go ${BY_CHANNEL[next.channel]} to <strong>${described(next)}</strong>${active.length > 1 ? html` (${active.length} ways on file)` : ''}.</p>`
     : active.length > 0
       ? html`<p id="codes-go-to">None of your numbers or addresses can receive a code right now.</p>`
       : html`<p id="codes-go-to">No number or email address is set up for sign-in codes.</p>`}

@@ -69,6 +69,8 @@ th { color:var(--muted); font-weight:600; font-size:.85rem; text-transform:upper
 .badge.on, .badge.active { background:var(--ok-bg); color:var(--ok); } .badge.off, .badge.invalid, .badge.locked { background:var(--err-bg); color:var(--err); }
 .badge.pending { background:var(--warn-bg); color:var(--warn); } .badge.preferred { background:var(--info-bg); color:var(--accent); }
 code.otp { font-size:1.2rem; font-weight:700; letter-spacing:.15em; background:#eef1f6; padding:.1rem .4rem; border-radius:4px; }
+figure.qr { margin:.75rem 0; } figure.qr svg { width:208px; height:208px; display:block; }
+code.secret { font-size:1.1rem; letter-spacing:.08em; word-spacing:.3em; background:#eef1f6; padding:.2rem .5rem; border-radius:4px; }
 pre.sms, pre.voice, pre.email { white-space:pre-wrap; margin:.25rem 0 0; font:inherit; color:var(--muted); }
 `;
 

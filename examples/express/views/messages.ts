@@ -31,7 +31,7 @@ export function lockoutMessage(lockedUntil: number | null | undefined, now: numb
   return `Too many wrong codes. For your security, sign-in is locked until ${formatTime(lockedUntil, now)} (in ${formatDuration(lockedUntil - now)}).`;
 }
 
-function failuresHint(failuresLeft: number | undefined): string {
+export function failuresHint(failuresLeft: number | undefined): string {
   // Warn only when the lock is near, so the message stays short.
   if (failuresLeft === undefined || failuresLeft > 3) return '';
   return ` ${plural(failuresLeft, 'more wrong code')} and sign-in will be locked for 20 minutes.`;

@@ -1,6 +1,7 @@
 /**
  * Security settings: the factor list, the "add a number" form (text messages or voice
- * calls) and the "add an email address" form; and the enrollment confirmation page.
+ * calls), the "add an email address" form and "add an authenticator app"; and the
+ * enrollment confirmation page.
  * @module
  */
 import type { FactorView } from 'mfakit';
@@ -36,7 +37,7 @@ function factorRows(ctx: PageContext, factors: readonly FactorView[]) {
     <td><span class="badge ${f.status}">${STATUS_LABEL[f.status]}</span> ${f.preferred && html`<span class="badge preferred">preferred</span>`}</td>
     <td class="muted">${f.lastUsedAt !== undefined ? formatTime(f.lastUsedAt, ctx.now) : '—'}</td>
     <td>
-      ${f.status === 'pending' && html`<a href="/settings/confirm">Enter code</a>`}
+      ${f.status === 'pending' && f.channel !== 'totp' && html`<a href="/settings/confirm">Enter code</a>`}
       ${f.status === 'active' && !f.preferred && activeCount > 1 &&
         html`<form class="inline" method="post" action="/settings/factors/${f.id}/preferred">${csrfField(ctx)}<button class="secondary" type="submit">Make preferred</button></form>`}
       <form class="inline" method="post" action="/settings/factors/${f.id}/remove">${csrfField(ctx)}<button class="danger" type="submit">Remove</button></form>
@@ -87,7 +88,15 @@ ${v.channels.email &&
     <input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${f.email}" placeholder="you@example.com">
     <div class="row"><button type="submit" id="send-email-code">Send code by email</button></div>
   </form>
-</section>`}`,
+</section>`}
+<section class="card">
+  <h2>Add an authenticator app</h2>
+  <p class="muted">An app on your phone (Google Authenticator, Microsoft Authenticator, 1Password, ...) shows a new code every 30 seconds, even without signal. Nothing is sent.${v.factors.some((x) => x.channel === 'totp' && x.status === 'active') ? ' Adding a new one replaces the current one once it is confirmed.' : ''}</p>
+  <form method="post" action="/settings/authenticator" id="add-totp">
+    ${csrfField(ctx)}
+    <div class="row"><button type="submit" id="add-authenticator">Add an authenticator app</button></div>
+  </form>
+</section>`,
   );
 }
 
