@@ -3,6 +3,7 @@ import { defineCombinedTests } from './store-tests-combined.js';
 import { defineFactorTests } from './store-tests-factors.js';
 import { defineRuleTests } from './store-tests-rules.js';
 import { defineConcurrencyTests, defineStateTests, defineTtlTests } from './store-tests-state.js';
+import { defineTotpTests } from './store-tests-totp.js';
 import type { StoreTestContext, StoreTestOptions, TestApi, TestFn } from './types.js';
 
 export type { ExpectLike, StoreTestContext, StoreTestOptions, TestApi, TestFn } from './types.js';
@@ -61,7 +62,10 @@ export function defineStoreTests(t: TestApi, options: StoreTestOptions): void {
     });
     const combined = options.combined;
     if (combined) t.describe('combined fast paths', () => defineCombinedTests(it, expect, withStores, combined));
-    t.describe('rules end to end (createMfa)', () => defineRuleTests(it, expect, withStores, ctx));
+    t.describe('rules end to end (createMfa)', () => {
+      defineRuleTests(it, expect, withStores, ctx);
+      defineTotpTests(it, expect, withStores, ctx);
+    });
     options.extra?.(ctx);
   });
 }

@@ -6,10 +6,9 @@
  * @module
  */
 import { createMfa, type Mfa } from '../flows/mfa.js';
-import type { Clock } from '../ports/clock.js';
 import type { Stores } from '../ports/factor-store.js';
 import type { Result } from '../core/outcomes.js';
-import { fakeClock } from './clock.js';
+import { clockFor } from './clock.js';
 import { outboxSender, type OutboxSender } from './outbox.js';
 import type { ExpectLike, It, StoreTestContext, WithStores } from './types.js';
 
@@ -37,30 +36,6 @@ export function tally(results: readonly Result<object>[]): Record<string, number
     out[k] = (out[k] ?? 0) + 1;
   }
   return out;
-}
-
-/**
- * The clock `createMfa` reads, and how to move it. When the suite's clock can tell the
- * time it is the stores' clock too, and both move together. Otherwise (a store on real
- * time, such as Redis) mfakit gets a fake clock starting now: the rules are decided on
- * it, the store's TTLs run in real time, and the tests only move it by amounts far
- * below the TTLs mfakit gives (the shortest is the 10-minute code, the longest the
- * 24-hour failure memory), so no key expires early or late in a way that matters.
- */
-function clockFor(ctx: StoreTestContext): { clock: Clock; advance(ms: number): void } {
-  const storeClock = ctx.options.clock;
-  if (storeClock && typeof storeClock.now === 'function') {
-    const now = storeClock.now.bind(storeClock);
-    return { clock: { now }, advance: (ms) => storeClock.advance(ms) };
-  }
-  const own = fakeClock(Date.now());
-  return {
-    clock: own,
-    advance: (ms) => {
-      own.advance(ms);
-      storeClock?.advance(ms);
-    },
-  };
 }
 
 interface Env {
