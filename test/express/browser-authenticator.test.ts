@@ -4,47 +4,20 @@
  * out, and signs in with a new code from it. Screenshots land in test-results/express/.
  */
 import { generateSync } from 'otplib';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../examples/express/users.js';
-import { startApp, type RunningApp } from './helpers/app.js';
-import { browserRequired, CHROMIUM, hasChromium, launch, shot } from './helpers/browser.js';
+import type { RunningApp } from './helpers/app.js';
+import { chromiumPerTest, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
 
-describe.runIf(!hasChromium && browserRequired)('browser tests (authenticator)', () => {
-  it('need Chromium', () => {
-    throw new Error(`${CHROMIUM} is missing and MFAKIT_REQUIRE_BROWSER=1: install it (apt-get install -y chromium)`);
-  });
-});
+requireChromium('authenticator');
 
 describe.skipIf(!hasChromium)('authenticator app in Chromium', () => {
-  let browser: Browser;
+  const t = chromiumPerTest({ width: 1000, height: 900 });
   let app: RunningApp;
-  let context: BrowserContext;
   let page: Page;
+  beforeEach(() => ({ app, page } = t));
 
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    app = await startApp();
-    context = await browser.newContext({ baseURL: app.url, viewport: { width: 1000, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-  });
-  afterEach(async () => {
-    await context?.close();
-    await app?.close();
-  });
-
-  async function signInWithPassword(p: Page, username: string) {
-    await p.goto('/login');
-    await p.fill('#username', username);
-    await p.fill('#password', DEMO_USERS.find((u) => u.username === username)?.password ?? '');
-    await p.click('button:has-text("Sign in")');
-  }
 
   const appCode = (secret: string) => generateSync({ secret, epoch: Math.floor(app.clock.now() / 1000) });
 

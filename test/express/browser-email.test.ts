@@ -4,46 +4,20 @@
  * signing in with the code emailed to her. Screenshots land in test-results/express/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_USERS } from '../../examples/express/users.js';
-import { startApp, type RunningApp } from './helpers/app.js';
-import { browserRequired, CHROMIUM, hasChromium, launch, shot } from './helpers/browser.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RunningApp } from './helpers/app.js';
+import { chromiumPerTest, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
 
-describe.runIf(!hasChromium && browserRequired)('browser tests (email)', () => {
-  it('need Chromium', () => {
-    throw new Error(`${CHROMIUM} is missing and MFAKIT_REQUIRE_BROWSER=1: install it (apt-get install -y chromium)`);
-  });
-});
+requireChromium('email');
 
 describe.skipIf(!hasChromium)('email in Chromium', () => {
+  const t = chromiumPerTest({ width: 1000, height: 760 });
   let browser: Browser;
   let app: RunningApp;
   let context: BrowserContext;
   let page: Page;
+  beforeEach(() => ({ browser, app, context, page } = t));
 
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    app = await startApp();
-    context = await browser.newContext({ baseURL: app.url, viewport: { width: 1000, height: 760 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-  });
-  afterEach(async () => {
-    await context?.close();
-    await app?.close();
-  });
-
-  async function signInWithPassword(p: Page, username: string) {
-    await p.goto('/login');
-    await p.fill('#username', username);
-    await p.fill('#password', DEMO_USERS.find((u) => u.username === username)?.password ?? '');
-    await p.click('button:has-text("Sign in")');
-  }
 
   /** The newest message in the dev outbox (another tab): its channel, code and text. */
   async function newestInOutbox(screenshot?: string): Promise<{ channel: string; code: string; text: string }> {

@@ -4,49 +4,20 @@
  * exception list (email, voice and the SMS switch: browser-email.test.ts). A screenshot of each page lands in test-results/express/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './helpers/app.js';
-import { browserRequired, CHROMIUM, hasChromium, launch, shot } from './helpers/browser.js';
-import { DEMO_USERS } from '../../examples/express/users.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RunningApp } from './helpers/app.js';
+import { chromiumPerTest, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
 
-describe.runIf(!hasChromium && browserRequired)('browser tests', () => {
-  it('need Chromium', () => {
-    throw new Error(`${CHROMIUM} is missing and MFAKIT_REQUIRE_BROWSER=1: install it (apt-get install -y chromium)`);
-  });
-});
+requireChromium('app');
 
 describe.skipIf(!hasChromium)('the example app in Chromium', () => {
+  const t = chromiumPerTest({ width: 1000, height: 760 });
   let browser: Browser;
   let app: RunningApp;
   let context: BrowserContext;
   let page: Page;
+  beforeEach(() => ({ browser, app, context, page } = t));
 
-  beforeAll(async () => {
-    browser = await launch();
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
-  beforeEach(async () => {
-    app = await startApp();
-    context = await browser.newContext({ baseURL: app.url, viewport: { width: 1000, height: 760 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-  });
-  afterEach(async () => {
-    await context?.close();
-    await app?.close();
-  });
-
-  const password = (username: string) => DEMO_USERS.find((u) => u.username === username)?.password ?? '';
-
-  async function signInWithPassword(username: string, screenshot?: string) {
-    await page.goto('/login');
-    await page.fill('#username', username);
-    await page.fill('#password', password(username));
-    if (screenshot) await shot(page, screenshot);
-    await page.click('button:has-text("Sign in")');
-  }
 
   /** Reads the newest code from the dev outbox, in a second tab as a developer would. */
   async function codeFromOutbox(screenshot?: string): Promise<string> {
@@ -68,7 +39,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   }
 
   it('signs in: password, code from the dev outbox, home', async () => {
-    await signInWithPassword('alice', 'login');
+    await signInWithPassword(page, 'alice', 'login');
     await page.waitForURL('**/mfa');
     await expect.poll(() => page.textContent('#masked-to')).toBe('+1 ••• ••• 0147');
     expect(await page.getAttribute('#code', 'autocomplete')).toBe('one-time-code');
@@ -81,7 +52,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   });
 
   it('a wrong code shows the attempts left', async () => {
-    await signInWithPassword('alice');
+    await signInWithPassword(page, 'alice');
     await page.waitForURL('**/mfa');
     await enterCode(wrong(await codeFromOutbox()));
     expect(await page.textContent('.flash.error')).toBe('That code is not right.');
@@ -91,7 +62,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   });
 
   it('8 wrong codes lock the user, with the time the lock ends', async () => {
-    await signInWithPassword('alice');
+    await signInWithPassword(page, 'alice');
     await page.waitForURL('**/mfa');
     for (let i = 0; i < 4; i++) await enterCode(wrong(await codeFromOutbox()));
     expect(await page.textContent('.flash.error')).toContain('cannot be used again');
@@ -109,7 +80,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   });
 
   it('the resend button counts down, then enables once the cooldown has passed', async () => {
-    await signInWithPassword('alice');
+    await signInWithPassword(page, 'alice');
     await page.waitForURL('**/mfa');
     const resend = page.locator('#resend');
     expect(await resend.isDisabled()).toBe(true);
@@ -133,7 +104,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   });
 
   it('enrolls a number: settings, country and number, code, confirmed', async () => {
-    await signInWithPassword('bob');
+    await signInWithPassword(page, 'bob');
     await page.waitForURL('**/settings');
     expect(await page.isVisible('#enroll-banner')).toBe(true);
     await shot(page, 'settings-no-number');
@@ -153,7 +124,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   });
 
   it('admin adds an exception (an admin is refused), and that user signs in without a code', async () => {
-    await signInWithPassword('admin');
+    await signInWithPassword(page, 'admin');
     await page.waitForURL('**/mfa');
     await enterCode(await codeFromOutbox());
     await page.click('a:has-text("Admin")');
@@ -178,7 +149,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await page.click('button:has-text("Sign out")');
     await page.waitForURL('**/login');
     const sentBefore = app.outbox?.list().length;
-    await signInWithPassword('alice');
+    await signInWithPassword(page, 'alice');
     await page.waitForURL((u) => u.pathname === '/');
     expect(await page.textContent('#exception-notice')).toContain('Lost her phone, ticket #4521');
     expect(app.outbox?.list().length).toBe(sentBefore);
@@ -190,10 +161,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     try {
       const p = await noJs.newPage();
       p.setDefaultTimeout(10_000);
-      await p.goto('/login');
-      await p.fill('#username', 'alice');
-      await p.fill('#password', password('alice'));
-      await p.click('button:has-text("Sign in")');
+      await signInWithPassword(p, 'alice');
       await p.waitForURL('**/mfa');
       await p.fill('#code', app.outbox?.list()[0]?.code ?? '');
       await p.click('button:has-text("Verify")');
@@ -214,7 +182,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   });
 
   it('after an enrollment code, a second sign-in page does not claim a code is on its way', async () => {
-    await signInWithPassword('alice');
+    await signInWithPassword(page, 'alice');
     await page.waitForURL('**/mfa');
     await enterCode(await codeFromOutbox());
     await app.advance(30_000);
@@ -227,10 +195,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     const other = await browser.newContext({ baseURL: app.url });
     try {
       const p = await other.newPage();
-      await p.goto('/login');
-      await p.fill('#username', 'alice');
-      await p.fill('#password', password('alice'));
-      await p.click('button:has-text("Sign in")');
+      await signInWithPassword(p, 'alice');
       await p.waitForURL('**/mfa');
       const text = (await p.textContent('main')) ?? '';
       const liveCode = (await p.locator('#masked-to').count()) > 0;

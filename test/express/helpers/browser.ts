@@ -4,7 +4,10 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
+import { DEMO_USERS } from '../../../examples/express/users.js';
+import { startApp, type RunningApp } from './app.js';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -30,4 +33,78 @@ const SHOTS = resolve(process.cwd(), 'test-results', 'express');
 export async function shot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: resolve(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Fails loudly, once per file, when Chromium is missing and MFAKIT_REQUIRE_BROWSER=1. */
+export function requireChromium(name: string): void {
+  describe.runIf(!hasChromium && browserRequired)(`browser tests (${name})`, () => {
+    it('need Chromium', () => {
+      throw new Error(`${CHROMIUM} is missing and MFAKIT_REQUIRE_BROWSER=1: install it (apt-get install -y chromium)`);
+    });
+  });
+}
+
+/** The file's browser, and the running test's app, browser context and page. */
+export interface BrowserPerTest {
+  /** For more contexts (a second user, JavaScript off). */
+  readonly browser: Browser;
+  readonly app: RunningApp;
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+/**
+ * One Chromium for the file (call inside the describe), and a fresh example app, context
+ * and page for each test, closed after it. Read the fields inside a test or hook.
+ */
+export function chromiumPerTest(viewport: { width: number; height: number }): BrowserPerTest {
+  let browser: Browser | undefined;
+  let current: Omit<BrowserPerTest, 'browser'> | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    if (!browser) throw new Error('Chromium did not start');
+    const app = await startApp();
+    const context = await browser.newContext({ baseURL: app.url, viewport });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    current = { app, context, page };
+  });
+  afterEach(async () => {
+    await current?.context.close();
+    await current?.app.close();
+    current = undefined;
+  });
+  const now = (): Omit<BrowserPerTest, 'browser'> => {
+    if (!current) throw new Error('no browser page outside a test');
+    return current;
+  };
+  return {
+    get browser() {
+      if (!browser) throw new Error('Chromium did not start');
+      return browser;
+    },
+    get app() {
+      return now().app;
+    },
+    get context() {
+      return now().context;
+    },
+    get page() {
+      return now().page;
+    },
+  };
+}
+
+/** Signs in with a demo user's password; `screenshot` names a shot of the filled form. */
+export async function signInWithPassword(page: Page, username: string, screenshot?: string): Promise<void> {
+  await page.goto('/login');
+  await page.fill('#username', username);
+  await page.fill('#password', DEMO_USERS.find((u) => u.username === username)?.password ?? '');
+  if (screenshot) await shot(page, screenshot);
+  await page.click('button:has-text("Sign in")');
 }
