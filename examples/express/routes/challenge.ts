@@ -4,7 +4,7 @@
  * @module
  */
 import { Router, type Request } from 'express';
-import type { AppChallenge, CodeSent, Failure, FactorView, MfaStatus } from 'mfakit';
+import type { AppChallenge, CodeSent, Failure, FactorView, MfaStatus, Ok } from 'mfakit';
 import { type AppContext, factorUsable, field, pageContext } from '../context.js';
 import { completeSignIn, flash, pendingUserId, requirePending } from '../session.js';
 import { challengePage } from '../views/challenge.js';
@@ -110,13 +110,7 @@ export function challengeRoutes(app: AppContext): Router {
     // since): start again with the preferred (or next usable) factor.
     const last = status.pending?.purpose === 'sign_in' ? status.factors.find((f) => f.id === status.pending?.factorId) : undefined;
     const sent = last && factorUsable(app, last) ? await app.mfa.resend(userId, { purpose: 'sign_in' }) : await app.mfa.startChallenge(userId);
-    if (sent.ok) {
-      rememberChallenge(req, sent);
-      flash(req, 'success', startedMessage(sent, true));
-    } else {
-      const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
-      if (message) flash(req, 'error', message);
-    }
+    reportStart(req, sent, status, true);
     res.redirect(303, '/mfa');
   });
 
@@ -129,15 +123,20 @@ export function challengeRoutes(app: AppContext): Router {
     const sent = factor
       ? await app.mfa.startChallenge(userId, { factorId: factor.id })
       : ({ ok: false, error: 'factor_not_found' } as const);
-    if (sent.ok) {
-      rememberChallenge(req, sent);
-      flash(req, 'success', startedMessage(sent, false));
-    } else {
-      const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
-      if (message) flash(req, 'error', message);
-    }
+    reportStart(req, sent, status, false);
     res.redirect(303, '/mfa');
   });
+
+  /** Flashes what a (re)start did: where the code went, or why none could be sent. */
+  function reportStart(req: Request, sent: Ok<CodeSent | AppChallenge> | Failure, status: MfaStatus, resent: boolean): void {
+    if (sent.ok) {
+      rememberChallenge(req, sent);
+      flash(req, 'success', startedMessage(sent, resent));
+      return;
+    }
+    const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
+    if (message) flash(req, 'error', message);
+  }
 
   return router;
 }
