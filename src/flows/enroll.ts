@@ -5,14 +5,14 @@
  * @module
  */
 import type { CountryCode } from 'libphonenumber-js';
-import { maskEmail, parseEmail } from '../config/email.js';
-import { maskPhone } from '../config/phone.js';
+import { parseEmail } from '../config/email.js';
 import type { CodeSent, EnrollEmailError, EnrollError, Result, Verified, VerifyError } from '../core/outcomes.js';
 import type { Factor } from '../core/types.js';
 import { randomId } from '../factors/code.js';
 import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
+import { maskedOf } from './factors.js';
 import { totpFactorFor } from './totp.js';
 import { verifyCode, verifyTotp } from './verify.js';
 
@@ -75,8 +75,7 @@ export async function confirmEnrollment(ctx: Context, userId: string, input: str
   const preferred = await store.getPreferred(userId);
   for (const f of older) await store.deleteFactor(userId, f.id);
   if (preferred !== null && older.some((f) => f.id === preferred)) await store.setPreferred(userId, active.id);
-  const masked = active.phone ? { maskedPhone: maskPhone(active.phone) } : active.email ? { maskedEmail: maskEmail(active.email) } : {};
-  ctx.events.emit('factor.enrolled', { userId, factorId: active.id, channel: active.channel, ...masked });
+  ctx.events.emit('factor.enrolled', { userId, factorId: active.id, channel: active.channel, ...maskedOf(active) });
   ctx.events.emit('verification.succeeded', { userId, factorId: active.id, channel: active.channel, purpose: 'enroll' });
   return { ok: true, factorId: active.id, channel: active.channel, purpose: 'enroll' };
 }

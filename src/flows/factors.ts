@@ -13,6 +13,14 @@ import type { Factor, FactorView } from '../core/types.js';
 import { updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
 
+/** A factor's destination as the API shows it: the number or the address, masked. */
+export function maskedOf(f: Factor): { maskedPhone?: string; maskedEmail?: string } {
+  return {
+    ...(f.phone ? { maskedPhone: maskPhone(f.phone) } : {}),
+    ...(f.email ? { maskedEmail: maskEmail(f.email) } : {}),
+  };
+}
+
 /** The public view of a factor: masked number, preferred flag, whether it is usable now. */
 export function viewOf(f: Factor, preferredId: string | null, channels: Channels): FactorView {
   const why = unusableReason(channels, f);
@@ -24,8 +32,7 @@ export function viewOf(f: Factor, preferredId: string | null, channels: Channels
     usable: why === undefined,
     ...(why === undefined ? {} : { unusableReason: why }),
     createdAt: f.createdAt,
-    ...(f.phone ? { maskedPhone: maskPhone(f.phone) } : {}),
-    ...(f.email ? { maskedEmail: maskEmail(f.email) } : {}),
+    ...maskedOf(f),
     ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}),
     ...(f.invalidReason ? { invalidReason: f.invalidReason } : {}),
   };
