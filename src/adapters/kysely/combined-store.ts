@@ -1,0 +1,81 @@
+import { sql } from 'kysely';
+import { MfaError } from '../../config/errors.js';
+import { checkTtl } from '../../config/validate.js';
+import type { Clock } from '../../ports/clock.js';
+import type { CombinedStore, CommitResult, UserSnapshot } from '../../ports/combined-store.js';
+import type { VersionedRecord } from '../../ports/state-store.js';
+import type { Factor } from '../../core/types.js';
+import { readState, recordOf, touchFactorRow, writeState, type SqlContext } from './cas.js';
+import { asText, guarded, type AnyKysely } from './dialect.js';
+import { factorOf, inCreationOrder } from './records.js';
+
+/** Thrown inside a commit's transaction to roll it back when a version did not match. */
+const LOST = Symbol('lost race');
+
+/**
+ * The {@link CombinedStore} of `kyselyStores`: `loadUser` is one `SELECT … union all …`
+ * over the user's factors, preferred factor and state row (one statement, so one
+ * snapshot on every dialect); `commit` is one transaction over every write and the
+ * touch, run again on a deadlock or serialization failure (bounded). Any write spanning
+ * users is fine (`multiKey`).
+ * @internal
+ */
+export function createKyselyCombinedStore(db: AnyKysely, ctx: SqlContext, clock: Clock): CombinedStore {
+  const { t } = ctx;
+  return {
+    multiKey: true,
+
+    async loadUser(userId, stateKey): Promise<UserSnapshot> {
+      const now = clock.now();
+      const ref = sql.ref;
+      const { rows } = await guarded('loadUser', () =>
+        sql<Record<string, unknown>>`select ${sql.lit('f')} as ${ref('kind')}, ${ref('data')} as ${ref('txt')}, ${ref('last_used_at')} as ${ref('n1')}, ${ref('user_id')} as ${ref('c1')}, ${ref('factor_id')} as ${ref('c2')}, ${ref('phone')} as ${ref('c3')}, ${ref('status')} as ${ref('c4')}
+          from ${sql.table(t.factors)} where ${ref('user_id')} = ${userId}
+          union all select ${sql.lit('p')}, null, null, ${ref('user_id')}, ${ref('factor_id')}, null, null
+          from ${sql.table(t.preferred)} where ${ref('user_id')} = ${userId}
+          union all select ${sql.lit('s')}, ${ref('value')}, ${ref('version')}, ${ref('state_key')}, null, null, null
+          from ${sql.table(t.state)} where ${ref('state_key')} = ${stateKey} and (${ref('expires_at')} is null or ${ref('expires_at')} > ${now})`.execute(db),
+      );
+      const factors: Factor[] = [];
+      let preferred: string | null = null;
+      let state: VersionedRecord | null = null;
+      for (const row of rows) {
+        const kind = asText(row['kind'], 'row kind');
+        if (kind === 'f') {
+          factors.push(factorOf({ data: row['txt'], last_used_at: row['n1'], user_id: row['c1'], factor_id: row['c2'], phone: row['c3'], status: row['c4'] }));
+        } else if (kind === 'p') {
+          preferred = asText(row['c2'], 'preferred factor id');
+        } else {
+          state = recordOf({ value: row['txt'], version: row['n1'] });
+        }
+      }
+      return { factors: inCreationOrder(factors), preferred, state };
+    },
+
+    async commit(writes, touch): Promise<CommitResult> {
+      if (writes.length === 0) throw new MfaError('invalid_argument', 'commit: at least one write is needed');
+      for (const w of writes) checkTtl(w.ttlMs);
+      const now = clock.now();
+      const outcome = await guarded('commit', async () => {
+        try {
+          return await db.transaction().execute(async (trx) => {
+            const versions: (number | null)[] = [];
+            for (const w of writes) {
+              const v = await writeState(trx, ctx, w, now);
+              if (v === false) throw LOST;
+              versions.push(v);
+            }
+            const touched = touch === undefined ? false : await touchFactorRow(trx, ctx, touch);
+            return { versions, touched };
+          });
+        } catch (err) {
+          if (err === LOST) return null;
+          throw err;
+        }
+      });
+      if (outcome !== null) return { ok: true, ...outcome };
+      const current = await guarded('commit', () => Promise.all(writes.map((w) => readState(db, ctx, w.key, clock.now()))));
+      return { ok: false, current };
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The schema, as Kysely migrations supplied in code (nothing is read from disk), and
+ * `migrate`, which runs them with Kysely's `Migrator` under tables of the prefix.
+ * @internal
+ * @module
+ */
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { MfaError } from '../../config/errors.js';
+import { dialectOf, plainError, type AnyKysely, type SqlDialect } from './dialect.js';
+import { columnTypes, ID_BYTES, PHONE_BYTES, STATE_KEY_BYTES, tableNames, type TableNames } from './tables.js';
+
+/** The first schema: factors, preferred factors, the exception list and the state records. */
+function initial(t: TableNames, dialect: SqlDialect): Migration {
+  const c = columnTypes(dialect);
+  // MySQL: InnoDB (transactions, row locks) and utf8mb4, whatever the server's defaults are.
+  const tableEnd = dialect === 'mysql' ? sql.raw('engine = InnoDB default charset = utf8mb4') : sql.raw('');
+  return {
+    async up(db) {
+      await db.schema
+        .createTable(t.factors)
+        .addColumn('user_id', c.key(ID_BYTES), (col) => col.notNull())
+        .addColumn('factor_id', c.key(ID_BYTES), (col) => col.notNull())
+        .addColumn('status', c.word, (col) => col.notNull())
+        .addColumn('phone', c.key(PHONE_BYTES))
+        .addColumn('created_at', c.integer, (col) => col.notNull())
+        .addColumn('last_used_at', c.integer)
+        .addColumn('data', c.document, (col) => col.notNull())
+        .addPrimaryKeyConstraint(`${t.factors}_pk`, ['user_id', 'factor_id'])
+        .modifyEnd(tableEnd)
+        .execute();
+      await db.schema.createIndex(t.factorsPhoneIndex).on(t.factors).column('phone').execute();
+
+      await db.schema
+        .createTable(t.preferred)
+        .addColumn('user_id', c.key(ID_BYTES), (col) => col.notNull())
+        .addColumn('factor_id', c.key(ID_BYTES), (col) => col.notNull())
+        .addPrimaryKeyConstraint(`${t.preferred}_pk`, ['user_id'])
+        .modifyEnd(tableEnd)
+        .execute();
+
+      await db.schema
+        .createTable(t.exceptions)
+        .addColumn('user_id', c.key(ID_BYTES), (col) => col.notNull())
+        .addColumn('added_at', c.integer, (col) => col.notNull())
+        .addColumn('expires_at', c.integer)
+        .addColumn('data', c.document, (col) => col.notNull())
+        .addPrimaryKeyConstraint(`${t.exceptions}_pk`, ['user_id'])
+        .modifyEnd(tableEnd)
+        .execute();
+      await db.schema.createIndex(t.exceptionsAddedIndex).on(t.exceptions).column('added_at').execute();
+
+      await db.schema
+        .createTable(t.state)
+        .addColumn('state_key', c.key(STATE_KEY_BYTES), (col) => col.notNull())
+        .addColumn('value', c.document, (col) => col.notNull())
+        .addColumn('version', c.integer, (col) => col.notNull())
+        .addColumn('expires_at', c.integer)
+        .addPrimaryKeyConstraint(`${t.state}_pk`, ['state_key'])
+        .modifyEnd(tableEnd)
+        .execute();
+      await db.schema.createIndex(t.stateExpiresIndex).on(t.state).column('expires_at').execute();
+    },
+    async down(db) {
+      for (const table of [t.state, t.exceptions, t.preferred, t.factors]) await db.schema.dropTable(table).ifExists().execute();
+    },
+  };
+}
+
+/**
+ * The migrations of one prefix and dialect, by name (applied in name order).
+ * @internal
+ */
+export function migrationsOf(t: TableNames, dialect: SqlDialect): Record<string, Migration> {
+  return { '0001_initial': initial(t, dialect) };
+}
+
+/** A Kysely `MigrationProvider` over {@link migrationsOf}: nothing is read from disk. @internal */
+export function migrationProvider(t: TableNames, dialect: SqlDialect): MigrationProvider {
+  return { getMigrations: async () => migrationsOf(t, dialect) };
+}
+
+/**
+ * Options of {@link migrate} and {@link mfakitMigrator}.
+ *
+ * @example
+ * ```ts
+ * const options: MigrateOptions = { tablePrefix: 'acme_mfa_' };
+ * ```
+ */
+export interface MigrateOptions {
+  /** The table prefix (default `'mfakit_'`); give `kyselyStores` the same. */
+  readonly tablePrefix?: string;
+  /** Overrides the dialect read from the Kysely adapter. */
+  readonly dialect?: SqlDialect;
+}
+
+/**
+ * What {@link migrate} did.
+ *
+ * @example
+ * ```ts
+ * const { applied }: MigrateResult = await migrate(db); // ['0001_initial'] the first time, [] after
+ * ```
+ */
+export interface MigrateResult {
+  /** The names of the migrations run now (empty when the schema was up to date). */
+  readonly applied: readonly string[];
+}
+
+/**
+ * A Kysely `Migrator` for mfakit's tables of one prefix, with the migrations supplied in
+ * code (nothing is read from disk) and its own bookkeeping tables
+ * (`<prefix>migrations`, `<prefix>migrations_lock`), so two prefixes never share one. For
+ * hosts that drive migrations themselves (`migrateTo`, `migrateDown`, `getMigrations`);
+ * {@link migrate} is `migrateToLatest` on it.
+ *
+ * @example
+ * ```ts
+ * import { mfakitMigrator } from 'mfakit/kysely';
+ *
+ * const migrator = mfakitMigrator(db, { tablePrefix: 'acme_mfa_' });
+ * const migrations = await migrator.getMigrations(); // [{ name: '0001_initial', executedAt: Date | undefined, ... }]
+ * ```
+ */
+export function mfakitMigrator(db: AnyKysely, options: MigrateOptions = {}): Migrator {
+  const t = tableNames(options.tablePrefix);
+  const dialect = dialectOf(db, options.dialect);
+  return new Migrator({
+    db,
+    provider: migrationProvider(t, dialect),
+    migrationTableName: t.migrations,
+    migrationLockTableName: t.migrationsLock,
+  });
+}
+
+/**
+ * Brings mfakit's tables of one prefix up to date with Kysely's `Migrator`
+ * (`migrateToLatest` of {@link mfakitMigrator}): creates the factor, preferred-factor,
+ * exception-list and state tables and their indexes on the first run, does nothing when
+ * the schema is current, and is safe to run from several processes at once (the
+ * Migrator's lock). Rejects with `MfaError('store_failed')` when a migration fails.
+ *
+ * @example
+ * ```ts
+ * import { migrate } from 'mfakit/kysely';
+ *
+ * await migrate(db);                                // tables mfakit_factors, mfakit_state, ...
+ * await migrate(db, { tablePrefix: 'acme_mfa_' }); // a second set beside them
+ * ```
+ */
+export async function migrate(db: AnyKysely, options: MigrateOptions = {}): Promise<MigrateResult> {
+  const { error, results } = await mfakitMigrator(db, options).migrateToLatest();
+  if (error !== undefined) {
+    const cause = plainError(error);
+    throw new MfaError('store_failed', `mfakit migrate failed (${cause.message})`, { cause });
+  }
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
