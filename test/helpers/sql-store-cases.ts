@@ -6,6 +6,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isRetryable } from '../../src/adapters/kysely/dialect.js';
 import { kyselyStores, migrate } from '../../src/adapters/kysely/index.js';
 import { createMfa } from 'mfakit';
 import { fakeClock } from '../../src/testing/clock.js';
@@ -18,7 +19,18 @@ const TABLES = ['factors', 'preferred', 'exceptions', 'state'] as const;
 
 /** Deletes every row of a prefix's tables. */
 export async function wipe(db: Kysely<unknown>, prefix: string): Promise<void> {
-  for (const t of TABLES) await sql`delete from ${sql.table(`${prefix}${t}`)}`.execute(db);
+  for (const t of TABLES) {
+    // A test's last calls may still hold row locks (MariaDB then reports a deadlock): retry.
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await sql`delete from ${sql.table(`${prefix}${t}`)}`.execute(db);
+        break;
+      } catch (err) {
+        if (attempt >= 5 || !isRetryable(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  }
 }
 
 /** Defines the conformance suite and the adapter checks over `connect()` (called once, in `beforeAll`). */

@@ -58,7 +58,10 @@ export function createKyselyCombinedStore(db: AnyKysely, ctx: SqlContext, clock:
       const now = clock.now();
       const outcome = await guarded('commit', async () => {
         try {
-          return await db.transaction().execute(async (trx) => {
+          // MySQL: read committed, so a lookup of a missing key takes no gap lock (under
+          // repeatable read, concurrent inserts of new keys deadlock on each other's gaps).
+          const begin = ctx.dialect === 'mysql' ? db.transaction().setIsolationLevel('read committed') : db.transaction();
+          return await begin.execute(async (trx) => {
             const versions: (number | null)[] = [];
             for (const w of writes) {
               const v = await writeState(trx, ctx, w, now);

@@ -115,14 +115,14 @@ export function plainError(err: unknown): Error {
  * `MfaError('store_failed')` whose cause is a {@link plainError}.
  * @internal
  */
-export async function guarded<T>(what: string, op: () => Promise<T>, attempts = 4): Promise<T> {
+export async function guarded<T>(what: string, op: () => Promise<T>, attempts = 8): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await op();
     } catch (err) {
       if (err instanceof MfaError) throw err;
       if (attempt < attempts && isRetryable(err)) {
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 10 * attempt)));
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 5 * 2 ** attempt)));
         continue;
       }
       const cause = plainError(err);
