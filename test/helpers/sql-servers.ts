@@ -179,7 +179,13 @@ export async function startPostgres(): Promise<SqlServer> {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop: async () => {
-      await end('SIGQUIT'); // immediate shutdown: nothing to keep
+      // Immediate shutdown (nothing to keep), by the postmaster, which reaps its backends.
+      const proc = child;
+      child = null;
+      if (proc !== null) {
+        proc.kill('SIGQUIT');
+        await waitExit(proc);
+      }
       rmSync(dir, { recursive: true, force: true });
     },
     kill: () => end('SIGKILL'),
@@ -245,7 +251,9 @@ export async function startMariadb(): Promise<SqlServer> {
 /** A Kysely over a `pg` pool to `server`. */
 export function postgresKysely(server: SqlServer, max = 10): Kysely<unknown> {
   const pool = new pg.Pool({ host: '127.0.0.1', port: server.port, user: 'postgres', database: 'postgres', max, connectionTimeoutMillis: 5_000 });
-  pool.on('error', () => undefined); // a killed server: the queries reject, the pool must not crash the process
+  // A killed server: the queries reject; a client's own 'error' event must not crash the process.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 }
 
