@@ -5,6 +5,7 @@ export default defineConfig({
     index: 'src/index.ts',
     memory: 'src/memory.ts',
     redis: 'src/redis.ts',
+    kysely: 'src/kysely.ts',
     senders: 'src/senders.ts',
     testing: 'src/testing.ts',
   },

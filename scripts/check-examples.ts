@@ -4,7 +4,7 @@
  */
 import ts from 'typescript';
 
-const entries = ['src/index.ts', 'src/memory.ts', 'src/redis.ts', 'src/senders.ts', 'src/testing.ts'];
+const entries = ['src/index.ts', 'src/memory.ts', 'src/redis.ts', 'src/kysely.ts', 'src/senders.ts', 'src/testing.ts'];
 const program = ts.createProgram(entries, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true });
 const checker = program.getTypeChecker();
 const missing: string[] = [];
