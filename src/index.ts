@@ -15,6 +15,8 @@
 export { createMfa, Mfa, type EnrollNumberOptions, type ExceptionList } from './flows/mfa.js';
 export { MfaError, type MfaErrorCode } from './config/errors.js';
 export type {
+  BackupGeneratedEvent,
+  BackupLowEvent,
   ChannelChangedEvent,
   CodeExhaustedEvent,
   CodeSentEvent,
@@ -47,6 +49,7 @@ export { maskPhone, type CountryCode } from './config/phone.js';
 export { DEFAULTS, type Policy } from './core/policy.js';
 export type { ExceptionInput } from './flows/exceptions.js';
 export type { TotpEnrollment } from './flows/totp.js';
+export type { BackupCodes } from './flows/backup.js';
 export type {
   Clock,
   CombinedStore,

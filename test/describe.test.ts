@@ -21,6 +21,7 @@ const ALL: { [K in FailureCode]: Failure<K> } = {
   factor_invalid: { ok: false, error: 'factor_invalid' },
   channel_disabled: { ok: false, error: 'channel_disabled', channel: 'sms' },
   no_usable_factor: { ok: false, error: 'no_usable_factor' },
+  no_codes_left: { ok: false, error: 'no_codes_left' },
   exception_not_allowed: { ok: false, error: 'exception_not_allowed' },
 };
 

@@ -24,7 +24,10 @@ type Texts = readonly [en: string, fr: string];
 /** One sentence per code, and per variant where a code's fields change the advice. */
 const SENTENCES: Record<FailureCode | `${FailureCode}.${string}`, Texts> = {
   code_mismatch: ['That code is not right. {tries} left with this code.', 'Ce code n’est pas le bon. Il reste {tries} pour ce code.'],
-  malformed_code: ['Enter the code exactly as you received it: digits only.', 'Saisissez le code tel que vous l’avez reçu : uniquement des chiffres.'],
+  malformed_code: [
+    'Enter the code exactly as you see it: the digits you received or your app shows, or one of your backup codes.',
+    'Saisissez le code tel qu’il s’affiche : les chiffres reçus ou affichés par votre application, ou l’un de vos codes de secours.',
+  ],
   code_expired: ['That code has expired. Request a new code.', 'Ce code a expiré. Demandez-en un nouveau.'],
   code_exhausted: ['This code can no longer be used. Request a new code.', 'Ce code ne peut plus être utilisé. Demandez-en un nouveau.'],
   no_pending_code: ['There is no code waiting to be entered. Request a new code.', 'Aucun code n’est en attente. Demandez-en un nouveau.'],
@@ -59,6 +62,10 @@ const SENTENCES: Record<FailureCode | `${FailureCode}.${string}`, Texts> = {
   no_usable_factor: [
     'None of your sign-in methods can receive a code right now. Contact support.',
     'Aucune de vos méthodes de connexion ne peut recevoir de code pour le moment. Contactez le support.',
+  ],
+  no_codes_left: [
+    'Every one of your backup codes has been used. Sign in another way, then generate new ones.',
+    'Tous vos codes de secours ont été utilisés. Connectez-vous autrement, puis générez-en de nouveaux.',
   ],
   exception_not_allowed: ['Administrators cannot skip multi-factor authentication.', 'Les administrateurs ne peuvent pas se passer de l’authentification multifacteur.'],
 };

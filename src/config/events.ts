@@ -164,6 +164,36 @@ export interface FactorEnrolledEvent extends FactorEvent {
 }
 
 /**
+ * Payload of `backup.generated`: a new set of backup codes replaced the earlier one.
+ *
+ * @example
+ * ```ts
+ * mfa.on('backup.generated', (e: BackupGeneratedEvent) => email(e.userId, 'New backup codes were generated'));
+ * ```
+ */
+export interface BackupGeneratedEvent extends UserEvent {
+  /** The backup-codes factor. */
+  factorId: string;
+  /** Codes in the new set. */
+  count: number;
+}
+
+/**
+ * Payload of `backup.low`: a backup code was used and few are left.
+ *
+ * @example
+ * ```ts
+ * mfa.on('backup.low', (e: BackupLowEvent) => email(e.userId, `${e.remaining} backup codes left: generate new ones`));
+ * ```
+ */
+export interface BackupLowEvent extends UserEvent {
+  /** The backup-codes factor. */
+  factorId: string;
+  /** Codes left (2 or fewer). */
+  remaining: number;
+}
+
+/**
  * Payload of `factor.invalidated`.
  *
  * @example
@@ -253,6 +283,10 @@ export interface MfaEventMap {
   'factor.removed': FactorEvent;
   /** A factor stopped being usable (STOP reply, undeliverable number). */
   'factor.invalidated': FactorInvalidatedEvent;
+  /** A new set of backup codes was generated (the earlier set stopped working). */
+  'backup.generated': BackupGeneratedEvent;
+  /** A backup code was used and 2 or fewer are left. */
+  'backup.low': BackupLowEvent;
   /** The preferred factor changed. */
   'preferred.changed': PreferredChangedEvent;
   /** A user was put on the exception list. */

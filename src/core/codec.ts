@@ -8,7 +8,8 @@ import { CHANNELS, type Channel, type Purpose } from './types.js';
 import type { CodeRecord, DestinationState, UserState } from './state.js';
 
 interface WireCode { i: string; p: 'e' | 's'; f: string; ch?: Channel; h: string; a: number; x: number; t: number; d?: 1 }
-interface WireUser { b?: number; c?: WireCode; F?: number; C?: number; lf?: number; lu?: number; hl?: 1; ls?: number; s?: number[]; ts?: Record<string, number> }
+interface WireUser { b?: number; c?: WireCode; F?: number; C?: number; lf?: number; lu?: number; hl?: 1; ls?: number; s?: number[]; ts?: Record<string, number>; bk?: WireBackup }
+interface WireBackup { f: string; h: string[]; u?: number }
 
 const toWirePurpose = (p: Purpose): 'e' | 's' => (p === 'enroll' ? 'e' : 's');
 
@@ -37,11 +38,18 @@ export function encodeUser(s: UserState): string {
   if (s.lastSentAt !== undefined) w.ls = s.lastSentAt - b;
   if (s.sends.length) w.s = s.sends.map((t) => t - b);
   if (s.steps && Object.keys(s.steps).length > 0) w.ts = { ...s.steps };
+  if (s.backup) {
+    w.bk = { f: s.backup.factorId, h: [...s.backup.hashes] };
+    if (s.backup.used) w.bk.u = s.backup.used;
+  }
   return JSON.stringify(w);
 }
 
 const KNOWN_CHANNELS: ReadonlySet<unknown> = new Set<Channel>(CHANNELS);
-const USER_KEYS: ReadonlySet<string> = new Set(['b', 'c', 'F', 'C', 'lf', 'lu', 'hl', 'ls', 's', 'ts']);
+const USER_KEYS: ReadonlySet<string> = new Set(['b', 'c', 'F', 'C', 'lf', 'lu', 'hl', 'ls', 's', 'ts', 'bk']);
+const BACKUP_KEYS: ReadonlySet<string> = new Set(['f', 'h', 'u']);
+/** More hashes than mfakit ever generates in one set (and what a used-bit mask can hold). */
+const MAX_BACKUP_HASHES = 30;
 const CODE_KEYS: ReadonlySet<string> = new Set(['i', 'p', 'f', 'ch', 'h', 'a', 'x', 't', 'd']);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isCount = (v: unknown): boolean => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 0);
@@ -96,6 +104,13 @@ export function decodeUser(raw: string): UserState {
       if (!isStr(factorId) || !Number.isSafeInteger(step) || (step as number) < 0) throw new TypeError('state record has bad steps');
     }
   }
+  if (w.bk !== undefined) {
+    const bk: unknown = w.bk;
+    if (typeof bk !== 'object' || bk === null || Array.isArray(bk) || !onlyKeys(bk, BACKUP_KEYS)) throw new TypeError('state record has bad backup codes');
+    const { f, h, u } = bk as { f?: unknown; h?: unknown; u?: unknown };
+    if (!isStr(f) || !Array.isArray(h) || h.length === 0 || h.length > MAX_BACKUP_HASHES || !h.every(isStr)) throw new TypeError('state record has bad backup codes');
+    if (!isPositiveCount(u) || (u as number) >= 2 ** h.length) throw new TypeError('state record has bad backup codes');
+  }
   return {
     failures: w.F ?? 0,
     consecutive: w.C ?? 0,
@@ -106,6 +121,7 @@ export function decodeUser(raw: string): UserState {
     ...(w.hl === 1 ? { hardLocked: true as const } : {}),
     ...(w.ls !== undefined ? { lastSentAt: b + w.ls } : {}),
     ...(w.ts !== undefined ? { steps: { ...w.ts } } : {}),
+    ...(w.bk !== undefined ? { backup: { factorId: w.bk.f, hashes: [...w.bk.h], used: w.bk.u ?? 0 } } : {}),
   };
 }
 

@@ -24,6 +24,8 @@ export interface VerifiedCode {
   readonly factorId: string;
   readonly channel: Channel;
   readonly purpose: Purpose;
+  /** Backup codes left after this one (a backup code only). */
+  readonly backupCodesLeft?: number;
 }
 
 /** Every refusal of `decideVerify`. */
@@ -99,4 +101,25 @@ export function decideVerify(state: UserState, cmd: VerifyCommand, p: Policy, no
     state: { ...counted.state, code: { ...code, tries } },
     outcome: { ok: false, error: 'code_mismatch', attemptsLeft: p.maxTries - tries, failuresLeft },
   };
+}
+
+/**
+ * A wrong entry of a code with no per-code limit (an authenticator or backup code): it
+ * counts once toward the shared lockout; a lock it sets kills the live sent code, if any,
+ * as a wrong sent code does, so a new one is needed after the lock.
+ */
+export function countWrongEntry(s: UserState, p: Policy, now: number): VerifyDecision {
+  const counted = countFailure(s, p, now);
+  if (counted.lockedUntil !== undefined) {
+    const lockedUntil = counted.lockedUntil;
+    const code = counted.state.code;
+    return {
+      state: code ? { ...counted.state, code: { ...code, dead: true } } : counted.state,
+      outcome: lockedUntil === null ? { ok: false, error: 'locked_out', lockedUntil: null } : { ok: false, error: 'locked_out', lockedUntil, retryAfterMs: p.lockMs },
+      effect: 'locked',
+    };
+  }
+  const left = counted.failuresLeft ?? 0;
+  // No per-code limit applies: the tries left are those before the lock.
+  return { state: counted.state, outcome: { ok: false, error: 'code_mismatch', attemptsLeft: left, failuresLeft: left } };
 }

@@ -93,6 +93,8 @@ export interface FailureDetails {
   };
   /** The user has no factor that can receive a code now. */
   no_usable_factor: object;
+  /** Every backup code of the set is used: generate a new set. */
+  no_codes_left: object;
   /** Admins can never be put on the exception list. */
   exception_not_allowed: object;
 }
@@ -163,7 +165,7 @@ export type SendError = 'locked_out' | 'resend_cooldown' | 'send_limit_reached' 
  * const e: ChallengeError = 'no_usable_factor';
  * ```
  */
-export type ChallengeError = SendError | 'factor_not_found' | 'factor_invalid' | 'channel_disabled' | 'no_usable_factor';
+export type ChallengeError = SendError | 'factor_not_found' | 'factor_invalid' | 'channel_disabled' | 'no_codes_left' | 'no_usable_factor';
 
 /**
  * What `resend` can refuse with.

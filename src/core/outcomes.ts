@@ -63,22 +63,22 @@ export interface CodeSent {
 }
 
 /**
- * A challenge answered from an authenticator app: nothing was sent; ask for the code the
- * app shows.
+ * A challenge answered from something the user holds: nothing was sent; ask for the code
+ * the authenticator app shows (`totp`) or for one of the backup codes (`backup`).
  *
  * @example
  * ```ts
  * const res = await mfa.startChallenge('u1');
- * if (res.ok && !res.sent) render('Enter the code from your authenticator app');
+ * if (res.ok && !res.sent) render(res.channel === 'totp' ? 'Enter the code from your authenticator app' : 'Enter one of your backup codes');
  * ```
  */
 export interface AppChallenge {
   /** Nothing was sent. */
   readonly sent: false;
-  /** The TOTP factor the code must come from. */
+  /** The factor the code must come from: an authenticator app, or the backup codes. */
   readonly factorId: string;
-  /** Always `'totp'`. */
-  readonly channel: 'totp';
+  /** `'totp'` (ask for the app's code) or `'backup'` (ask for one of the backup codes). */
+  readonly channel: 'totp' | 'backup';
   /** Always `'sign_in'`. */
   readonly purpose: 'sign_in';
 }
@@ -98,6 +98,8 @@ export interface Verified {
   readonly channel: Channel;
   /** What the code was for. */
   readonly purpose: Purpose;
+  /** Backup codes left, when the code was a backup code (at 2 or fewer, suggest generating new ones). */
+  readonly backupCodesLeft?: number;
 }
 
 /**

@@ -43,6 +43,20 @@ export interface UserState {
   readonly sends: readonly number[];
   /** The last TOTP time step used, by factor id, while a replay of it could still be accepted. */
   readonly steps?: Readonly<Record<string, number>>;
+  /** The user's backup codes (only their keyed hashes); kept until regenerated or removed. */
+  readonly backup?: BackupSet;
+}
+
+/**
+ * The live set of backup codes: the factor they belong to, a keyed hash of each code, and
+ * which are used (bit `i` of `used` for `hashes[i]`). A code is marked used in the same
+ * compare-and-set that accepts it, so one code completes one sign-in however many verifies
+ * race for it; a used code is still recognised, so entering it again is a replay, not a guess.
+ */
+export interface BackupSet {
+  readonly factorId: string;
+  readonly hashes: readonly string[];
+  readonly used: number;
 }
 
 /** The TOTP time step, in ms (RFC 6238's default, and what authenticator apps use). */
@@ -87,10 +101,11 @@ export function recent(sends: readonly number[], windowMs: number, now: number):
 
 /**
  * How long the record must live, in ms from `now`: until its last rule window ends.
- * `null` = forever (admin-only lock); `0` = nothing left, delete the record.
+ * `null` = forever (admin-only lock, backup codes); `0` = nothing left, delete the record.
  */
 export function ttlOf(s: UserState, p: Policy, now: number): number | null {
-  if (s.hardLocked) return null;
+  // Backup codes last until regenerated or removed; an admin-only lock until an admin acts.
+  if (s.hardLocked || s.backup) return null;
   let end = now;
   if (s.code) end = Math.max(end, s.code.expiresAt);
   if (s.lockedUntil !== undefined) end = Math.max(end, s.lockedUntil);

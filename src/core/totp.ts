@@ -4,8 +4,8 @@
  * against the secret is the caller's (`check` returns the matched time step, ±1 step).
  * @module
  */
-import { isWellFormed, type VerifyDecision } from './codes.js';
-import { clearFailures, countFailure, lockedRefusal } from './lockout.js';
+import { countWrongEntry, isWellFormed, type VerifyDecision } from './codes.js';
+import { clearFailures, lockedRefusal } from './lockout.js';
 import type { Policy } from './policy.js';
 import { age, type UserState } from './state.js';
 import type { Purpose } from './types.js';
@@ -45,18 +45,5 @@ export function decideTotp(state: UserState, cmd: TotpCommand, p: Policy, now: n
       outcome: { ok: true, factorId: cmd.factorId, channel: 'totp', purpose: cmd.purpose },
     };
   }
-  const counted = countFailure(s, p, now);
-  if (counted.lockedUntil !== undefined) {
-    const lockedUntil = counted.lockedUntil;
-    // As a wrong code does, a lock kills the live code, if any: a new one is needed after it.
-    const code = counted.state.code;
-    return {
-      state: code ? { ...counted.state, code: { ...code, dead: true } } : counted.state,
-      outcome: lockedUntil === null ? { ok: false, error: 'locked_out', lockedUntil: null } : { ok: false, error: 'locked_out', lockedUntil, retryAfterMs: p.lockMs },
-      effect: 'locked',
-    };
-  }
-  const left = counted.failuresLeft ?? 0;
-  // No per-code limit applies to an authenticator: the tries left are those before the lock.
-  return { state: counted.state, outcome: { ok: false, error: 'code_mismatch', attemptsLeft: left, failuresLeft: left } };
+  return countWrongEntry(s, p, now);
 }

@@ -15,8 +15,8 @@
 export const CHANNELS = ['sms', 'voice', 'email', 'totp', 'backup'] as const;
 
 /**
- * A delivery channel or factor kind. SMS ships first; the others are reserved names so
- * that stores and hosts can already use them.
+ * A factor kind: a code sent by SMS, voice call or email, read from an authenticator app
+ * (`totp`), or one of a set of backup codes (`backup`).
  *
  * @example
  * ```ts
@@ -93,7 +93,7 @@ export interface Factor {
  * const reason: UnusableReason = 'channel_disabled'; // e.g. SMS switched off for a carrier outage
  * ```
  */
-export type UnusableReason = 'pending' | 'invalid' | 'channel_disabled' | 'no_sender';
+export type UnusableReason = 'pending' | 'invalid' | 'channel_disabled' | 'no_sender' | 'no_codes_left';
 
 /**
  * A factor as the public API shows it: the number is masked (`+1 ••• ••• 2671`).
@@ -115,14 +115,16 @@ export interface FactorView {
   readonly maskedPhone?: string;
   /** The masked address, for `email` factors (`a•••@example.com`). */
   readonly maskedEmail?: string;
+  /** Backup codes not used yet, for the `backup` factor. */
+  readonly backupCodesLeft?: number;
   /** Whether this is the user's preferred factor. */
   readonly preferred: boolean;
   /** Whether a challenge could use this factor now. */
   readonly usable: boolean;
   /**
    * Why it cannot, when it cannot: still `pending` (not confirmed), `invalid` (STOP or
-   * undeliverable), `channel_disabled` (its channel is switched off) or `no_sender` (no
-   * sender is configured for its channel).
+   * undeliverable), `channel_disabled` (its channel is switched off), `no_sender` (no
+   * sender is configured for its channel) or `no_codes_left` (every backup code is used).
    */
   readonly unusableReason?: UnusableReason;
   /** When the factor was created. */

@@ -28,6 +28,9 @@ export function randomId(prefix: string): string {
   return `${prefix}_${randomBytes(16).toString('base64url')}`;
 }
 
+/** Bytes kept of a long-lived code's HMAC (96 bits: forging one needs the secret anyway). */
+const TAG_BYTES = 12;
+
 /** Holds the secrets: the first signs, every one verifies (rotation). */
 export class CodeHasher {
   readonly #keys: readonly Buffer[];
@@ -58,6 +61,33 @@ export class CodeHasher {
       if (stored.length === mac.length && timingSafeEqual(stored, mac)) ok = true;
     }
     return ok;
+  };
+
+  #tag(key: Buffer, scope: string, value: string): Buffer {
+    return createHmac('sha256', key).update(`tag|${scope.length}:${scope}|${value}`).digest().subarray(0, TAG_BYTES);
+  }
+
+  /**
+   * A keyed hash of a long-lived code (a backup code) bound to `scope` (the user), under
+   * the signing secret: 96 bits, base64url. Irreversible without the secret.
+   */
+  tag(scope: string, value: string): string {
+    return this.#tag(this.#keys[0] as Buffer, scope, value).toString('base64url');
+  }
+
+  /**
+   * The index of the tag that `value` matches under any secret, or -1. Every tag is
+   * compared under every secret, in constant time, so timing tells neither which code nor
+   * which secret matched.
+   */
+  findTag = (tags: readonly string[], scope: string, value: string): number => {
+    const macs = this.#keys.map((key) => this.#tag(key, scope, value));
+    let found = -1;
+    for (let i = 0; i < tags.length; i++) {
+      const stored = Buffer.from(tags[i] as string, 'base64url');
+      for (const mac of macs) if (stored.length === mac.length && timingSafeEqual(stored, mac) && found === -1) found = i;
+    }
+    return found;
   };
 
   /** A keyed, irreversible name for a phone number, so state keys never hold the number. */

@@ -14,9 +14,6 @@ import { voiceKind } from './voice.js';
 
 export type { CodeFactorKind, MaskedDestination } from './kind.js';
 
-/** The factor kinds mfakit implements today; the other channel names are reserved. */
-export const IMPLEMENTED_CHANNELS: readonly Channel[] = ['sms', 'voice', 'email', 'totp'];
-
 /** The code-sending kinds that have a sender, by channel. */
 export type CodeKinds = Partial<Record<Channel, CodeFactorKind>>;
 

@@ -3,6 +3,7 @@
  * @internal
  * @module
  */
+import { backupCodesLeft } from '../core/backup.js';
 import { selectFactor } from '../core/choice.js';
 import { lockOf, unlockState } from '../core/lockout.js';
 import type { MfaStatus } from '../core/outcomes.js';
@@ -10,16 +11,17 @@ import { statusOf } from '../core/status.js';
 import type { Purpose } from '../core/types.js';
 import { loadUser, updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
-import { viewOf } from './factors.js';
+import { BACKUP_FACTOR_ID } from './backup.js';
+import { viewsOf } from './factors.js';
 
 /** Lock, counters, pending code and budgets of a user, for support screens and UIs. */
 export async function getStatus(ctx: Context, userId: string, purpose: Purpose | undefined): Promise<MfaStatus> {
   const user = await loadUser(ctx, userId);
   const { pending, ...status } = statusOf(user.state, ctx.policy, ctx.clock.now(), purpose);
-  const factors = user.factors.map((f) => viewOf(f, user.preferred, ctx.channels));
+  const factors = viewsOf(ctx, user);
   const view = pending && factors.find((f) => f.id === pending.factorId);
   const to = view ? (view.maskedPhone ?? view.maskedEmail) : undefined;
-  const next = selectFactor(user.factors, user.preferred, undefined, ctx.channels);
+  const next = selectFactor(user.factors, user.preferred, undefined, ctx.channels, backupCodesLeft(user.state, BACKUP_FACTOR_ID));
   return {
     ...status,
     ...(pending ? { pending: { ...pending, ...(to ? { maskedTo: to } : {}) } } : {}),

@@ -6,11 +6,13 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { maskEmail } from '../config/email.js';
 import { maskPhone } from '../config/phone.js';
+import { backupCodesLeft, dropBackupSet } from '../core/backup.js';
 import { type Channels, unusableReason } from '../core/choice.js';
 import type { Result } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
 import type { Factor, FactorView } from '../core/types.js';
-import { updateUser } from '../store/user-state.js';
+import { loadUser, updateUser } from '../store/user-state.js';
+import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
 
 /** A factor's destination as the API shows it: the number or the address, masked. */
@@ -21,9 +23,12 @@ export function maskedOf(f: Factor): { maskedPhone?: string; maskedEmail?: strin
   };
 }
 
-/** The public view of a factor: masked number, preferred flag, whether it is usable now. */
-export function viewOf(f: Factor, preferredId: string | null, channels: Channels): FactorView {
-  const why = unusableReason(channels, f);
+/**
+ * The public view of a factor: masked number, preferred flag, whether it is usable now
+ * (`backupLeft`: the user's backup codes left), and for the backup factor how many codes are left.
+ */
+export function viewOf(f: Factor, preferredId: string | null, channels: Channels, backupLeft: number): FactorView {
+  const why = unusableReason(channels, f, backupLeft);
   return {
     id: f.id,
     channel: f.channel,
@@ -33,19 +38,28 @@ export function viewOf(f: Factor, preferredId: string | null, channels: Channels
     ...(why === undefined ? {} : { unusableReason: why }),
     createdAt: f.createdAt,
     ...maskedOf(f),
+    ...(f.channel === 'backup' ? { backupCodesLeft: backupLeft } : {}),
     ...(f.lastUsedAt !== undefined ? { lastUsedAt: f.lastUsedAt } : {}),
     ...(f.invalidReason ? { invalidReason: f.invalidReason } : {}),
   };
 }
 
+/** The views of a loaded user's factors. */
+export function viewsOf(ctx: Context, user: { factors: readonly Factor[]; preferred: string | null; state: UserState }): FactorView[] {
+  const left = backupCodesLeft(user.state, BACKUP_FACTOR_ID);
+  return user.factors.map((f) => viewOf(f, user.preferred, ctx.channels, left));
+}
+
 /**
- * Drops the code sent to `factorId`, so it can no longer complete anything (verify then
- * answers `no_pending_code`, as if none had been sent). Counters and budgets stay.
+ * Drops what could still complete a sign-in with `factorId`: the code sent to it (verify
+ * then answers `no_pending_code`, as if none had been sent) and, for the backup factor,
+ * its codes. Counters and budgets stay.
  */
 async function dropCodeOf(ctx: Context, userId: string, factorId: string): Promise<void> {
   await updateUser(ctx, userId, (s: UserState) => {
-    if (s.code?.factorId !== factorId) return { outcome: undefined };
-    const { code: _dropped, ...rest } = s;
+    const base = dropBackupSet(s, factorId) ?? s;
+    if (base.code?.factorId !== factorId) return { state: base === s ? undefined : base, outcome: undefined };
+    const { code: _dropped, ...rest } = base;
     return { state: rest, outcome: undefined };
   });
 }
@@ -61,10 +75,9 @@ async function changeFactor(ctx: Context, userId: string, factorId: string, chan
   await dropCodeOf(ctx, userId, factorId);
 }
 
-/** All factors of a user, masked. */
+/** All factors of a user, masked (one read: factors, preferred factor and state together where the store can). */
 export async function listFactors(ctx: Context, userId: string): Promise<FactorView[]> {
-  const [factors, preferred] = await Promise.all([ctx.store.factors.listFactors(userId), ctx.store.factors.getPreferred(userId)]);
-  return factors.map((f) => viewOf(f, preferred, ctx.channels));
+  return viewsOf(ctx, await loadUser(ctx, userId));
 }
 
 /** Marks an active factor preferred (`null` clears it). */

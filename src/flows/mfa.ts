@@ -16,11 +16,12 @@ import type { Policy } from '../core/policy.js';
 import { CHANNELS, type Channel, type ExceptionEntry, type Purpose } from '../core/types.js';
 import { CodeHasher } from '../factors/code.js';
 import { SecretBox } from '../factors/secret-box.js';
-import { codeKinds, IMPLEMENTED_CHANNELS } from '../factors/index.js';
+import { codeKinds } from '../factors/index.js';
 import { systemClock } from '../ports/clock.js';
 import { createGateway } from '../store/gateway.js';
 import { RecordCache } from '../store/record-cache.js';
 import { getStatus, unlock } from './admin.js';
+import { type BackupCodes, generateBackupCodes } from './backup.js';
 import type { Context } from './context.js';
 import { confirmEnrollment, enrollEmail, enrollNumber } from './enroll.js';
 import { activeException, addException, type ExceptionInput, listExceptions, removeException } from './exceptions.js';
@@ -105,8 +106,8 @@ export class Mfa {
       events: new MfaEmitter(),
       kinds,
       disabled,
-      // An authenticator app needs no sender: TOTP factors are always deliverable.
-      channels: { off: disabled, withSender: new Set([...(Object.keys(kinds) as Channel[]), 'totp']), priority: o.channels.priority },
+      // An authenticator app and backup codes need no sender: the user holds the code.
+      channels: { off: disabled, withSender: new Set([...(Object.keys(kinds) as Channel[]), 'totp', 'backup']), priority: o.channels.priority },
     };
     const ctx = this.#ctx;
     this.exceptions = {
@@ -148,6 +149,17 @@ export class Mfa {
     const o = options<{ label: string }>(opts, 'options');
     const id = text(userId, 'userId');
     return enrollTotp(this.#ctx, id, o.label === undefined ? id : text(o.label, 'label')) as Promise<Ok<TotpEnrollment>>;
+  }
+
+  /**
+   * Generates 10 single-use backup codes (`xxxxx-xxxxx`: no `0 1 i l o`, never all digits)
+   * and returns them once; mfakit keeps only keyed hashes. The earlier set, if any, stops
+   * working at once. A backup code is entered like any other code: `verify(userId, code)`.
+   * The hashes are keyed by `secret`: keep a retired secret in the list while sets
+   * generated under it should still work.
+   */
+  async generateBackupCodes(userId: string): Promise<Ok<BackupCodes>> {
+    return generateBackupCodes(this.#ctx, text(userId, 'userId'));
   }
 
   /** Confirms an enrollment code (of the named pending factor, if given); the factor becomes `active`. */
@@ -220,9 +232,8 @@ export class Mfa {
 
   /** Switches a channel on or off for this instance (e.g. SMS off during a carrier outage). */
   setChannelEnabled(channel: Channel, enabled: boolean): void {
-    if (!IMPLEMENTED_CHANNELS.includes(channel)) {
-      const reserved = CHANNELS.includes(channel) ? ` ('${channel}' is reserved for a factor kind mfakit does not have yet)` : '';
-      throw new MfaError('invalid_argument', `channel must be one of ${IMPLEMENTED_CHANNELS.join(', ')}${reserved}`);
+    if (!CHANNELS.includes(channel)) {
+      throw new MfaError('invalid_argument', `channel must be one of ${CHANNELS.join(', ')}`);
     }
     if (typeof enabled !== 'boolean') throw new MfaError('invalid_argument', 'enabled must be a boolean');
     const was = !this.#ctx.disabled.has(channel);

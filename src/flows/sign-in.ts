@@ -4,12 +4,14 @@
  * @internal
  * @module
  */
+import { backupCodesLeft } from '../core/backup.js';
 import { selectFactor } from '../core/choice.js';
 import { lockedRefusal } from '../core/lockout.js';
 import type { AppChallenge, ChallengeError, CodeSent, MfaRequirement, Ok, ResendError, Result } from '../core/outcomes.js';
 import { resendTarget } from '../core/sending.js';
 import type { Purpose } from '../core/types.js';
 import { loadUser } from '../store/user-state.js';
+import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
@@ -35,10 +37,10 @@ export async function startChallenge(
   // A locked user is refused before anything else is looked at.
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
-  const chosen = selectFactor(factors, preferred, opts.factorId, ctx.channels);
+  const chosen = selectFactor(factors, preferred, opts.factorId, ctx.channels, backupCodesLeft(state, BACKUP_FACTOR_ID));
   if ('ok' in chosen) return chosen;
-  // An authenticator app needs nothing sent: the user reads the code from it.
-  if (chosen.channel === 'totp') return { ok: true, sent: false, factorId: chosen.id, channel: 'totp', purpose: 'sign_in' };
+  // An authenticator app or the backup codes need nothing sent: the user holds the code.
+  if (chosen.channel === 'totp' || chosen.channel === 'backup') return { ok: true, sent: false, factorId: chosen.id, channel: chosen.channel, purpose: 'sign_in' };
   return issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale, { snapshot });
 }
 

@@ -5,10 +5,12 @@
  * @module
  */
 import { decideVerify, type VerifiedCode, type VerifyDecision, type VerifyRefusal } from '../core/codes.js';
+import { BACKUP_LOW_AT, decideBackup, normalizeBackupCode } from '../core/backup.js';
 import { decideTotp } from '../core/totp.js';
 import type { Failure, Result, Verified, VerifyError } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
 import type { Factor, Purpose } from '../core/types.js';
+import { backupMatcher } from '../factors/backup.js';
 import { totpCheck } from '../factors/totp.js';
 import { updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
@@ -84,10 +86,25 @@ async function verifyWith(
   return outcome;
 }
 
-/** Verifies a sign-in code. */
+/** Checks a backup code (sign-in only): a right one is used up in the same commit. */
+function verifyBackup(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Checked> {
+  const match = backupMatcher(ctx.hasher, userId);
+  return verifyWith(ctx, userId, 'sign_in', true, (s, now) => decideBackup(s, { code: input.trim(), factorId, match }, ctx.policy, now));
+}
+
+/**
+ * Verifies a sign-in code: of the named factor, else a backup code when the entry is
+ * shaped like one (letters; sent and app codes are digits), else the pending sent code or
+ * the authenticator app.
+ */
 export async function verify(ctx: Context, userId: string, input: string, factorId?: string): Promise<Result<Verified, VerifyError>> {
-  const totp = factorId === undefined ? undefined : await totpFactorFor(ctx, userId, factorId, 'active');
-  const res = totp ? await verifyTotp(ctx, userId, totp, input, 'sign_in', true) : await verifyCode(ctx, userId, input, 'sign_in', true, factorId);
+  const named = factorId === undefined ? null : await ctx.store.factors.getFactor(userId, factorId);
+  const active = named?.status === 'active' ? named : null;
+  let res: Checked;
+  if (active?.channel === 'totp') res = await verifyTotp(ctx, userId, active, input, 'sign_in', true);
+  else if (active?.channel === 'backup') res = await verifyBackup(ctx, userId, input, active.id);
+  else if (factorId === undefined && normalizeBackupCode(input.trim()) !== null) res = await verifyBackup(ctx, userId, input, undefined);
+  else res = await verifyCode(ctx, userId, input, 'sign_in', true, factorId);
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor
   // drops its code first, so this is a backstop against a race, not the main guard).
@@ -97,5 +114,7 @@ export async function verify(ctx: Context, userId: string, input: string, factor
     return refusal;
   }
   ctx.events.emit('verification.succeeded', { userId, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' });
-  return { ok: true, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' };
+  const left = res.backupCodesLeft;
+  if (left !== undefined && left <= BACKUP_LOW_AT) ctx.events.emit('backup.low', { userId, factorId: res.factorId, remaining: left });
+  return { ok: true, factorId: res.factorId, channel: res.channel, purpose: 'sign_in', ...(left !== undefined ? { backupCodesLeft: left } : {}) };
 }

@@ -3,6 +3,7 @@ import { defineCombinedTests } from './store-tests-combined.js';
 import { defineFactorTests } from './store-tests-factors.js';
 import { defineRuleTests } from './store-tests-rules.js';
 import { defineConcurrencyTests, defineStateTests, defineTtlTests } from './store-tests-state.js';
+import { defineBackupTests } from './store-tests-backup.js';
 import { defineTotpTests } from './store-tests-totp.js';
 import type { StoreTestContext, StoreTestOptions, TestApi, TestFn } from './types.js';
 
@@ -65,6 +66,7 @@ export function defineStoreTests(t: TestApi, options: StoreTestOptions): void {
     t.describe('rules end to end (createMfa)', () => {
       defineRuleTests(it, expect, withStores, ctx);
       defineTotpTests(it, expect, withStores, ctx);
+      defineBackupTests(it, expect, withStores, ctx);
     });
     options.extra?.(ctx);
   });

@@ -19,6 +19,8 @@ const EVENTS: Record<MfaEventName, true> = {
   'factor.enrolled': true,
   'factor.removed': true,
   'factor.invalidated': true,
+  'backup.generated': true,
+  'backup.low': true,
   'preferred.changed': true,
   'exception.added': true,
   'exception.removed': true,

@@ -79,13 +79,17 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     expect(await n(() => mfa.confirmEnrollment('t1', outbox.last()?.code ?? ''))).toBe(8);
     expect(await n(() => mfa.requiresMfa('t1'))).toBe(2);
     expect(await n(() => mfa.getStatus('t1'))).toBe(1);
-    expect(await n(() => mfa.listFactors('t1'))).toBe(2);
+    expect(await n(() => mfa.listFactors('t1'))).toBe(1); // factors, preferred and state in one script
     expect(await n(() => mfa.startChallenge('t1'))).toBe(2);
     expect(await n(() => mfa.startChallenge('t1'))).toBe(1); // refused: cooldown
     expect(await n(() => mfa.verify('t1', 'abc'))).toBe(1); // refused: malformed
     // No code pending: one more read, of the factors, to look for an authenticator app.
     expect(await n(() => mfa.verify('nobody', '123456'))).toBe(2);
     expect(await n(() => mfa.unlock('t1'))).toBe(2);
+    // A backup code: read the user's record, commit (marks it used and touches the factor).
+    const { codes } = await mfa.generateBackupCodes('t1');
+    expect(await count(async () => expect((await mfa.verify('t1', codes[0] ?? '')).ok).toBe(true))).toEqual(['GET', 'EVALSHA']);
+    expect(await count(async () => expect((await mfa.verify('t1', 'zzzzz-zzzzz')).ok).toBe(false))).toEqual(['GET', 'EVALSHA']);
   });
 
   it('a process whose copy of the number\'s budget is stale pays one more EVALSHA, and counts right', async () => {

@@ -82,6 +82,8 @@ export function failureMessage(f: Failure, now: number): string {
       return `${CHANNEL_OFF[f.channel]}, and your account has no other way to receive a code. Try again later or contact support.`;
     case 'no_usable_factor':
       return 'None of your numbers or email addresses can receive codes right now (for example, a number that replied STOP). Contact support.';
+    case 'no_codes_left':
+      return 'Every one of your backup codes has been used. Sign in another way, then generate new ones.';
     case 'exception_not_allowed':
       return 'Administrators cannot be put on the exception list: they must always use MFA.';
   }

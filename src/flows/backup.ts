@@ -1,0 +1,50 @@
+/**
+ * Backup codes: generating a set (shown once, stored hashed in the user's state record, so
+ * using one is a compare-and-set) and checking one at sign-in.
+ * @internal
+ * @module
+ */
+import { replaceBackupSet } from '../core/backup.js';
+import type { Ok } from '../core/outcomes.js';
+import type { Factor } from '../core/types.js';
+import { newBackupSet } from '../factors/backup.js';
+import { updateUser } from '../store/user-state.js';
+import type { Context } from './context.js';
+
+/**
+ * The id of a user's backup-codes factor. A user has at most one set, so the id is fixed:
+ * two concurrent first generations write the same factor rather than two.
+ */
+export const BACKUP_FACTOR_ID = 'f_backup';
+
+/**
+ * What `generateBackupCodes` resolves: the codes, shown once.
+ *
+ * @example
+ * ```ts
+ * const { factorId, codes }: BackupCodes = await mfa.generateBackupCodes('u1');
+ * codes; // ['k7m2q-x9c4t', …] (10 codes: show them once, offer a download)
+ * ```
+ */
+export interface BackupCodes {
+  /** The backup-codes factor (the same one across regenerations). */
+  readonly factorId: string;
+  /** Ten single-use codes (`xxxxx-xxxxx`). mfakit keeps only their hashes: show them once. */
+  readonly codes: string[];
+}
+
+/** Generates a new set of backup codes; the earlier set, if any, stops working at once. */
+export async function generateBackupCodes(ctx: Context, userId: string): Promise<Ok<BackupCodes>> {
+  const store = ctx.store.factors;
+  let factor = await store.getFactor(userId, BACKUP_FACTOR_ID);
+  const created = factor === null;
+  if (!factor) {
+    factor = { id: BACKUP_FACTOR_ID, userId, channel: 'backup', status: 'active', createdAt: ctx.clock.now(), activatedAt: ctx.clock.now() } satisfies Factor;
+    await store.putFactor(factor);
+  }
+  const { codes, hashes } = newBackupSet(ctx.hasher, userId);
+  await updateUser(ctx, userId, (s, now) => ({ state: replaceBackupSet(s, BACKUP_FACTOR_ID, hashes, ctx.policy, now), outcome: undefined }));
+  if (created) ctx.events.emit('factor.enrolled', { userId, factorId: BACKUP_FACTOR_ID, channel: 'backup' });
+  ctx.events.emit('backup.generated', { userId, factorId: BACKUP_FACTOR_ID, count: codes.length });
+  return { ok: true, factorId: BACKUP_FACTOR_ID, codes };
+}
