@@ -36,9 +36,11 @@ const usedEmailLater = factor('f_email_used', 'email', 'active', T0 + 6, T0 + HO
 const usedAtZero = factor('f_email_zero', 'email', 'active', T0 + 7, 0);
 const pendingSms = factor('f_pending', 'sms', 'pending', T0 - 3 * HOUR);
 const invalidSms = factor('f_invalid', 'sms', 'invalid', T0 - 3 * HOUR);
+const backup = factor('f_backup', 'backup', 'active', T0 - 4 * HOUR);
+const usedBackup = factor('f_backup', 'backup', 'active', T0 - 4 * HOUR, T0 + 2 * HOUR);
 
 describe('selectFactor', () => {
-  it.each<{ name: string; factors: Factor[]; preferred: string | null; requested?: string; c?: Channels; expected: ReturnType<typeof selectFactor> }>([
+  it.each<{ name: string; factors: Factor[]; preferred: string | null; requested?: string; c?: Channels; backupLeft?: number; expected: ReturnType<typeof selectFactor> }>([
     // a named factor
     { name: 'named active factor, over the preferred one', factors: [sms, voice], preferred: 'f_sms', requested: 'f_voice', expected: voice },
     { name: 'named factor unknown', factors: [sms], preferred: null, requested: 'f_nope', expected: { ok: false, error: 'factor_not_found' } },
@@ -63,13 +65,22 @@ describe('selectFactor', () => {
     { name: 'custom priority: an unlisted channel comes last', factors: [voice, sms], preferred: null, c: channels({ priority: ['sms'] }), expected: sms },
     { name: 'same channel, never used: the oldest', factors: [sms2, sms], preferred: null, expected: sms },
     { name: 'pending and invalid factors are skipped', factors: [pendingSms, invalidSms, email], preferred: null, expected: email },
+    // backup codes: the last resort
+    { name: 'backup codes used last still come after a sending factor', factors: [usedBackup, sms], preferred: null, backupLeft: 3, expected: sms },
+    { name: 'backup codes first in a custom priority still come last', factors: [backup, email], preferred: null, backupLeft: 3, c: channels({ priority: ['backup', 'email'] }), expected: email },
+    { name: 'backup codes when nothing else is usable', factors: [backup, sms], preferred: null, backupLeft: 3, c: channels({ off: ['sms'] }), expected: backup },
+    { name: 'backup codes preferred', factors: [sms, backup], preferred: 'f_backup', backupLeft: 3, expected: backup },
+    { name: 'backup codes named', factors: [sms, backup], preferred: null, requested: 'f_backup', backupLeft: 1, expected: backup },
+    { name: 'backup codes named, none left', factors: [sms, backup], preferred: null, requested: 'f_backup', backupLeft: 0, expected: { ok: false, error: 'no_codes_left' } },
+    { name: 'backup codes preferred, none left: falls back', factors: [backup, email], preferred: 'f_backup', backupLeft: 0, expected: email },
+    { name: 'only backup codes, none left', factors: [backup], preferred: null, backupLeft: 0, expected: { ok: false, error: 'no_usable_factor' } },
     // nothing usable
     { name: 'no factors', factors: [], preferred: null, expected: { ok: false, error: 'no_usable_factor' } },
     { name: 'only pending and invalid factors', factors: [pendingSms, invalidSms], preferred: 'f_invalid', expected: { ok: false, error: 'no_usable_factor' } },
     { name: 'the only active factor\'s channel is off', factors: [sms, invalidSms], preferred: 'f_sms', c: channels({ off: ['sms'] }), expected: { ok: false, error: 'channel_disabled', channel: 'sms' } },
     { name: 'an invalid factor on a channel that is off is not reported', factors: [invalidSms], preferred: null, c: channels({ off: ['sms'] }), expected: { ok: false, error: 'no_usable_factor' } },
     { name: 'the only active factor has no sender (not switched off)', factors: [sms], preferred: null, c: channels({ withSender: ['email'] }), expected: { ok: false, error: 'no_usable_factor' } },
-  ])('$name', ({ factors, preferred, requested, c, expected }) => {
-    expect(selectFactor(factors, preferred, requested, c ?? channels())).toStrictEqual(expected);
+  ])('$name', ({ factors, preferred, requested, c, backupLeft, expected }) => {
+    expect(selectFactor(factors, preferred, requested, c ?? channels(), backupLeft)).toStrictEqual(expected);
   });
 });
