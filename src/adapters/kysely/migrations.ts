@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { MfaError } from '../../config/errors.js';
 import { dialectOf, plainError, type AnyKysely, type SqlDialect } from './dialect.js';
 import { columnTypes, ID_BYTES, PHONE_BYTES, STATE_KEY_BYTES, tableNames, type TableNames } from './tables.js';
@@ -122,11 +122,12 @@ export interface MigrateResult {
  * const migrations = await migrator.getMigrations(); // [{ name: '0001_initial', executedAt: Date | undefined, ... }]
  * ```
  */
-export function mfakitMigrator(db: AnyKysely, options: MigrateOptions = {}): Migrator {
+export function mfakitMigrator<DB>(db: Kysely<DB>, options: MigrateOptions = {}): Migrator {
+  const any = db as unknown as AnyKysely;
   const t = tableNames(options.tablePrefix);
-  const dialect = dialectOf(db, options.dialect);
+  const dialect = dialectOf(any, options.dialect);
   return new Migrator({
-    db,
+    db: any,
     provider: migrationProvider(t, dialect),
     migrationTableName: t.migrations,
     migrationLockTableName: t.migrationsLock,
@@ -148,7 +149,7 @@ export function mfakitMigrator(db: AnyKysely, options: MigrateOptions = {}): Mig
  * await migrate(db, { tablePrefix: 'acme_mfa_' }); // a second set beside them
  * ```
  */
-export async function migrate(db: AnyKysely, options: MigrateOptions = {}): Promise<MigrateResult> {
+export async function migrate<DB>(db: Kysely<DB>, options: MigrateOptions = {}): Promise<MigrateResult> {
   const { error, results } = await mfakitMigrator(db, options).migrateToLatest();
   if (error !== undefined) {
     const cause = plainError(error);
