@@ -35,6 +35,19 @@ const RECEIPT_REASONS: Readonly<Record<string, { reason: DeliveryFailureReason; 
   '99': { reason: 'provider_error' }, // general error
 };
 
+/** Messages API error codes (https://developer.vonage.com/en/api-errors/messages), in `error.title`. */
+const MESSAGES_REASONS: Readonly<Record<string, { reason: DeliveryFailureReason; permanent?: boolean }>> = {
+  '1000': { reason: 'rate_limited' }, // throttled
+  '1030': { reason: 'provider_error' }, // internal error
+  '1040': { reason: 'invalid_number' }, // invalid message: e.g. an unrecognised number prefix
+  '1050': { reason: 'blocked' }, // number barred
+  '1060': { reason: 'account' }, // partner account barred
+  '1070': { reason: 'account' }, // partner quota exceeded
+  '1100': { reason: 'network' }, // communication failed
+  '1120': { reason: 'account' }, // illegal sender address
+  '1160': { reason: 'account' }, // non white-listed destination
+};
+
 /**
  * What {@link verifyVonageSignature} checks.
  *
@@ -129,7 +142,7 @@ export function parseVonageStatus(params: Readonly<Record<string, unknown>>): De
   const rawCode = receiptId ? param(params, 'err-code') : param(params['error'], 'title');
   const errorCode = rawCode && rawCode !== '0' ? rawCode : undefined;
   if (status !== 'failed') return { messageId, status, providerStatus, ...(errorCode ? { errorCode } : {}) };
-  const known = receiptId && errorCode ? RECEIPT_REASONS[errorCode] : undefined;
+  const known = errorCode === undefined ? undefined : (receiptId ? RECEIPT_REASONS : MESSAGES_REASONS)[errorCode];
   const permanent = known !== undefined && (known.permanent ?? isPermanentReason(known.reason));
   return { messageId, status, providerStatus, permanent, ...(errorCode ? { errorCode } : {}), ...(known ? { reason: known.reason } : {}) };
 }
