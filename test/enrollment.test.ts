@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enrolled, setup } from './helpers/setup.js';
+import { enrolled, setup, wrong } from './helpers/setup.js';
 
 describe('SMS enrollment', () => {
   it('parses common formats to E.164, sends an enroll code, and activates on confirmation', async () => {
@@ -93,5 +93,26 @@ describe('SMS enrollment', () => {
     expect(await mfa.confirmEnrollment('u1', code === '000000' ? '111111' : '000000')).toMatchObject({ error: 'code_mismatch', attemptsLeft: 3 });
     clock.advance(600_000);
     expect(await mfa.confirmEnrollment('u1', code)).toEqual({ ok: false, error: 'code_expired' });
+  });
+});
+
+// Issue "MFA policy…": a confirmed enrollment is not a sign-in success.
+describe('enrollment and the sign-in failure counts', () => {
+  it('confirming a new factor does not reset the wrong sign-in entries: the next wrong one still locks', async () => {
+    const { mfa, outbox, clock } = await enrolled();
+    await mfa.startChallenge('u1');
+    const right = outbox.last()!.code!;
+    for (let i = 0; i < 3; i++) await mfa.verify('u1', wrong(right));
+    clock.advance(30_000);
+    await mfa.resend('u1');
+    for (let i = 0; i < 4; i++) await mfa.verify('u1', wrong(outbox.last()!.code!));
+    expect((await mfa.getStatus('u1')).failures).toBe(7);
+    clock.advance(30_000);
+    expect(await mfa.enrollSms('u1', '+14155550123')).toMatchObject({ ok: true });
+    expect(await mfa.confirmEnrollment('u1', outbox.last()!.code!)).toMatchObject({ ok: true, purpose: 'enroll' });
+    expect((await mfa.getStatus('u1')).failures).toBe(7);
+    clock.advance(30_000);
+    await mfa.startChallenge('u1');
+    expect(await mfa.verify('u1', wrong(outbox.last()!.code!))).toMatchObject({ ok: false, error: 'locked_out' });
   });
 });

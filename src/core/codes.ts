@@ -3,7 +3,7 @@
  * A wrong entry is counted by the lockout rules (`lockout.ts`).
  * @module
  */
-import { clearFailures, countFailure, lockedRefusal } from './lockout.js';
+import { afterSuccess, countFailure, lockedRefusal } from './lockout.js';
 import type { Failure } from './outcomes.js';
 import type { Policy } from './policy.js';
 import { age, type CodeRecord, type UserState } from './state.js';
@@ -54,7 +54,7 @@ export function isWellFormed(code: string, length: number): boolean {
 /**
  * Checks one entry. Refusals that are not wrong entries (lock, malformed, no code, dead or
  * expired code) change nothing; a wrong entry counts once against the code, the lock and
- * the hard ceiling; a right one consumes the code and resets the failure counts.
+ * the hard ceiling; a right one consumes the code and, at sign-in, resets the failure counts.
  */
 export function decideVerify(state: UserState, cmd: VerifyCommand, p: Policy, now: number): VerifyDecision {
   const s = age(state, p, now);
@@ -71,7 +71,7 @@ export function decideVerify(state: UserState, cmd: VerifyCommand, p: Policy, no
   if (cmd.matches(code, cmd.code)) {
     const { code: _used, lastSentAt: _cooldown, ...rest } = s;
     return {
-      state: clearFailures(rest),
+      state: afterSuccess(rest, code.purpose),
       outcome: { ok: true, factorId: code.factorId, channel: code.channel, purpose: code.purpose },
     };
   }

@@ -7,6 +7,7 @@
 import type { Failure } from './outcomes.js';
 import type { Policy } from './policy.js';
 import type { UserState } from './state.js';
+import type { Purpose } from './types.js';
 
 /** Whether the user is locked now, and until when (`null` = until an admin unlocks). */
 export function lockOf(s: UserState, now: number): { until: number | null } | undefined {
@@ -49,6 +50,15 @@ export function countFailure(s: UserState, p: Policy, now: number): CountedFailu
     return { state: { ...counted, failures: 0, lockedUntil: until }, lockedUntil: until };
   }
   return { state: counted, failuresLeft: p.maxFailures - failures };
+}
+
+/**
+ * What a right code does to the failure counts: a sign-in success clears them; a confirmed
+ * enrollment leaves them (enrolling a new factor must not wipe the guesses counted against
+ * the user's sign-in, nor the 100-consecutive ceiling).
+ */
+export function afterSuccess(s: UserState, purpose: Purpose): UserState {
+  return purpose === 'sign_in' ? clearFailures(s) : s;
 }
 
 /** Clears the failure counts after a successful sign-in. */

@@ -5,7 +5,7 @@
  * @module
  */
 import { countWrongEntry, isWellFormed, type VerifyDecision } from './codes.js';
-import { clearFailures, lockedRefusal } from './lockout.js';
+import { afterSuccess, lockedRefusal } from './lockout.js';
 import type { Policy } from './policy.js';
 import { age, type UserState } from './state.js';
 import type { Purpose } from './types.js';
@@ -26,7 +26,7 @@ export interface TotpCommand {
  * Checks one authenticator entry. Refusals that are not wrong entries (lock, malformed, and
  * a replay: the right code of a step already used, which tells nothing to a guesser and is
  * most often a double submit) change nothing; a wrong code counts once toward the shared
- * lockout; a right one records its step and resets the failure counts.
+ * lockout; a right one records its step and, at sign-in, resets the failure counts.
  */
 export function decideTotp(state: UserState, cmd: TotpCommand, p: Policy, now: number): VerifyDecision {
   const s = age(state, p, now);
@@ -41,7 +41,7 @@ export function decideTotp(state: UserState, cmd: TotpCommand, p: Policy, now: n
   }
   if (step !== null) {
     return {
-      state: { ...clearFailures(s), steps: { ...s.steps, [cmd.factorId]: step } },
+      state: { ...afterSuccess(s, cmd.purpose), steps: { ...s.steps, [cmd.factorId]: step } },
       outcome: { ok: true, factorId: cmd.factorId, channel: 'totp', purpose: cmd.purpose },
     };
   }

@@ -126,6 +126,13 @@ describe('decideVerify: the right code', () => {
       expected: { state: user({ sends: [T0] }), outcome: { ok: true, factorId: 'f_voice', channel: 'voice', purpose: 'enroll' } },
     },
     {
+      name: 'a confirmed enrollment leaves the sign-in failure counts (only a sign-in success or an unlock clears them)',
+      state: sent({ code: codeRecord({ purpose: 'enroll' }), failures: 7, consecutive: 99, lastFailureAt: T0 + 5 * SEC }),
+      now: T0 + 10 * SEC,
+      purpose: 'enroll',
+      expected: { state: user({ sends: [T0], failures: 7, consecutive: 99, lastFailureAt: T0 + 5 * SEC }), outcome: { ok: true, factorId: 'f_sms', channel: 'sms', purpose: 'enroll' } },
+    },
+    {
       name: 'ages the rest of the record: old sends dropped',
       state: sent({ code: codeRecord({ issuedAt: T0 + HOUR }), lastSentAt: T0 + HOUR, sends: [T0, T0 + 1, T0 + HOUR] }),
       now: T0 + HOUR + 1,

@@ -9,12 +9,14 @@ const NOW = T0 + 7 * STEP; // T0 is a multiple of the step
 const STEP_NOW = NOW / STEP;
 /** An authenticator whose right code is '246810', of the current step. */
 const check = (code: string) => (code === '246810' ? STEP_NOW : code === '135791' ? STEP_NOW - 1 : null);
-const cmd = (code: string) => ({ factorId: 'f_app', purpose: 'sign_in' as const, code, check });
+const cmd = (code: string, purpose: 'sign_in' | 'enroll' = 'sign_in') => ({ factorId: 'f_app', purpose, code, check });
 
 describe('decideTotp', () => {
-  it.each<{ name: string; state: UserState; code: string; expected: ReturnType<typeof decideTotp> }>([
+  it.each<{ name: string; state: UserState; code: string; purpose?: 'enroll'; expected: ReturnType<typeof decideTotp> }>([
     { name: 'right code: step recorded, counts cleared', state: user({ failures: 3, consecutive: 3, lastFailureAt: NOW - MIN }), code: '246810',
       expected: { state: user({ steps: { f_app: STEP_NOW } }), outcome: { ok: true, factorId: 'f_app', channel: 'totp', purpose: 'sign_in' } } },
+    { name: 'confirming an enrollment: step recorded, the failure counts stay', state: user({ failures: 3, consecutive: 3, lastFailureAt: NOW - MIN }), code: '246810', purpose: 'enroll',
+      expected: { state: user({ failures: 3, consecutive: 3, lastFailureAt: NOW - MIN, steps: { f_app: STEP_NOW } }), outcome: { ok: true, factorId: 'f_app', channel: 'totp', purpose: 'enroll' } } },
     { name: 'code of the previous step, newer than the last used: accepted', state: user({ steps: { f_app: STEP_NOW - 2 } }), code: '135791',
       expected: { state: user({ steps: { f_app: STEP_NOW - 1 } }), outcome: { ok: true, factorId: 'f_app', channel: 'totp', purpose: 'sign_in' } } },
     { name: 'replay of the step last used: refused, nothing counted', state: user({ steps: { f_app: STEP_NOW } }), code: '246810',
@@ -30,8 +32,8 @@ describe('decideTotp', () => {
     { name: 'malformed: counts nothing', state: user(), code: '12345', expected: { outcome: { ok: false, error: 'malformed_code' } } },
     { name: 'locked: even the right code is refused', state: user({ lockedUntil: NOW + MIN, consecutive: 8, lastFailureAt: NOW - MIN }), code: '246810',
       expected: { outcome: { ok: false, error: 'locked_out', lockedUntil: NOW + MIN, retryAfterMs: MIN } } },
-  ])('$name', ({ state, code, expected }) => {
-    expect(decideTotp(deepFreeze(state), cmd(code), DEFAULTS, NOW)).toStrictEqual(expected);
+  ])('$name', ({ state, code, purpose, expected }) => {
+    expect(decideTotp(deepFreeze(state), cmd(code, purpose), DEFAULTS, NOW)).toStrictEqual(expected);
   });
 
   it('a used step is remembered exactly while a replay could be accepted (until step + 2), and the record lives that long', () => {
