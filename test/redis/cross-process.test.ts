@@ -6,6 +6,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisStores } from '../../src/adapters/redis/index.js';
 import { createMfa, type Mfa } from 'mfakit';
@@ -216,5 +217,35 @@ describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', (
     // Either the code was used (counts reset) or it died after exactly 4 counted tries.
     if (t['ok'] === 1) expect(status.failures).toBe(0);
     else expect([status.failures, counted]).toEqual([4, 4]);
+  });
+
+  it('an authenticator code: 100 verifies of one code across the workers → exactly 1 success, the 99 replays count nothing', async () => {
+    const prefix = `mfakit-cross:${process.pid}:${++n}:`;
+    if (admin === undefined) throw new Error('not connected');
+    const mfa = createMfa({ stores: redisStores(admin, { keyPrefix: prefix }), senders: { sms: outboxSender() }, secret: SECRET, appName: 'Acme' });
+    const app = await mfa.enrollTotp(USER);
+    // Confirm with the previous step's code, so the current step's code is still unused;
+    // it stays valid (±1 step) for at least 30 s, far longer than the round.
+    const epoch = Math.floor(Date.now() / 1000);
+    expect((await mfa.confirmEnrollment(USER, generateSync({ secret: app.secret, epoch: epoch - 30 }), { factorId: app.factorId })).ok).toBe(true);
+    const code = generateSync({ secret: app.secret, epoch });
+    const { outcomes } = await round(prefix, many(100, { op: 'verify', code }));
+    expect(tally(outcomes)).toEqual({ ok: 1, code_mismatch: 99 });
+    const status = await mfa.getStatus(USER);
+    expect([status.failures, status.consecutiveFailures]).toEqual([0, 0]);
+  });
+
+  it('a backup code: 100 verifies of one code across the workers → exactly 1 success; another code still works once', async () => {
+    const prefix = `mfakit-cross:${process.pid}:${++n}:`;
+    if (admin === undefined) throw new Error('not connected');
+    const mfa = createMfa({ stores: redisStores(admin, { keyPrefix: prefix }), senders: { sms: outboxSender() }, secret: SECRET, appName: 'Acme' });
+    const { codes } = await mfa.generateBackupCodes(USER);
+    const first = await round(prefix, many(100, { op: 'verify', code: codes[0] ?? '' }));
+    expect(tally(first.outcomes)).toEqual({ ok: 1, code_mismatch: 99 });
+    const second = await round(prefix, many(8, { op: 'verify', code: codes[1] ?? '' }));
+    expect(tally(second.outcomes)).toEqual({ ok: 1, code_mismatch: 7 });
+    const status = await mfa.getStatus(USER);
+    expect(status.failures).toBe(0);
+    expect(status.factors.find((f) => f.channel === 'backup')?.backupCodesLeft).toBe(8);
   });
 });
