@@ -134,6 +134,10 @@ describe.skipIf(url === null)('soak on Redis', () => {
     // Authenticator users apart (their sign-in sends no SMS): every TOTP secret handed out.
     const totpSecrets = new Map<string, string>();
     const appCode = (secret: string) => generateSync({ secret, epoch: Math.floor(clock.now() / 1000) });
+    // Backup-code users apart: every code handed out, the latest set per user, and each code's successes.
+    const backupCodes = new Set<string>();
+    const backupSets = new Map<string, string[]>();
+    const backupWins = new Map<string, number>();
 
     const step = async (): Promise<void> => {
       const r = rnd();
@@ -175,6 +179,20 @@ describe.skipIf(url === null)('soak on Redis', () => {
           const right = secret ? appCode(secret) : '';
           return secret ? mfa.verify(`app-${u % 4}`, right === '000000' ? '111111' : '000000') : { ok: false, error: 'none' };
         }],
+        [0.5, 'backup-generate', async () => {
+          const r = await mfa.generateBackupCodes(`bk-${u % 4}`);
+          for (const c of r.codes) backupCodes.add(c);
+          backupSets.set(`bk-${u % 4}`, r.codes);
+          return r;
+        }],
+        [3, 'backup-right', async () => {
+          // Any code of the latest set, used or not: a used one must be refused.
+          const code = pick(backupSets.get(`bk-${u % 4}`) ?? ['']);
+          const res = await mfa.verify(`bk-${u % 4}`, code || 'zzzzz-zzzzz');
+          if (res.ok) backupWins.set(code, (backupWins.get(code) ?? 0) + 1);
+          return res;
+        }],
+        [1, 'backup-wrong', () => mfa.verify(`bk-${u % 4}`, 'zzzzz-zzzzz')],
       ];
       let x = rnd() * ops.reduce((s, [w]) => s + w, 0);
       const op = ops.find(([w]) => (x -= w) < 0) ?? ops[0];
@@ -206,6 +224,9 @@ describe.skipIf(url === null)('soak on Redis', () => {
     expect(counts['totp-wrong:ok'] ?? 0).toBe(0);
     expect(counts['totp-enroll:ok'] ?? 0).toBeGreaterThan(0);
     expect(counts['totp-right:ok'] ?? 0).toBeGreaterThan(0);
+    expect(counts['backup-right:ok'] ?? 0).toBeGreaterThan(0);
+    expect(counts['backup-wrong:ok'] ?? 0).toBe(0);
+    expect([...backupWins.values()].filter((n) => n > 1)).toEqual([]); // each code completed at most one sign-in
     expect(sender.count).toBe((counts['enroll:ok'] ?? 0) + (counts['start:ok'] ?? 0) + (counts['resend:ok'] ?? 0));
 
     // A scripted tour on the same stores and clock reaches every interesting state, so the
@@ -249,8 +270,8 @@ describe.skipIf(url === null)('soak on Redis', () => {
     for (const k of state) {
       expect(k.type).toBe('string');
       if (k.pttl === -1) {
-        // Only an admin-only (hard) lock may live without a TTL.
-        expect({ key: k.key, hardLocked: k.text.includes('"hl":1') }).toEqual({ key: k.key, hardLocked: true });
+        // Only an admin-only (hard) lock or a set of backup codes may live without a TTL.
+        expect({ key: k.key, forever: k.text.includes('"hl":1') || k.text.includes('"bk":') }).toEqual({ key: k.key, forever: true });
       } else {
         expect(k.pttl, k.key).toBeGreaterThan(0);
         expect(k.pttl, k.key).toBeLessThanOrEqual(DEFAULTS.failureMemoryMs);
@@ -269,6 +290,9 @@ describe.skipIf(url === null)('soak on Redis', () => {
     // No authenticator secret either: the factors hold them sealed.
     expect([...totpSecrets.values()].filter((secret) => everything.includes(secret))).toEqual([]);
     expect(everything).toMatch(/totpSecret\\*":\\*"a1\./); // the sealed form is there (the dump may escape quotes)
+    // No backup code either, as shown or as typed without the dash: only keyed hashes are kept.
+    expect(backupCodes.size).toBeGreaterThan(0);
+    expect([...backupCodes].filter((c) => everything.includes(c) || everything.includes(c.replace('-', '')))).toEqual([]);
   }, 300_000); // only a guard against a hang: a loaded machine may take minutes
 
   it('with short windows, only durable keys remain once the windows pass', async () => {
