@@ -173,6 +173,41 @@ export function defineSqlStoreCases(options: {
         }
       });
 
+      it('a database error rejects with store_failed, and no number, id or value reaches the error or its causes', async () => {
+        // Tables that were never created: every statement fails in the driver, whose error
+        // object holds the statement (mysql2 interpolates the values into `sql`).
+        const stores = kyselyStores(use(), { tablePrefix: 'missing_', clock });
+        const mfa = createMfa({ stores, senders: { sms: outboxSender() }, secret: SECRET, clock });
+        const secretish = 'kiosk-user-0123456789';
+        const calls: (() => Promise<unknown>)[] = [
+          () => stores.factors.putFactor({ id: 'f1', userId: secretish, channel: 'sms', status: 'active', phone: PHONE, createdAt: 1 }),
+          () => stores.factors.findFactorsByPhone(PHONE),
+          () => stores.state.write(`user:${secretish}`, '{"v":1}', null, 60_000),
+          () => stores.combined.commit([{ key: `user:${secretish}`, value: '{"v":1}', expectedVersion: null, ttlMs: 60_000 }]),
+          () => stores.combined.loadUser(secretish, `user:${secretish}`),
+          () => stores.sweep(),
+          () => mfa.enrollSms(secretish, PHONE),
+          () => mfa.handleOptOut(PHONE),
+        ];
+        for (const call of calls) {
+          const err = await call().then(() => null, (e: unknown) => e);
+          expect(err).toMatchObject({ code: 'store_failed' });
+          const seen: string[] = [];
+          for (let e: unknown = err; e instanceof Error; e = e.cause) seen.push(e.message, String(e.stack), JSON.stringify(e), Object.keys(e).join(','));
+          const all = seen.join('\n');
+          expect(all).not.toContain('4155552671');
+          expect(all).not.toContain('0123456789');
+          expect(all).not.toContain('{"v":1}');
+        }
+      });
+
+      it('refuses bad options: a prefix that is not an identifier, a db that is not Kysely', () => {
+        for (const tablePrefix of ['', '1x_', 'a-b', 'x; drop table', 'a'.repeat(41)]) {
+          expect(() => kyselyStores(use(), { tablePrefix })).toThrow(expect.objectContaining({ code: 'invalid_options' }));
+        }
+        expect(() => kyselyStores({} as Kysely<unknown>)).toThrow(expect.objectContaining({ code: 'invalid_options' }));
+      });
+
       it('touchFactor sets lastUsedAt of an active factor only, in one statement', async () => {
         const { factors } = kyselyStores(use(), { tablePrefix: prefix, clock });
         try {
