@@ -34,6 +34,20 @@ export interface FailoverReceipt extends SendReceipt {
 }
 
 /**
+ * What {@link failoverSender} returns: a sender of `M` whose `send` resolves to a {@link FailoverReceipt}.
+ *
+ * @example
+ * ```ts
+ * const sms: FailoverSender<SmsMessage> = failoverSender([primary, backup], { timeoutMs: 5_000 });
+ * const { provider, attempts } = await sms.send(message);
+ * ```
+ */
+export interface FailoverSender<M> extends ProviderSender<M> {
+  /** Tries each provider in turn; resolves with the one that delivered and the attempts before it. */
+  send(message: M, options?: SendOptions): Promise<FailoverReceipt>;
+}
+
+/**
  * A sender that tries several providers in order, for SMS, voice or email alike (every sender
  * must take the same message type). The next one is tried only when a provider failed in a
  * way another provider can fix: a retryable {@link DeliveryError} (timeout, network, 429, 5xx,
@@ -56,7 +70,7 @@ export interface FailoverReceipt extends SendReceipt {
 export function failoverSender<M>(
   senders: readonly ProviderSender<M>[],
   options: FailoverOptions,
-): ProviderSender<M> & { send(message: M, options?: SendOptions): Promise<FailoverReceipt> } {
+): FailoverSender<M> {
   const { timeoutMs } = options;
   if (!Array.isArray(senders) || senders.length === 0) throw new MfaError('invalid_options', 'failoverSender needs at least one sender');
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new MfaError('invalid_options', 'failoverSender needs a positive timeoutMs');

@@ -20,7 +20,7 @@ export { twilioVoiceSender, type TwilioVoiceOptions } from './twilio-voice.js';
 export { vonageSmsSender, type VonageSmsOptions } from './vonage.js';
 export { snsSmsSender, type SnsSmsOptions } from './sns.js';
 export { smtpEmailSender, type SmtpEmailOptions, type SmtpMail, type SmtpTransport } from './smtp.js';
-export { failoverSender, type FailoverOptions, type FailoverReceipt } from './failover.js';
+export { failoverSender, type FailoverOptions, type FailoverReceipt, type FailoverSender } from './failover.js';
 export { isOptOutText, type DeliveryReport, type DeliveryStatus, type InboundMessage } from './reports.js';
 export { parseTwilioInbound, parseTwilioStatus, verifyTwilioSignature, type TwilioSignedRequest } from './twilio-webhooks.js';
 export { parseVonageInbound, parseVonageStatus, verifyVonageSignature, type VonageSignedRequest } from './vonage-webhooks.js';

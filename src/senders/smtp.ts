@@ -14,10 +14,15 @@ const SMTP_TIMEOUT_MS = 30_000;
  * ```
  */
 export interface SmtpMail {
+  /** The `From` header and envelope sender. */
   readonly from: string;
+  /** The one recipient. */
   readonly to: string;
+  /** The subject line. */
   readonly subject: string;
+  /** The plain-text body. */
   readonly text: string;
+  /** The HTML body, when there is one. */
   readonly html?: string;
 }
 
@@ -33,7 +38,10 @@ export interface SmtpMail {
  */
 export interface SmtpTransport {
   /** Sends one mail; resolves with the `Message-ID` it was sent under. */
-  sendMail(mail: SmtpMail): Promise<{ readonly messageId: string }>;
+  sendMail(mail: SmtpMail): Promise<{
+    /** The `Message-ID` header the mail was sent with. */
+    readonly messageId: string;
+  }>;
 }
 
 /**

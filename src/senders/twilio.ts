@@ -14,8 +14,18 @@ import { twilioClient, type TwilioAccount } from './twilio-api.js';
  */
 export type TwilioSmsOptions = TwilioAccount &
   (
-    | { /** The sending number (E.164), short code or alphanumeric sender id. */ readonly from: string; readonly messagingServiceSid?: never }
-    | { /** A Messaging Service (`MG…`) that picks the sender. */ readonly messagingServiceSid: string; readonly from?: never }
+    | {
+        /** The sending number (E.164), short code or alphanumeric sender id. */
+        readonly from: string;
+        /** Not with `from`. */
+        readonly messagingServiceSid?: never;
+      }
+    | {
+        /** A Messaging Service (`MG…`) that picks the sender. */
+        readonly messagingServiceSid: string;
+        /** Not with `messagingServiceSid`. */
+        readonly from?: never;
+      }
   );
 
 /**
