@@ -5,7 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { CombinedStore, CommitResult, UserSnapshot } from '../../ports/combined-store.js';
 import type { VersionedRecord } from '../../ports/state-store.js';
 import type { Factor } from '../../core/types.js';
-import { readState, recordOf, touchFactorRow, writeState, type SqlContext } from './cas.js';
+import { readState, recordOf, touchFactorRow, updateAndTouch, writeState, type SqlContext } from './cas.js';
 import { asText, guarded, type AnyKysely } from './dialect.js';
 import { factorOf, inCreationOrder } from './records.js';
 
@@ -56,6 +56,23 @@ export function createKyselyCombinedStore(db: AnyKysely, ctx: SqlContext, clock:
       if (writes.length === 0) throw new MfaError('invalid_argument', 'commit: at least one write is needed');
       for (const w of writes) checkTtl(w.ttlMs);
       const now = clock.now();
+      const lost = async (): Promise<CommitResult> => ({
+        ok: false,
+        current: await guarded('commit', () => Promise.all(writes.map((w) => readState(db, ctx, w.key, clock.now())))),
+      });
+      const [only] = writes;
+      if (only !== undefined && writes.length === 1) {
+        // One record: one statement, no transaction (with the touch too, on Postgres).
+        if (touch === undefined) {
+          const v = await guarded('commit', () => writeState(db, ctx, only, now));
+          return v === false ? lost() : { ok: true, versions: [v], touched: false };
+        }
+        const { value, expectedVersion } = only;
+        if (ctx.dialect === 'postgres' && value !== null && expectedVersion !== null && Number.isSafeInteger(expectedVersion)) {
+          const r = await guarded('commit', () => updateAndTouch(db, ctx, { ...only, value, expectedVersion }, touch, now));
+          return r === null ? lost() : { ok: true, versions: [r.version], touched: r.touched };
+        }
+      }
       const outcome = await guarded('commit', async () => {
         try {
           // MySQL: read committed, so a lookup of a missing key takes no gap lock (under
@@ -76,9 +93,7 @@ export function createKyselyCombinedStore(db: AnyKysely, ctx: SqlContext, clock:
           throw err;
         }
       });
-      if (outcome !== null) return { ok: true, ...outcome };
-      const current = await guarded('commit', () => Promise.all(writes.map((w) => readState(db, ctx, w.key, clock.now()))));
-      return { ok: false, current };
+      return outcome === null ? lost() : { ok: true, ...outcome };
     },
   };
 }
