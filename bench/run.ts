@@ -19,9 +19,10 @@ import { fmt, loud, printTable, type Row } from './lib/report.js';
 import { runContention, type ContentionResult } from './sections/contention.js';
 import { runCrypto, type CryptoResult } from './sections/crypto.js';
 import { runMemory, type MemoryResult } from './sections/memory.js';
+import { postgresAvailable, type PostgresResult, runPostgres } from './sections/postgres.js';
 import { connect, parseRedisUrl, type RedisResult, type RedisTarget, redisVersion, runRedis } from './sections/redis.js';
 
-const SECTIONS = ['crypto', 'memory', 'redis', 'contention'] as const;
+const SECTIONS = ['crypto', 'memory', 'redis', 'contention', 'postgres'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const { values: args } = parseArgs({
@@ -41,8 +42,10 @@ const outFile = args.out ?? fileURLToPath(new URL(smoke ? './results.smoke.json'
 const requireRedis = process.env['MFAKIT_REQUIRE_REDIS'] === '1' || !smoke;
 
 const SIZES = smoke
-  ? { cryptoMs: 100, memUsers: 200, memMs: 0, redisUsers: 128, redisMs: 0, benchRequests: 5_000, sequential: 20, autoPipelining: false }
-  : { cryptoMs: 1_500, memUsers: 5_000, memMs: 4_000, redisUsers: 4_096, redisMs: 6_000, benchRequests: 100_000, sequential: 300, autoPipelining: true };
+  ? { cryptoMs: 100, memUsers: 200, memMs: 0, redisUsers: 128, redisMs: 0, benchRequests: 5_000, sequential: 20, autoPipelining: false, pgUsers: 64, pgMs: 0, pgbenchSeconds: 1 }
+  : { cryptoMs: 1_500, memUsers: 5_000, memMs: 4_000, redisUsers: 4_096, redisMs: 6_000, benchRequests: 100_000, sequential: 300, autoPipelining: true, pgUsers: 1_024, pgMs: 6_000, pgbenchSeconds: 5 };
+/** Connections (and users in flight) of the Postgres section. */
+const PG_CLIENTS = 32;
 const CLIENTS = 64;
 const CONTENTION_REQUESTS = 200;
 const REDIS_INSTANCES = 4;
@@ -106,6 +109,7 @@ async function main(): Promise<number> {
     let crypto: CryptoResult | undefined;
     let memory: MemoryResult | undefined;
     let redis: RedisResult | undefined;
+    let postgres: PostgresResult | undefined;
     const contention: { memory?: ContentionResult; redis?: ContentionResult } = {};
 
     if (only.has('crypto') || only.has('memory')) {
@@ -179,6 +183,20 @@ async function main(): Promise<number> {
       console.log('done');
     }
 
+    if (only.has('postgres')) {
+      if (postgresAvailable()) {
+        process.stdout.write('postgres (own server, mfakit/kysely)… ');
+        postgres = await runPostgres(lib, { users: SIZES.pgUsers, clients: PG_CLIENTS, minMs: SIZES.pgMs, pgbenchSeconds: SIZES.pgbenchSeconds, sequential: SIZES.sequential });
+        console.log(`verify ${fmt(postgres.verifyPerSec)}/s, start ${fmt(postgres.startPerSec)}/s, limit ${fmt(postgres.storeLimitPerSec)}/s`);
+        check('postgres round trips counted', postgres.roundTripsPerVerify > 0 && postgres.roundTripsPerStart > 0, `${postgres.roundTripsPerVerify}/verify, ${postgres.roundTripsPerStart}/start`);
+        check('postgres store limit', postgres.storeLimitPerSec !== null && postgres.storeLimitPerSec > 0, `${postgres.storeLimitPerSec} tx/s`);
+      } else if (process.env['MFAKIT_REQUIRE_SQL'] === '1') {
+        check('postgres installed', false, 'MFAKIT_REQUIRE_SQL=1 but PostgreSQL (postgres, initdb, pgbench) is not installed');
+      } else {
+        loud('SKIPPING THE POSTGRES SECTION: PostgreSQL (postgres, initdb, pgbench) is not installed.\nInstall the postgresql package, or set MFAKIT_REQUIRE_SQL=1 to fail instead.');
+      }
+    }
+
     const main = contention.redis ?? contention.memory;
     const targets = [
       memory && { name: 'memory ratio', target: '>= 0.5', actual: memory.ratio, met: memory.ratio >= 0.5 },
@@ -194,17 +212,19 @@ async function main(): Promise<number> {
       crypto,
       memory,
       redis: redis ?? null,
+      postgres: postgres ?? null,
       contention: main
         ? { requests: main.requests, triesCounted: main.triesCounted, wallMs: main.wallMs, casRetries: main.casRetries, store: main.store, ...contention }
         : null,
       latency: {
         memory: memory ? { verifyP50Ms: memory.verifyLatency.p50Ms, verifyP99Ms: memory.verifyLatency.p99Ms } : null,
         redis: redis ? { verifyP50Ms: redis.verifyLatency.p50Ms, verifyP99Ms: redis.verifyLatency.p99Ms, underLoadP50Ms: redis.verifyLatencyUnderLoad.p50Ms, underLoadP99Ms: redis.verifyLatencyUnderLoad.p99Ms } : null,
+        postgres: postgres ? { verifyP50Ms: postgres.verifyLatency.p50Ms, verifyP99Ms: postgres.verifyLatency.p99Ms, underLoadP50Ms: postgres.verifyLatencyUnderLoad.p50Ms, underLoadP99Ms: postgres.verifyLatencyUnderLoad.p99Ms } : null,
       },
       targets,
       checks,
     };
-    printResults(results.machine, crypto, memory, redis, contention, targets);
+    printResults(results.machine, crypto, memory, redis, contention, targets, postgres);
     writeFileSync(outFile, `${JSON.stringify(results, null, 2)}\n`);
     console.log(`\nwrote ${outFile}`);
   } finally {
@@ -226,6 +246,7 @@ function printResults(
   redis: RedisResult | undefined,
   contention: { memory?: ContentionResult; redis?: ContentionResult },
   targets: { name: string; target: string; actual: number | null; met: boolean | null }[],
+  postgres?: PostgresResult,
 ): void {
   const rows: Row[] = [
     ['machine', `${machine.cpu}, ${machine.cores} cores`],
@@ -272,6 +293,17 @@ function printResults(
         ['redis: ratio with auto-pipelining', fmt(redis.autoPipelining.ratio, 3)],
       );
     }
+  }
+  if (postgres) {
+    rows.push(
+      [`postgres ${postgres.version.split(' ')[0] ?? ''}: store limit, pgbench one-row UPDATE … WHERE version tx/s (-c ${postgres.clients})`, fmt(postgres.storeLimitPerSec)],
+      [`postgres: verify/s (${postgres.clients} concurrent users, 1 process)`, fmt(postgres.verifyPerSec)],
+      [`postgres: startChallenge/s (${postgres.clients} concurrent users)`, fmt(postgres.startPerSec)],
+      ['postgres: ratio verify / store limit · start / store limit', `${fmt(postgres.ratio, 3)} · ${fmt(postgres.startRatio, 3)}`],
+      ['postgres: round trips per verify · per start', `${fmt(postgres.roundTripsPerVerify, 2)} · ${fmt(postgres.roundTripsPerStart, 2)}`],
+      ['postgres: verify p50 / p99 ms (unloaded)', `${fmt(postgres.verifyLatency.p50Ms, 3)} / ${fmt(postgres.verifyLatency.p99Ms, 3)}`],
+      [`postgres: verify p50 / p99 ms (${postgres.clients} in flight)`, `${fmt(postgres.verifyLatencyUnderLoad.p50Ms, 3)} / ${fmt(postgres.verifyLatencyUnderLoad.p99Ms, 3)}`],
+    );
   }
   for (const c of [contention.memory, contention.redis]) {
     if (!c) continue;
