@@ -18,6 +18,7 @@ import { authRoutes } from './routes/auth.js';
 import { challengeRoutes } from './routes/challenge.js';
 import { devRoutes } from './routes/dev.js';
 import { authenticatorRoutes, forgetTotpSecretElsewhere } from './routes/authenticator.js';
+import { backupCodeRoutes, forgetBackupCodesElsewhere } from './routes/backup-codes.js';
 import { enrollRoutes } from './routes/enroll.js';
 import { homeRoutes } from './routes/home.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -125,8 +126,8 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   // Called by the SMS provider: no session, no CSRF token (authenticated by its own token).
   app.use(webhookRoutes(ctx, hook));
 
-  app.use(cookieParser(), sessions({ secret: sessionSecret, production }), protect, forgetTotpSecretElsewhere);
-  app.use(authRoutes(ctx, new LoginThrottle(options.loginLimits)), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), enrollRoutes(ctx), authenticatorRoutes(ctx), adminRoutes(ctx));
+  app.use(cookieParser(), sessions({ secret: sessionSecret, production }), protect, forgetTotpSecretElsewhere, forgetBackupCodesElsewhere);
+  app.use(authRoutes(ctx, new LoginThrottle(options.loginLimits)), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), enrollRoutes(ctx), authenticatorRoutes(ctx), backupCodeRoutes(ctx), adminRoutes(ctx));
   if (outbox) app.use(devRoutes(ctx, outbox));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is nothing at this address.')));

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Request, Response } from 'express';
-import type { Channel, Clock, FactorView, Mfa } from 'mfakit';
+import type { Clock, Mfa } from 'mfakit';
 import type { CodeChannel, DevOutbox } from './dev-outbox.js';
 import { nonceOf } from './security.js';
 import { currentUser, takeFlash } from './session.js';
@@ -58,17 +58,4 @@ export function field(req: Request, name: string, maxLength = 200): string {
   const body: unknown = req.body;
   const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
   return typeof value === 'string' ? value.slice(0, maxLength) : '';
-}
-
-/** Whether codes can go over `channel` now: the app has a sender for it and it is switched on. */
-export function channelUsable(app: AppContext, channel: Channel): boolean {
-  return (app.channels as ReadonlySet<Channel>).has(channel) && app.mfa.isChannelEnabled(channel);
-}
-
-/**
- * Whether a sign-in can use `factor` now: active, and its channel usable (an authenticator
- * app needs no sender: its codes come from the app).
- */
-export function factorUsable(app: AppContext, factor: FactorView): boolean {
-  return factor.status === 'active' && (factor.channel === 'totp' || channelUsable(app, factor.channel));
 }

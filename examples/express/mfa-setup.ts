@@ -9,6 +9,9 @@ import { memoryStores } from 'mfakit/memory';
 import { StartupError } from './startup-error.js';
 import type { DemoUser, UserDirectory } from './users.js';
 
+/** The product name in every message (text, call, email) and in the backup codes file. ADAPT: yours. */
+export const APP_NAME = 'mfakit demo';
+
 /** What {@link setupMfa} needs from the app. */
 export interface MfaSetupOptions {
   readonly stores: Stores;
@@ -32,8 +35,12 @@ export function setupMfa(o: MfaSetupOptions): Mfa {
       ...(o.senders.email ? { email: o.senders.email } : {}),
     },
     secret: typeof o.secret === 'string' ? o.secret : [...o.secret],
-    appName: 'mfakit demo', // ADAPT: your product name; it appears in every message (text, call, email).
+    appName: APP_NAME,
     clock: o.clock,
+    // ADAPT: this demo lets a user with no factor in and asks them to add one ('optional').
+    // mfakit's default, 'required', answers such a user `must_enroll` instead: allow only the
+    // enrollment pages until a first factor is confirmed.
+    policy: 'optional',
     // ADAPT: the countries you can deliver to (and can afford to: SMS pumping targets
     // expensive destinations). Keep examples/express/views/messages.ts in sync.
     phone: { allowedCountries: ['AU', 'CA', 'JP', 'US'], defaultCountry: 'US' },

@@ -29,7 +29,7 @@ declare module 'express-session' {
     /** When the password was checked (app clock), to time out abandoned challenges. */
     pendingSince: number;
     /** Why MFA was skipped at sign-in, for the home page. */
-    skippedMfa: 'exception' | 'not_enrolled';
+    skippedMfa: 'exception' | 'not_enrolled' | 'policy';
     flash: Flash;
     /**
      * An authenticator app being added: its factor, secret and `otpauth://` URI, kept only
@@ -38,7 +38,12 @@ declare module 'express-session' {
      * minutes: keep that store private, or seal the secret before saving it.
      */
     totpEnrollment: { factorId: string; secret: string; uri: string };
-    /** The authenticator factor the pending sign-in asks a code from (nothing was sent). */
+    /**
+     * New backup codes, from their generation to the page that shows them (the next request):
+     * that page takes them out, so they are never shown, nor kept, again.
+     */
+    backupCodes: string[];
+    /** The factor the pending sign-in asks a code from that the user holds (authenticator app or backup codes; nothing was sent). */
     challengeFactorId: string;
     /** Marks the session as used, so its id (which the CSRF token is bound to) stays stable. */
     started: true;
@@ -79,7 +84,7 @@ export async function startPending(req: Request, userId: string, now: number): P
 }
 
 /** Fully signed in: new session id again (the privilege level changed). */
-export async function completeSignIn(req: Request, userId: string, skippedMfa?: 'exception' | 'not_enrolled'): Promise<void> {
+export async function completeSignIn(req: Request, userId: string, skippedMfa?: 'exception' | 'not_enrolled' | 'policy'): Promise<void> {
   await regenerate(req);
   req.session.userId = userId;
   req.session.started = true;

@@ -118,11 +118,23 @@ describe('confirmation before acts that are hard to undo', () => {
     expect(textOf(last.html, 'confirm-consequence')).toMatch(/^It is your only email address: sign-in will no longer ask for a code/);
   });
 
-  it('removing one of two numbers says where codes will go instead', async () => {
+  it('removing the number sign-in uses, with two other ways, names both; after the removal, says mfakit\'s choice', async () => {
     await aliceAddsSecondNumber();
     await c.post('/settings/confirm', { code: lastCode(app, CA) });
     const ask = await c.post('/settings/factors/f_demo_alice/remove');
-    expect(textOf(ask.html, 'confirm-consequence')).toMatch(/^Sign-in codes will then go to \+1 ••• ••• 0199\./);
+    expect(textOf(ask.html, 'confirm-consequence')).toMatch(/^Sign-in will then use one of your other ways: (a•••@example\.com or \+1 ••• ••• 0199|\+1 ••• ••• 0199 or a•••@example\.com)\./);
+    const done = await c.post('/settings/factors/f_demo_alice/remove', { confirm: 'yes' });
+    const next = (await app.mfa.getStatus(ALICE_ID)).signInFactorId;
+    expect(next).toBeDefined();
+    const masked = (await app.mfa.listFactors(ALICE_ID)).factors.find((f) => f.id === next);
+    expect(flashOf(done.html)).toBe(`The number was removed. Sign-in codes now go to ${masked?.maskedPhone ?? masked?.maskedEmail ?? ''}.`);
+  });
+
+  it('removing a number that is not the one sign-in uses: codes still go to that one', async () => {
+    await aliceAddsSecondNumber();
+    await c.post('/settings/confirm', { code: lastCode(app, CA) });
+    const ask = await c.post('/settings/factors/f_demo_alice_email/remove');
+    expect(textOf(ask.html, 'confirm-consequence')).toBe('Sign-in codes will then go to +1 ••• ••• 0147. To use this email address again you will have to add and confirm it again.');
   });
 
   it('switching SMS off asks first; switching it on does not', async () => {

@@ -80,7 +80,8 @@ describe('try another way', () => {
   it('picking another way before the cooldown ends says when it can', async () => {
     await login(c, 'alice');
     const page = await c.post('/mfa/send', { factorId: EMAIL_FACTOR });
-    expect(flashOf(page.html)).toBe('A code is already on its way. You can request another in 30 seconds.');
+    expect(flashOf(page.html)).toBe('A code was sent less than 30 seconds ago: a code can be sent another way in 30 seconds.');
+    expect(textOf(page.html, 'switch-wait')).toBe('A code was sent less than 30 seconds ago, so a code can be sent another way only when the countdown on its button ends (in 30 s).');
     expect(app.outbox?.list()).toHaveLength(1);
   });
 });

@@ -8,9 +8,9 @@
  * @module
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import type { Failure, FactorView } from 'mfakit';
+import type { Failure } from 'mfakit';
 import QRCode from 'qrcode';
-import { type AppContext, factorUsable, field, pageContext } from '../context.js';
+import { type AppContext, field, pageContext } from '../context.js';
 import { flash, requireUser, signedInUser } from '../session.js';
 import { authenticatorPage } from '../views/authenticator.js';
 import { failureMessage, failuresHint } from '../views/messages.js';
@@ -38,7 +38,6 @@ export function authenticatorRoutes(app: AppContext): Router {
   const router = Router();
   router.use(PAGE, requireUser(app.users));
   const now = () => app.clock.now();
-  const usable = (f: FactorView) => factorUsable(app, f);
 
   // Start (or start again): a new secret. An earlier unconfirmed authenticator is dropped.
   router.post(PAGE, async (req, res) => {
@@ -76,8 +75,7 @@ export function authenticatorRoutes(app: AppContext): Router {
       return res.redirect(303, PAGE);
     }
     delete req.session.totpEnrollment;
-    const { factors } = await app.mfa.listFactors(userId);
-    flash(req, 'success', confirmedMessage(factors, result.factorId, usable));
+    flash(req, 'success', confirmedMessage(await app.mfa.getStatus(userId), result.factorId));
     res.redirect(303, '/settings');
   });
 

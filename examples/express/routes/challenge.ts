@@ -1,15 +1,18 @@
 /**
  * The MFA challenge: say where the code went, check it, resend it, or send one another way
- * (to another of the user's factors), or ask for the code of the user's authenticator app.
+ * (to another of the user's factors), or ask for a code the user holds: their authenticator
+ * app's, or one of their backup codes. Which factors are usable is mfakit's answer
+ * (`usable` in each factor view, `signInFactorId` in `getStatus`); the app never re-derives it.
  * @module
  */
 import { Router, type Request } from 'express';
 import type { AppChallenge, CodeSent, Failure, FactorView, MfaStatus, Ok } from 'mfakit';
-import { type AppContext, factorUsable, field, pageContext } from '../context.js';
+import { type AppContext, field, pageContext } from '../context.js';
 import { completeSignIn, flash, pendingUserId, requirePending } from '../session.js';
 import { challengePage } from '../views/challenge.js';
 import { BY_CHANNEL, destination } from '../views/factor-labels.js';
-import { challengeFlash, failureMessage } from '../views/messages.js';
+import { formatDuration, plural } from '../views/format.js';
+import { challengeFlash, failureMessage, failuresHint } from '../views/messages.js';
 
 /** The live sign-in code, if any: the only kind of code this page accepts. */
 export function liveSignInCode(status: MfaStatus): MfaStatus['pending'] {
@@ -22,8 +25,8 @@ export function liveSignInCode(status: MfaStatus): MfaStatus['pending'] {
  */
 export function cannotSendReason(app: AppContext, status: MfaStatus): string | undefined {
   if (status.signInFactorId !== undefined) return undefined;
-  const first = status.factors.find((f) => f.status === 'active');
-  const refusal: Failure = first ? { ok: false, error: 'channel_disabled', channel: first.channel } : { ok: false, error: 'no_usable_factor' };
+  const off = status.factors.find((f) => f.status === 'active' && f.unusableReason === 'channel_disabled');
+  const refusal: Failure = off ? { ok: false, error: 'channel_disabled', channel: off.channel } : { ok: false, error: 'no_usable_factor' };
   return failureMessage(refusal, app.clock.now());
 }
 
@@ -31,19 +34,29 @@ export function cannotSendReason(app: AppContext, status: MfaStatus): string | u
  * The factor "Resend" sends to: the one the last sign-in code went to while it can still
  * receive codes, else the one mfakit picks (preferred, else the next usable one).
  */
-function resendTarget(app: AppContext, status: MfaStatus): string | undefined {
-  const last = status.pending?.purpose === 'sign_in' ? status.factors.find((f) => f.id === status.pending?.factorId) : undefined;
-  return last && factorUsable(app, last) ? last.id : status.signInFactorId;
+function resendTarget(status: MfaStatus): string | undefined {
+  const last = lastSentTo(status);
+  return last?.usable ? last.id : status.signInFactorId;
 }
 
+/** The factor the last sign-in code (live, used up or expired) went to, if it is still there. */
+function lastSentTo(status: MfaStatus): FactorView | undefined {
+  return status.pending?.purpose === 'sign_in' ? status.factors.find((f) => f.id === status.pending?.factorId) : undefined;
+}
+
+/** A factor whose codes the user holds: nothing is sent, so no cooldown ever holds it back. */
+export const holdsCodes = (f: FactorView): f is FactorView & { channel: 'totp' | 'backup' } => f.channel === 'totp' || f.channel === 'backup';
+
 /**
- * The authenticator app this sign-in asks a code from, if any: `startChallenge` chose it
- * (`sent: false`) and it is still active. The session remembers the choice, since nothing
- * was sent that `getStatus` could show.
+ * The factor whose code this sign-in asks for that the user holds (authenticator app or
+ * backup codes), if any: `startChallenge` chose it (`sent: false`) and it is still usable
+ * (backup codes: some are left). The session remembers the choice, since nothing was sent
+ * that `getStatus` could show.
  */
-function appFactor(req: Request, status: MfaStatus): FactorView | undefined {
+function heldFactor(req: Request, status: MfaStatus): (FactorView & { channel: 'totp' | 'backup' }) | undefined {
   const id = req.session.challengeFactorId;
-  return id === undefined ? undefined : status.factors.find((f) => f.id === id && f.channel === 'totp' && f.status === 'active');
+  const f = id === undefined ? undefined : status.factors.find((x) => x.id === id);
+  return f && holdsCodes(f) && f.usable ? f : undefined;
 }
 
 /** Remembers where a started challenge went: an authenticator app, or a code that was sent. */
@@ -54,7 +67,33 @@ export function rememberChallenge(req: Request, started: CodeSent | AppChallenge
 
 /** The message after a challenge started. */
 const startedMessage = (s: CodeSent | AppChallenge, again: boolean) =>
-  s.sent ? `We sent a ${again ? 'new ' : ''}code ${BY_CHANNEL[s.channel]} to ${s.maskedTo}.` : 'Enter the code from your authenticator app.';
+  s.sent ? `We sent a ${again ? 'new ' : ''}code ${BY_CHANNEL[s.channel]} to ${s.maskedTo}.` : s.channel === 'backup' ? 'Enter one of your backup codes.' : 'Enter the code from your authenticator app.';
+
+/**
+ * "Try another way" to a factor that sends, less than 30 s after a code was sent: the
+ * cooldown is per purpose, so mfakit refuses (`resend_cooldown`). Says how long to wait, and
+ * that the ways that send nothing work now.
+ */
+export function switchWaitMessage(retryAfterMs: number, status: MfaStatus): string {
+  const held = status.factors.filter((f) => f.usable && holdsCodes(f)).map((f) => (f.channel === 'totp' ? 'your authenticator app' : 'a backup code'));
+  const list = held.join(' or ');
+  const now = list ? ` ${list.charAt(0).toUpperCase()}${list.slice(1)} can be used right away: nothing is sent.` : '';
+  return `A code was sent less than 30 seconds ago: a code can be sent another way in ${formatDuration(retryAfterMs)}.${now}`;
+}
+
+/** After a sign-in with a backup code: how many are left, and a nudge when few are. */
+export function backupUsedMessage(left: number): { kind: 'info' | 'error'; text: string } {
+  if (left === 0) return { kind: 'error', text: 'You used your last backup code. Generate new ones in Security settings now.' };
+  if (left <= 2) return { kind: 'error', text: `You signed in with a backup code. Only ${plural(left, 'backup code')} left: generate new ones in Security settings.` };
+  return { kind: 'info', text: `You signed in with a backup code; it cannot be used again. ${plural(left, 'backup code')} left.` };
+}
+
+/** A refusal of a backup code, in words for the code page. */
+function backupRefusal(f: Failure, now: number): string | undefined {
+  if (f.error === 'malformed_code') return 'Enter one of your backup codes: 10 letters and digits, like k7m2q-x9c4t.';
+  if (f.error === 'code_mismatch') return `That backup code is not right, or it was already used (each code works once).${failuresHint(f.failuresLeft)}`;
+  return challengeFlash(f, now, { liveCode: false });
+}
 
 export function challengeRoutes(app: AppContext): Router {
   const router = Router();
@@ -65,14 +104,15 @@ export function challengeRoutes(app: AppContext): Router {
     const status = await app.mfa.getStatus(userId, { purpose: 'sign_in' });
     // Only a live sign-in code can be entered here (an enrollment code cannot complete a
     // sign-in; a used-up or expired one can only be replaced).
-    const authenticator = appFactor(req, status);
-    const pending = authenticator ? undefined : liveSignInCode(status);
+    const held = heldFactor(req, status);
+    const pending = held ? undefined : liveSignInCode(status);
     const factor = pending && status.factors.find((f) => f.id === pending.factorId);
-    const current = authenticator?.id ?? pending?.factorId ?? resendTarget(app, status);
-    // "Try another way": every other factor usable now (an authenticator app included).
+    const current = held?.id ?? pending?.factorId ?? resendTarget(status);
+    // "Try another way": every other factor mfakit says is usable now (an authenticator app
+    // and backup codes with some left included).
     const otherWays = status.factors
-      .filter((f) => f.id !== current && factorUsable(app, f))
-      .map((f) => ({ factorId: f.id, channel: f.channel, maskedTo: destination(f) }));
+      .filter((f) => f.id !== current && f.usable)
+      .map((f) => ({ factorId: f.id, channel: f.channel, maskedTo: destination(f), ...(f.backupCodesLeft !== undefined ? { backupCodesLeft: f.backupCodesLeft } : {}) }));
     res.set('Cache-Control', 'no-store').send(
       challengePage(await pageContext(app, req, res), {
         sentTo: factor ? { maskedTo: pending.maskedTo ?? destination(factor), channel: factor.channel } : undefined,
@@ -82,7 +122,7 @@ export function challengeRoutes(app: AppContext): Router {
         locked: status.locked ? { until: status.lockedUntil ?? null } : undefined,
         resendInMs: status.nextSendInMs,
         cannotSend: cannotSendReason(app, status),
-        authenticator: authenticator !== undefined,
+        holds: held ? { channel: held.channel, ...(held.backupCodesLeft !== undefined ? { backupCodesLeft: held.backupCodesLeft } : {}) } : undefined,
         otherWays,
       }),
     );
@@ -90,14 +130,21 @@ export function challengeRoutes(app: AppContext): Router {
 
   router.post('/mfa/verify', async (req, res) => {
     const userId = pendingUserId(res);
-    const authenticator = appFactor(req, await app.mfa.getStatus(userId));
-    const code = field(req, 'code', 20);
-    const result = authenticator ? await app.mfa.verify(userId, code, { factorId: authenticator.id }) : await app.mfa.verify(userId, code);
+    const held = heldFactor(req, await app.mfa.getStatus(userId));
+    const code = field(req, 'code', 40); // a backup code may be typed with spaces and dashes
+    const result = held ? await app.mfa.verify(userId, code, { factorId: held.id }) : await app.mfa.verify(userId, code);
     if (result.ok) {
       await completeSignIn(req, userId);
+      // After completeSignIn: the new session carries the message to the home page.
+      if (result.channel === 'backup' && result.backupCodesLeft !== undefined) {
+        const m = backupUsedMessage(result.backupCodesLeft);
+        flash(req, m.kind, m.text);
+      }
       return res.redirect(303, '/');
     }
-    const message = challengeFlash(result, app.clock.now(), { liveCode: liveSignInCode(await app.mfa.getStatus(userId)) !== undefined });
+    const message = held?.channel === 'backup'
+      ? backupRefusal(result, app.clock.now())
+      : challengeFlash(result, app.clock.now(), { liveCode: liveSignInCode(await app.mfa.getStatus(userId)) !== undefined });
     if (message) flash(req, 'error', message);
     res.redirect(303, '/mfa');
   });
@@ -108,14 +155,14 @@ export function challengeRoutes(app: AppContext): Router {
     // A sign-in code was sent (live, used up or expired) to a factor that can still receive
     // codes: resend there. Otherwise (none, its factor removed, or its channel switched off
     // since): start again with the preferred (or next usable) factor.
-    const last = status.pending?.purpose === 'sign_in' ? status.factors.find((f) => f.id === status.pending?.factorId) : undefined;
-    const sent = last && factorUsable(app, last) ? await app.mfa.resend(userId, { purpose: 'sign_in' }) : await app.mfa.startChallenge(userId);
+    const last = lastSentTo(status);
+    const sent = last?.usable ? await app.mfa.resend(userId, { purpose: 'sign_in' }) : await app.mfa.startChallenge(userId);
     reportStart(req, sent, status, true);
     res.redirect(303, '/mfa');
   });
 
   // "Try another way": a code to the factor the user picked (the previous code stops working),
-  // or the code of their authenticator app.
+  // or the code of their authenticator app, or one of their backup codes.
   router.post('/mfa/send', async (req, res) => {
     const userId = pendingUserId(res);
     const status = await app.mfa.getStatus(userId, { purpose: 'sign_in' });
@@ -123,7 +170,8 @@ export function challengeRoutes(app: AppContext): Router {
     const sent = factor
       ? await app.mfa.startChallenge(userId, { factorId: factor.id })
       : ({ ok: false, error: 'factor_not_found' } as const);
-    reportStart(req, sent, status, false);
+    if (!sent.ok && sent.error === 'resend_cooldown') flash(req, 'error', switchWaitMessage(sent.retryAfterMs ?? 0, status));
+    else reportStart(req, sent, status, false);
     res.redirect(303, '/mfa');
   });
 

@@ -7,8 +7,7 @@
  */
 import { Router } from 'express';
 import type { CountryCode } from 'libphonenumber-js';
-import type { FactorView } from 'mfakit';
-import { type AppContext, factorUsable, field, pageContext } from '../context.js';
+import { type AppContext, field, pageContext } from '../context.js';
 import { flash, requireUser, signedInUser } from '../session.js';
 import { BY_CHANNEL } from '../views/factor-labels.js';
 import { COUNTRIES, failureMessage } from '../views/messages.js';
@@ -20,7 +19,6 @@ export function enrollRoutes(app: AppContext): Router {
   const router = Router();
   router.use('/settings', requireUser(app.users));
   const now = () => app.clock.now();
-  const usable = (f: FactorView) => factorUsable(app, f);
 
   // A number, for text messages (default) or voice calls: the user chooses.
   router.post('/settings/phone', async (req, res) => {
@@ -65,8 +63,7 @@ export function enrollRoutes(app: AppContext): Router {
     const pending = (await app.mfa.listFactors(userId)).factors.find((f) => f.status === 'pending' && f.channel !== 'totp');
     const result = await app.mfa.confirmEnrollment(userId, field(req, 'code', 20), pending ? { factorId: pending.id } : {});
     if (result.ok) {
-      const { factors } = await app.mfa.listFactors(userId);
-      flash(req, 'success', confirmedMessage(factors, result.factorId, usable));
+      flash(req, 'success', confirmedMessage(await app.mfa.getStatus(userId), result.factorId));
       return res.redirect(303, '/settings');
     }
     flash(req, 'error', failureMessage(result, now()));

@@ -8,14 +8,13 @@
  * @module
  */
 import { Router, type Request, type Response } from 'express';
-import type { FactorView } from 'mfakit';
-import { type AppContext, factorUsable, field, pageContext } from '../context.js';
+import { type AppContext, field, pageContext } from '../context.js';
 import { flash, requireUser, signedInUser } from '../session.js';
 import { confirmed, confirmPage } from '../views/confirm.js';
 import { described, THING } from '../views/factor-labels.js';
 import { failureMessage } from '../views/messages.js';
 import { settingsPage, type SettingsForm } from '../views/settings.js';
-import { removalConsequence } from './factor-order.js';
+import { afterRemoval, removalConsequence } from './factor-order.js';
 
 /** The settings page, with what the user typed kept in the forms (after a refusal). */
 export async function renderSettings(app: AppContext, req: Request, res: Response, form: Partial<SettingsForm> = {}, status = 200): Promise<void> {
@@ -28,7 +27,6 @@ export function settingsRoutes(app: AppContext): Router {
   const router = Router();
   router.use('/settings', requireUser(app.users));
   const now = () => app.clock.now();
-  const usable = (f: FactorView) => factorUsable(app, f);
 
   router.get('/settings', (req, res) => renderSettings(app, req, res));
 
@@ -44,8 +42,8 @@ export function settingsRoutes(app: AppContext): Router {
 
   router.post('/settings/factors/:id/remove', async (req, res) => {
     const userId = signedInUser(res).id;
-    const { factors } = await app.mfa.listFactors(userId);
-    const factor = factors.find((f) => f.id === req.params.id);
+    const before = await app.mfa.getStatus(userId);
+    const factor = before.factors.find((f) => f.id === req.params.id);
     const thing = factor ? THING[factor.channel] : 'number';
     if (!confirmed(field(req, 'confirm'))) {
       if (!factor) {
@@ -56,7 +54,7 @@ export function settingsRoutes(app: AppContext): Router {
       return res.set('Cache-Control', 'no-store').send(
         confirmPage(await pageContext(app, req, res), {
           title: `Remove ${described(factor)}?`,
-          consequence: removalConsequence(factors, factor, usable),
+          consequence: removalConsequence(before, factor),
           action: `/settings/factors/${encodeURIComponent(factor.id)}/remove`,
           confirmLabel: `Yes, remove this ${thing}`,
           cancelHref: '/settings',
@@ -66,7 +64,7 @@ export function settingsRoutes(app: AppContext): Router {
     // ADAPT: removing the last factor switches MFA off for this user (requiresMfa says
     // `not_enrolled`). Some teams forbid that, or require a replacement first.
     const result = await app.mfa.removeFactor(userId, req.params.id);
-    if (result.ok) flash(req, 'success', `The ${thing} was removed.`);
+    if (result.ok) flash(req, 'success', `The ${thing} was removed.${afterRemoval(before, req.params.id, await app.mfa.getStatus(userId))}`);
     else flash(req, 'error', failureMessage(result, now()));
     res.redirect(303, '/settings');
   });

@@ -1,8 +1,8 @@
 /**
  * The MFA challenge page: where the code went and how, the code field, attempts left, the
  * resend button with its countdown, "try another way" (the user's other factors), or the
- * lockout notice. With an authenticator app nothing was sent: the page asks for the app's
- * code, with no resend button and no countdown.
+ * lockout notice. With an authenticator app or backup codes nothing was sent: the page asks
+ * for the app's code or a backup code, with no resend button and no countdown.
  * @module
  */
 import type { Channel } from 'mfakit';
@@ -28,10 +28,13 @@ export interface ChallengeView {
    * the sentence to show instead of the resend button.
    */
   readonly cannotSend: string | undefined;
-  /** Set when the code comes from the user's authenticator app (nothing was sent). */
-  readonly authenticator: boolean;
-  /** The user's other factors usable now ("try another way"), authenticator apps included. */
-  readonly otherWays: readonly { readonly factorId: string; readonly channel: Channel; readonly maskedTo: string }[];
+  /**
+   * Set when the code is one the user holds (nothing was sent): from their authenticator app
+   * (`totp`) or one of their backup codes (`backup`, with how many are left).
+   */
+  readonly holds: { readonly channel: 'totp' | 'backup'; readonly backupCodesLeft?: number } | undefined;
+  /** The user's other factors usable now ("try another way"), authenticator apps and backup codes included. */
+  readonly otherWays: readonly { readonly factorId: string; readonly channel: Channel; readonly maskedTo: string; readonly backupCodesLeft?: number }[];
 }
 
 export function challengePage(ctx: PageContext, v: ChallengeView): string {
@@ -53,7 +56,11 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
   const body = v.locked
     ? html`<div class="notice error" role="alert" id="lockout">${lockoutMessage(v.locked.until, ctx.now)}</div>
   <p class="muted">Nothing you do now can shorten the lock. If you did not try to sign in, change your password.</p>`
-    : v.authenticator
+    : v.holds?.channel === 'backup'
+      ? html`<p id="backup-prompt">Enter one of your backup codes (like <code>k7m2q-x9c4t</code>). Each code works once${v.holds.backupCodesLeft !== undefined ? html`; you have <span id="backup-left">${plural(v.holds.backupCodesLeft, 'code')}</span> left` : ''}.</p>
+  ${backupForm(ctx)}
+  ${otherWays(ctx, v, seconds)}`
+      : v.holds
       ? html`<p id="app-prompt">Enter the 6-digit code from your authenticator app.</p>
   ${codeForm(ctx, v)}
   ${otherWays(ctx, v, seconds)}`
@@ -83,30 +90,53 @@ function codeForm(ctx: PageContext, v: ChallengeView) {
     <label for="code">Code</label>
     <input id="code" class="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
       pattern="[0-9]{6}" maxlength="6" required autofocus>
-    ${!v.authenticator && v.attemptsLeft !== undefined && v.attemptsLeft < v.maxTries &&
+    ${!v.holds && v.attemptsLeft !== undefined && v.attemptsLeft < v.maxTries &&
       html`<p class="muted" id="attempts-left">${plural(v.attemptsLeft, 'attempt')} left with this code.</p>`}
     <div class="row"><button type="submit">Verify</button></div>
   </form>`;
 }
 
 /**
+ * The backup code field: letters and digits (no numeric keypad, no 6-digit pattern), spaces
+ * and dashes allowed (mfakit ignores them, and the case).
+ */
+function backupForm(ctx: PageContext) {
+  return html`<form method="post" action="/mfa/verify">
+    ${csrfField(ctx)}
+    <label for="code">Backup code</label>
+    <input id="code" class="code backup" name="code" type="text" autocomplete="one-time-code" autocapitalize="none" autocorrect="off" spellcheck="false"
+      maxlength="40" placeholder="xxxxx-xxxxx" required autofocus>
+    <div class="row"><button type="submit">Verify</button></div>
+  </form>`;
+}
+
+/**
  * "Try another way": one button per other factor. Sending ones wait out the same cooldown as
- * "Resend"; an authenticator app sends nothing, so its button never waits.
+ * "Resend" (mfakit's cooldown is per purpose, not per factor); an authenticator app and
+ * backup codes send nothing, so their buttons never wait.
  */
 function otherWays(ctx: PageContext, v: ChallengeView, seconds: number) {
   if (v.otherWays.length === 0) return '';
   const waiting = v.resendInMs > 0;
+  const sending = v.otherWays.some((w) => w.channel !== 'totp' && w.channel !== 'backup');
+  const holding = v.otherWays.filter((w) => w.channel === 'totp' || w.channel === 'backup');
   return html`<section id="other-ways">
     <h2>Try another way</h2>
-    <p class="muted">${v.authenticator
+    <p class="muted">${v.holds?.channel === 'totp'
       ? 'No access to your authenticator app? Use another way.'
-      : 'Did the code not arrive? Use another way; a code sent before then stops working.'}</p>
+      : v.holds?.channel === 'backup'
+        ? 'No backup codes at hand? Use another way.'
+        : 'Did the code not arrive? Use another way; a code sent before then stops working.'}</p>
+    ${waiting && sending &&
+      html`<p class="muted" id="switch-wait">A code was sent less than 30 seconds ago, so a code can be sent another way only when the countdown on its button ends (in ${seconds} s).${holding.length > 0 ? ` Using ${holding.map((w) => (w.channel === 'totp' ? 'your authenticator app' : 'a backup code')).join(' or ')} sends nothing, so it works right away.` : ''}</p>`}
     <ul class="other-ways">
     ${v.otherWays.map(
       (w) => html`<li><form method="post" action="/mfa/send" class="inline">
       ${csrfField(ctx)}<input type="hidden" name="factorId" value="${w.factorId}">
       ${w.channel === 'totp'
         ? html`<button class="secondary" type="submit" data-factor="${w.factorId}" data-channel="${w.channel}">Use your authenticator app<span class="countdown"></span></button>`
+        : w.channel === 'backup'
+        ? html`<button class="secondary" type="submit" data-factor="${w.factorId}" data-channel="${w.channel}">Use a backup code<span class="countdown"></span></button>${w.backupCodesLeft !== undefined ? html` <span class="muted">(${w.backupCodesLeft} left)</span>` : ''}`
         : html`<button class="secondary" type="submit" data-factor="${w.factorId}" data-channel="${w.channel}" ${waiting ? 'disabled' : ''} data-cooldown-ms="${v.resendInMs}">Send a code ${BY_CHANNEL[w.channel]} to ${w.maskedTo}<span class="countdown">${waiting ? ` in ${seconds} s` : ''}</span></button>`}
     </form></li>`,
     )}

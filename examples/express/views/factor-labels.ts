@@ -40,9 +40,10 @@ export function destination(f: FactorView): string {
 /**
  * The destination in a sentence: a number enrolled for voice calls says so
  * (`+1 ••• ••• 0147 (voice call)`), since the same number may also be there for texts;
- * an authenticator is "your authenticator app".
+ * an authenticator is "your authenticator app", the backup codes "your backup codes".
  */
 export function described(f: FactorView): string {
   if (f.channel === 'totp') return 'your authenticator app';
+  if (f.channel === 'backup') return 'your backup codes';
   return f.channel === 'voice' ? `${destination(f)} (voice call)` : destination(f);
 }

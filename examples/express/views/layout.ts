@@ -47,6 +47,9 @@ p { margin:.5rem 0; } .muted { color:var(--muted); font-size:.92rem; }
 label { display:block; font-weight:600; margin:.75rem 0 .25rem; }
 input[type=text], input[type=password], input[type=tel], input[type=email], select { width:100%; padding:.55rem .65rem; border:1px solid #c4cad6; border-radius:6px; font:inherit; background:#fff; }
 input.code { font-size:1.6rem; letter-spacing:.4em; text-align:center; font-variant-numeric:tabular-nums; }
+input.code.backup { letter-spacing:.1em; }
+ol.backup-codes { columns:2; font-family:ui-monospace,monospace; font-size:1.15rem; padding-left:2rem; }
+ol.backup-codes li { margin:.25rem 0; }
 fieldset.choice { border:none; padding:0; margin:.75rem 0 0; } fieldset.choice legend { font-weight:600; padding:0; }
 fieldset.choice label { font-weight:400; margin:.3rem 0; }
 #other-ways { margin-top:1.5rem; } .other-ways { list-style:none; padding:0; margin:.5rem 0 0; } .other-ways li { margin:.4rem 0; }

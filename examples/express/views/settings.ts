@@ -1,10 +1,11 @@
 /**
  * Security settings: the factor list, the "add a number" form (text messages or voice
- * calls), the "add an email address" form and "add an authenticator app"; and the
- * enrollment confirmation page.
+ * calls), the "add an email address" form, "add an authenticator app" and the backup codes
+ * (their own section, not a row of the table); and the enrollment confirmation page.
  * @module
  */
 import type { FactorView } from 'mfakit';
+import { backupSection } from './backup-codes.js';
 import { BY_CHANNEL, described, destination, KIND_LABEL, THING } from './factor-labels.js';
 import { formatTime } from './format.js';
 import { html } from './html.js';
@@ -47,7 +48,9 @@ function factorRows(ctx: PageContext, factors: readonly FactorView[]) {
 }
 
 export function settingsPage(ctx: PageContext, v: SettingsView): string {
-  const hasActive = v.factors.some((f) => f.status === 'active');
+  const backup = v.factors.find((x) => x.channel === 'backup');
+  const factors = v.factors.filter((x) => x.channel !== 'backup');
+  const hasActive = factors.some((x) => x.status === 'active');
   const f = v.form;
   return layout(
     ctx,
@@ -55,8 +58,8 @@ export function settingsPage(ctx: PageContext, v: SettingsView): string {
     html`<section class="card">
   <h1>Security settings</h1>
   <h2>Where sign-in codes go</h2>
-  ${v.factors.length > 0
-    ? html`<table id="factors"><thead><tr><th>Number or address</th><th>Kind</th><th>Status</th><th>Last used</th><th></th></tr></thead><tbody>${factorRows(ctx, v.factors)}</tbody></table>`
+  ${factors.length > 0
+    ? html`<table id="factors"><thead><tr><th>Number or address</th><th>Kind</th><th>Status</th><th>Last used</th><th></th></tr></thead><tbody>${factorRows(ctx, factors)}</tbody></table>`
     : html`<p id="no-factors">Nothing yet. Add a number or an email address below to protect your account.</p>`}
 </section>
 <section class="card">
@@ -96,7 +99,8 @@ ${v.channels.email &&
     ${csrfField(ctx)}
     <div class="row"><button type="submit" id="add-authenticator">Add an authenticator app</button></div>
   </form>
-</section>`,
+</section>
+${backupSection(ctx, { backup, canGenerate: hasActive })}`,
   );
 }
 
