@@ -14,7 +14,7 @@ export interface FailoverOptions {
   /** How long one provider may take; then its attempt is abandoned as a retryable `timeout` and the next is tried. */
   readonly timeoutMs: number;
   /** The sender's name in events and errors; default `'failover'`. */
-  readonly name?: string;
+  readonly name?: string | undefined;
 }
 
 /**

@@ -58,7 +58,7 @@ export interface SmtpEmailOptions {
   /** The `From` of every mail: an address or `Name <address>`. */
   readonly from: string;
   /** How long one send may take before it fails as a retryable `timeout`; default 30 000 ms. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /**

@@ -15,7 +15,6 @@ const ERROR_REASONS: Readonly<Record<string, DeliveryFailureReason>> = {
   SignatureDoesNotMatch: 'account',
   ExpiredToken: 'account',
   AccessDenied: 'account',
-  OptedOut: 'opted_out',
 };
 
 /**
@@ -31,9 +30,9 @@ export interface SnsSmsOptions {
   /** The host's `SNSClient` (from `@aws-sdk/client-sns`), with its region and credentials. */
   readonly client: SNSClient;
   /** `AWS.SNS.SMS.SenderID`, where the destination country supports sender ids. */
-  readonly senderId?: string;
+  readonly senderId?: string | undefined;
   /** How long one request may take before it fails as a retryable `timeout`; default 10 000 ms. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /**

@@ -26,11 +26,11 @@ export interface TwilioAccount {
   /** The Auth Token (or an API key secret with `accountSid`), the password. Never logged. */
   readonly authToken: string;
   /** The API's base URL; default `https://api.twilio.com` (tests and regional edges point it elsewhere). */
-  readonly baseUrl?: string;
+  readonly baseUrl?: string | undefined;
   /** How long one request may take before it fails as a retryable `timeout`; default 10 000 ms. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** A URL Twilio calls with each status change (`StatusCallback`): see {@link parseTwilioStatus}. */
-  readonly statusCallback?: string;
+  readonly statusCallback?: string | undefined;
 }
 
 /**

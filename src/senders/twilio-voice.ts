@@ -22,7 +22,7 @@ export interface TwilioVoiceOptions extends TwilioAccount {
   /** The calling number (E.164), a Twilio number of the account. */
   readonly from: string;
   /** The `<Say>` voice (`'alice'`, `'Polly.Joanna'`, ...); Twilio's default when absent. */
-  readonly voice?: string;
+  readonly voice?: string | undefined;
 }
 
 /**

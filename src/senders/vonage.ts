@@ -47,11 +47,11 @@ export interface VonageSmsOptions {
   /** The sender: a Vonage number (E.164, with or without `+`) or an alphanumeric sender id. */
   readonly from: string;
   /** The SMS API's base URL; default `https://rest.nexmo.com`. */
-  readonly baseUrl?: string;
+  readonly baseUrl?: string | undefined;
   /** How long one request may take before it fails as a retryable `timeout`; default 10 000 ms. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** A URL for delivery receipts (`callback`): see {@link parseVonageStatus}. */
-  readonly statusCallback?: string;
+  readonly statusCallback?: string | undefined;
 }
 
 /**
