@@ -144,3 +144,54 @@ export async function updateAndTouch(db: Executor, { t }: SqlContext, w: StateWr
   if (Number(row?.written ?? 0) !== 1) return null;
   return { version, touched: Number(row?.touched ?? 0) === 1 };
 }
+
+const LOST_MARK = 'mfakit: lost race';
+
+/**
+ * Postgres only: every write of a commit, and the touch, in **one statement** (one
+ * data-modifying `WITH` part each). A statement is atomic, so when a version does not
+ * match, the final `SELECT` fails on purpose (casting a text to an integer) and every part
+ * is undone: resolves `null`. Keys must be distinct.
+ * @internal
+ */
+export async function commitInOneStatement(db: Executor, { t }: SqlContext, writes: readonly StateWrite[], touch: FactorTouch | undefined, now: number): Promise<{ versions: (number | null)[]; touched: boolean } | null> {
+  const ref = sql.ref;
+  const table = sql.table(t.state);
+  const versions: (number | null)[] = [];
+  const parts = writes.map((w, i) => {
+    checkTtl(w.ttlMs);
+    const name = ref(`w${i}`);
+    const expected = w.expectedVersion;
+    const key = sql`${ref('state_key')} = ${w.key}`;
+    if (w.value === null) {
+      versions.push(null);
+      return expected === null
+        ? sql`${name} as (select 1 as ${ref('one')} where not exists (select 1 from ${table} where ${key} and ${live(now)}))`
+        : sql`${name} as (delete from ${table} where ${key} and ${ref('version')} = ${expected} and ${live(now)} returning 1 as ${ref('one')})`;
+    }
+    const version = newVersion(expected);
+    versions.push(version);
+    const expiresAt = w.ttlMs === null ? null : now + Math.ceil(w.ttlMs);
+    if (expected !== null) {
+      return sql`${name} as (update ${table} set ${ref('value')} = ${w.value}, ${ref('version')} = ${version}, ${ref('expires_at')} = ${expiresAt} where ${key} and ${ref('version')} = ${expected} and ${live(now)} returning 1 as ${ref('one')})`;
+    }
+    return sql`${name} as (insert into ${table} (${ref('state_key')}, ${ref('value')}, ${ref('version')}, ${ref('expires_at')}) values (${w.key}, ${w.value}, ${version}, ${expiresAt})
+      on conflict (${ref('state_key')}) do update set ${ref('value')} = excluded.${ref('value')}, ${ref('version')} = excluded.${ref('version')}, ${ref('expires_at')} = excluded.${ref('expires_at')}
+      where ${table}.${ref('expires_at')} is not null and ${table}.${ref('expires_at')} <= ${now} returning 1 as ${ref('one')})`;
+  });
+  if (touch !== undefined) {
+    parts.push(sql`${ref('touch')} as (update ${sql.table(t.factors)} set ${ref('last_used_at')} = ${touch.at}
+      where ${ref('user_id')} = ${touch.userId} and ${ref('factor_id')} = ${touch.factorId} and ${ref('status')} = ${'active'} returning 1 as ${ref('one')})`);
+  }
+  const total = sql.join(writes.map((_, i) => sql`(select count(*) from ${ref(`w${i}`)})`), sql` + `);
+  const touched = touch === undefined ? sql`0` : sql`(select count(*) from ${ref('touch')})`;
+  try {
+    const { rows } = await sql<{ touched: unknown }>`with ${sql.join(parts)}
+      select case when ${total} = ${sql.lit(writes.length)} then ${touched} else cast(concat(${sql.lit(LOST_MARK)}, ${total}) as integer) end as ${ref('touched')}`.execute(db);
+    return { versions, touched: Number(rows[0]?.touched ?? 0) === 1 };
+  } catch (err) {
+    const e = err as { code?: unknown; message?: unknown };
+    if (e.code === '22P02' && String(e.message).includes(LOST_MARK)) return null;
+    throw err;
+  }
+}

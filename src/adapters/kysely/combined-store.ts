@@ -5,7 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { CombinedStore, CommitResult, UserSnapshot } from '../../ports/combined-store.js';
 import type { VersionedRecord } from '../../ports/state-store.js';
 import type { Factor } from '../../core/types.js';
-import { readState, recordOf, touchFactorRow, updateAndTouch, writeState, type SqlContext } from './cas.js';
+import { commitInOneStatement, readState, recordOf, touchFactorRow, updateAndTouch, writeState, type SqlContext } from './cas.js';
 import { asText, guarded, type AnyKysely } from './dialect.js';
 import { factorOf, inCreationOrder } from './records.js';
 
@@ -72,6 +72,12 @@ export function createKyselyCombinedStore(db: AnyKysely, ctx: SqlContext, clock:
           const r = await guarded('commit', () => updateAndTouch(db, ctx, { ...only, value, expectedVersion }, touch, now));
           return r === null ? lost() : { ok: true, versions: [r.version], touched: r.touched };
         }
+      }
+      if (ctx.dialect === 'postgres' && new Set(writes.map((w) => w.key)).size === writes.length) {
+        if (writes.some((w) => w.expectedVersion !== null && !Number.isSafeInteger(w.expectedVersion))) return lost();
+        // Several records (a user's and a number's): one statement, so one round trip.
+        const r = await guarded('commit', () => commitInOneStatement(db, ctx, writes, touch, now));
+        return r === null ? lost() : { ok: true, ...r };
       }
       const outcome = await guarded('commit', async () => {
         try {
