@@ -120,31 +120,6 @@ export async function touchFactorRow(db: Executor, { t, dialect }: SqlContext, t
   return rows.length === 1;
 }
 
-/**
- * Postgres only: the compare-and-set of an existing record and the factor touch in one
- * statement (two data-modifying `WITH` parts; the touch runs only when the write matched),
- * so a winning `verify` commits in one round trip. `null`: the write matched nothing.
- * @internal
- */
-export async function updateAndTouch(db: Executor, { t }: SqlContext, w: StateWrite & { value: string; expectedVersion: number }, touch: FactorTouch, now: number): Promise<{ version: number; touched: boolean } | null> {
-  checkTtl(w.ttlMs);
-  const ref = sql.ref;
-  const version = newVersion(w.expectedVersion);
-  const expiresAt = w.ttlMs === null ? null : now + Math.ceil(w.ttlMs);
-  const { rows } = await sql<{ written: unknown; touched: unknown }>`with ${ref('s')} as (
-      update ${sql.table(t.state)} set ${ref('value')} = ${w.value}, ${ref('version')} = ${version}, ${ref('expires_at')} = ${expiresAt}
-      where ${ref('state_key')} = ${w.key} and ${ref('version')} = ${w.expectedVersion} and ${live(now)} returning 1 as ${ref('one')}
-    ), ${ref('f')} as (
-      update ${sql.table(t.factors)} set ${ref('last_used_at')} = ${touch.at}
-      where ${ref('user_id')} = ${touch.userId} and ${ref('factor_id')} = ${touch.factorId} and ${ref('status')} = ${'active'} and exists (select 1 from ${ref('s')})
-      returning 1 as ${ref('one')}
-    )
-    select (select count(*) from ${ref('s')}) as ${ref('written')}, (select count(*) from ${ref('f')}) as ${ref('touched')}`.execute(db);
-  const row = rows[0];
-  if (Number(row?.written ?? 0) !== 1) return null;
-  return { version, touched: Number(row?.touched ?? 0) === 1 };
-}
-
 const LOST_MARK = 'mfakit: lost race';
 
 /**

@@ -5,7 +5,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { CombinedStore, CommitResult, UserSnapshot } from '../../ports/combined-store.js';
 import type { VersionedRecord } from '../../ports/state-store.js';
 import type { Factor } from '../../core/types.js';
-import { commitInOneStatement, readState, recordOf, touchFactorRow, updateAndTouch, writeState, type SqlContext } from './cas.js';
+import { commitInOneStatement, readState, recordOf, touchFactorRow, writeState, type SqlContext } from './cas.js';
 import { asText, guarded, type AnyKysely } from './dialect.js';
 import { factorOf, inCreationOrder } from './records.js';
 
@@ -15,9 +15,10 @@ const LOST = Symbol('lost race');
 /**
  * The {@link CombinedStore} of `kyselyStores`: `loadUser` is one `SELECT … union all …`
  * over the user's factors, preferred factor and state row (one statement, so one
- * snapshot on every dialect); `commit` is one transaction over every write and the
- * touch, run again on a deadlock or serialization failure (bounded). Any write spanning
- * users is fine (`multiKey`).
+ * snapshot on every dialect). `commit` is all or none over every write and the touch: one
+ * statement for one record without a touch (everywhere) and for any commit on Postgres
+ * (see `cas.ts`); otherwise one transaction. A deadlock or serialization failure runs it
+ * again (bounded). Writes may span users (`multiKey`).
  * @internal
  */
 export function createKyselyCombinedStore(db: AnyKysely, ctx: SqlContext, clock: Clock): CombinedStore {
@@ -61,21 +62,14 @@ export function createKyselyCombinedStore(db: AnyKysely, ctx: SqlContext, clock:
         current: await guarded('commit', () => Promise.all(writes.map((w) => readState(db, ctx, w.key, clock.now())))),
       });
       const [only] = writes;
-      if (only !== undefined && writes.length === 1) {
-        // One record: one statement, no transaction (with the touch too, on Postgres).
-        if (touch === undefined) {
-          const v = await guarded('commit', () => writeState(db, ctx, only, now));
-          return v === false ? lost() : { ok: true, versions: [v], touched: false };
-        }
-        const { value, expectedVersion } = only;
-        if (ctx.dialect === 'postgres' && value !== null && expectedVersion !== null && Number.isSafeInteger(expectedVersion)) {
-          const r = await guarded('commit', () => updateAndTouch(db, ctx, { ...only, value, expectedVersion }, touch, now));
-          return r === null ? lost() : { ok: true, versions: [r.version], touched: r.touched };
-        }
+      if (only !== undefined && writes.length === 1 && touch === undefined) {
+        // One record: one statement, no transaction.
+        const v = await guarded('commit', () => writeState(db, ctx, only, now));
+        return v === false ? lost() : { ok: true, versions: [v], touched: false };
       }
       if (ctx.dialect === 'postgres' && new Set(writes.map((w) => w.key)).size === writes.length) {
         if (writes.some((w) => w.expectedVersion !== null && !Number.isSafeInteger(w.expectedVersion))) return lost();
-        // Several records (a user's and a number's): one statement, so one round trip.
+        // Every record (a user's, a number's) and the touch: one statement, so one round trip.
         const r = await guarded('commit', () => commitInOneStatement(db, ctx, writes, touch, now));
         return r === null ? lost() : { ok: true, ...r };
       }
