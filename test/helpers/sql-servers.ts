@@ -248,12 +248,21 @@ export async function startMariadb(): Promise<SqlServer> {
   };
 }
 
-/** A Kysely over a `pg` pool to `server`. */
-export function postgresKysely(server: SqlServer, max = 10): Kysely<unknown> {
+/** A Kysely over a `pg` pool to `server`; `onQuery` hears the text of every statement sent (`BEGIN` and `COMMIT` too). */
+export function postgresKysely(server: SqlServer, max = 10, onQuery?: (text: string) => void): Kysely<unknown> {
   const pool = new pg.Pool({ host: '127.0.0.1', port: server.port, user: 'postgres', database: 'postgres', max, connectionTimeoutMillis: 5_000 });
   // A killed server: the queries reject; a client's own 'error' event must not crash the process.
   pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    if (onQuery === undefined) return;
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const first = args[0];
+      onQuery(typeof first === 'string' ? first : String((first as { text?: unknown } | undefined)?.text ?? ''));
+      return query(...args);
+    };
+  });
   return new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
 }
 
