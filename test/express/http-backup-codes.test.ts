@@ -237,6 +237,27 @@ describe('signing in with a backup code', () => {
     expect(view).toMatchObject({ usable: false, unusableReason: 'no_codes_left', backupCodesLeft: 0 });
   });
 
+  it('with SMS switched off and only a number besides them, sign-in asks for a backup code at once (mfakit\'s choice)', async () => {
+    await signIn(app, c, 'admin');
+    await c.get('/settings');
+    const codes = codesOn((await c.post(PAGE)).html);
+    await c.post(`${PAGE}/saved`);
+    app.mfa.setChannelEnabled('sms', false);
+    let page = await c.get('/');
+    expect(textOf(page.html, 'codes-go-to')).toBe('Sign-in asks for one of your backup codes: none of your other ways can be used right now.');
+    await c.post('/logout');
+    const sent = app.outbox?.list().length;
+
+    page = await login(c, 'admin');
+    expect(page.path).toBe('/mfa');
+    expect(textOf(page.html, 'backup-prompt')).toMatch(/^Enter one of your backup codes/);
+    expect(page.html).not.toContain('id="other-ways"'); // the number cannot receive a code now
+    expect(app.outbox?.list().length).toBe(sent);
+    page = await c.post('/mfa/verify', { code: codes[0] ?? '' });
+    expect(page.path).toBe('/');
+    expect(textOf(page.html, 'welcome')).toBe('Welcome, Ada Admin');
+  });
+
   it('switching to another sending factor within the cooldown is refused with the wait, and names the ways that work now', async () => {
     await aliceGenerates();
     await c.post(`${PAGE}/saved`);
