@@ -11,7 +11,7 @@ export {
   isPermanentReason,
   type DeliveryAttempt,
   type DeliveryFailureReason,
-} from '../ports/delivery-error.js';
+} from '../ports/delivery.js';
 
 /**
  * Options a sender of `mfakit/senders` accepts beside the message: a signal that abandons the

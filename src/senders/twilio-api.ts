@@ -37,18 +37,22 @@ export interface TwilioAccount {
  * A function that POSTs a form to one resource of the account (`Messages.json`, `Calls.json`)
  * and resolves to the created resource's SID, or rejects with a {@link DeliveryError}.
  */
-export function twilioClient(account: TwilioAccount, resource: string): (form: Record<string, string>, signal?: AbortSignal) => Promise<string> {
+export function twilioClient(
+  provider: string,
+  account: TwilioAccount,
+  resource: string,
+): (form: Record<string, string>, signal?: AbortSignal) => Promise<string> {
   const url = joinUrl(account.baseUrl ?? TWILIO_BASE_URL, `/2010-04-01/Accounts/${encodeURIComponent(account.accountSid)}/${resource}`);
   const authorization = basicAuth(account.accountSid, account.authToken);
   const timeoutMs = account.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return async (form, signal) => {
-    const answer = await postForm('twilio', url, form, { headers: { authorization }, timeoutMs, signal });
+    const answer = await postForm(provider, url, form, { headers: { authorization }, timeoutMs, signal });
     const sid = field(answer.body, 'sid');
     if (answer.status >= 200 && answer.status < 300) {
       if (sid) return sid;
-      throw new DeliveryError('twilio', 'provider_error', { httpStatus: answer.status });
+      throw new DeliveryError(provider, 'provider_error', { httpStatus: answer.status });
     }
-    throw twilioError('twilio', answer);
+    throw twilioError(provider, answer);
   };
 }
 

@@ -46,7 +46,7 @@ export interface TwilioVoiceOptions extends TwilioAccount {
 export function twilioVoiceSender(options: TwilioVoiceOptions): ProviderSender<VoiceMessage> {
   const { accountSid, authToken, from, voice } = options;
   if (!accountSid || !authToken || !from) throw new MfaError('invalid_options', 'twilioVoiceSender needs accountSid, authToken and from');
-  const post = twilioClient(options, 'Calls.json');
+  const post = twilioClient('twilio-voice', options, 'Calls.json');
   const statusCallback = options.statusCallback;
   return {
     name: 'twilio-voice',

@@ -55,7 +55,7 @@ export function twilioSmsSender(options: TwilioSmsOptions): ProviderSender<SmsMe
   if ((from === undefined) === (service === undefined)) {
     throw new MfaError('invalid_options', 'twilioSmsSender needs exactly one of from and messagingServiceSid');
   }
-  const post = twilioClient(options, 'Messages.json');
+  const post = twilioClient('twilio', options, 'Messages.json');
   const statusCallback = options.statusCallback;
   return {
     name: 'twilio',

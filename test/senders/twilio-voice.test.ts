@@ -59,7 +59,7 @@ describe('twilioVoiceSender', () => {
     server.answer({ status: 400, body: { code: 21217, message: 'Phone number +14155552671 does not appear to be valid', status: 400 } });
     const err = await send('1, 2, 3', 'en').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DeliveryError);
-    expect(err).toMatchObject({ provider: 'twilio', reason: 'invalid_number', retryable: false, providerCode: '21217' });
+    expect(err).toMatchObject({ provider: 'twilio-voice', reason: 'invalid_number', retryable: false, providerCode: '21217' });
     expect(everythingOf(err)).not.toContain('5552671');
     server.answer({ status: 400, body: { code: 21215, message: 'Account not authorized to call +14155552671', status: 400 } });
     await expect(send('1, 2, 3', 'en')).rejects.toMatchObject({ reason: 'blocked_country', retryable: false });

@@ -1,7 +1,8 @@
 /**
- * How a sender says a message was not delivered: one error class with a reason, whether
- * another try can help, and the provider's code. It lives with the sender ports so the flows
- * (which cannot import `senders/`) can read it: a permanent failure marks a factor undeliverable.
+ * How a sender says a message was not delivered, now (one error class with a reason, whether
+ * another try can help, and the provider's code) or later (a provider's delivery report). It
+ * lives with the sender ports so the flows (which cannot import `senders/`) can read both: a
+ * permanent failure marks a factor undeliverable.
  * @module
  */
 /**
@@ -147,4 +148,40 @@ export class DeliveryError extends Error {
     this.httpStatus = details.httpStatus;
     this.attempts = details.attempts ?? [];
   }
+}
+
+/**
+ * Where a message stands, in one vocabulary for every provider:
+ * `accepted` (queued by the provider), `sent` (handed to the carrier), `delivered` (the
+ * handset has it), `failed` (it will not arrive), `unknown` (a status mfakit does not know).
+ *
+ * @example
+ * ```ts
+ * const done: DeliveryStatus[] = ['delivered', 'failed'];
+ * ```
+ */
+export type DeliveryStatus = 'accepted' | 'sent' | 'delivered' | 'failed' | 'unknown';
+
+/**
+ * A provider's status callback, parsed ({@link parseTwilioStatus}, {@link parseVonageStatus}):
+ * what `mfa.handleDeliveryReport` takes. It holds no number and no text.
+ *
+ * @example
+ * ```ts
+ * const report: DeliveryReport = { messageId: 'SM87105da94bff44b999e4e6eb90d8eb6a', status: 'failed', errorCode: '21610', reason: 'opted_out', permanent: true, providerStatus: 'undelivered' };
+ * ```
+ */
+export interface DeliveryReport {
+  /** The provider's message id: the `id` the sender resolved to. */
+  readonly messageId: string;
+  /** The status in mfakit's vocabulary. */
+  readonly status: DeliveryStatus;
+  /** The provider's error code, when the message failed and the provider gave one. */
+  readonly errorCode?: string;
+  /** Why it failed, when the provider's code is one mfakit knows. */
+  readonly reason?: DeliveryFailureReason;
+  /** For a failure: `true` when the recipient cannot receive (the factor should be marked undeliverable). */
+  readonly permanent?: boolean;
+  /** The provider's own status word (`undelivered`, `expired`, ...). */
+  readonly providerStatus: string;
 }
