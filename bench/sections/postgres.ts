@@ -5,7 +5,7 @@
  * (statements sent, `BEGIN`/`COMMIT` included) per uncontended verify and start.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -56,7 +56,7 @@ function pgbenchRun(bin: string, args: string[]): Promise<string> {
 /** The database's own limit: pgbench, `clients` connections, the one-row compare-and-set statement. */
 async function pgbench(server: SqlServer, clients: number, seconds: number, dir: string): Promise<number | null> {
   const bin = findPostgresBin();
-  if (bin === null) return null;
+  if (bin === null || !existsSync(join(bin, 'pgbench'))) return null; // the limit (and the ratio) is then n/a
   const script = join(dir, 'cas.sql');
   writeFileSync(
     script,
