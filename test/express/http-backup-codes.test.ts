@@ -145,6 +145,27 @@ describe('backup codes on the settings page', () => {
     expect((await app.mfa.listFactors('u_bob')).factors).toEqual([]);
   });
 
+  it('removing the last other way says sign-in will then ask for a backup code; the codes can still be replaced', async () => {
+    await aliceGenerates();
+    await c.post(`${PAGE}/saved`);
+    await c.post('/settings/factors/f_demo_alice/remove', { confirm: 'yes' });
+    await c.get('/settings');
+    const ask = await c.post('/settings/factors/f_demo_alice_email/remove');
+    expect(textOf(ask.html, 'confirm-consequence')).toBe(
+      'It is your only email address: sign-in will then ask for one of your backup codes (10 left) until you add another way. To use this email address again you will have to add and confirm it again.',
+    );
+    let page = await c.post('/settings/factors/f_demo_alice_email/remove', { confirm: 'yes' });
+    expect(page.html).toContain('id="generate-backup"');
+    page = await c.post(PAGE, { confirm: 'yes' });
+    const codes = codesOn(page.html);
+    expect(codes).toHaveLength(10);
+    await c.post(`${PAGE}/saved`);
+    await c.post('/logout');
+    page = await login(c, 'alice');
+    expect(textOf(page.html, 'backup-prompt')).toMatch(/^Enter one of your backup codes/);
+    expect((await c.post('/mfa/verify', { code: codes[0] ?? '' })).path).toBe('/');
+  });
+
   it('the forms need the CSRF token', async () => {
     await signIn(app, c, 'alice');
     await c.get('/settings');

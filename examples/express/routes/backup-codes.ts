@@ -35,7 +35,9 @@ export function backupCodeRoutes(app: AppContext): Router {
   router.post(PAGE, async (req, res) => {
     const user = signedInUser(res);
     const { factors } = await app.mfa.listFactors(user.id);
-    if (!factors.some((f) => f.status === 'active' && f.channel !== 'backup')) {
+    // Backup codes stand in for another way: a first set needs one (a user down to backup
+    // codes alone, after removing the rest, may still replace them).
+    if (!factors.some((f) => f.status === 'active')) {
       flash(req, 'error', 'Add a number, an email address or an authenticator app first: backup codes stand in for it when it is not at hand.');
       return res.redirect(303, '/settings');
     }

@@ -11,6 +11,7 @@ import { type AppContext, field, pageContext } from '../context.js';
 import { completeSignIn, flash, pendingUserId, requirePending } from '../session.js';
 import { challengePage } from '../views/challenge.js';
 import { BY_CHANNEL, destination } from '../views/factor-labels.js';
+import { BACKUP_LOW_AT } from '../views/backup-codes.js';
 import { formatDuration, plural } from '../views/format.js';
 import { challengeFlash, failureMessage, failuresHint } from '../views/messages.js';
 
@@ -82,10 +83,10 @@ export function switchWaitMessage(retryAfterMs: number, status: MfaStatus): stri
 }
 
 /** After a sign-in with a backup code: how many are left, and a nudge when few are. */
-export function backupUsedMessage(left: number): { kind: 'info' | 'error'; text: string } {
-  if (left === 0) return { kind: 'error', text: 'You used your last backup code. Generate new ones in Security settings now.' };
-  if (left <= 2) return { kind: 'error', text: `You signed in with a backup code. Only ${plural(left, 'backup code')} left: generate new ones in Security settings.` };
-  return { kind: 'info', text: `You signed in with a backup code; it cannot be used again. ${plural(left, 'backup code')} left.` };
+export function backupUsedMessage(left: number): string {
+  if (left === 0) return 'You used your last backup code. Generate new ones in Security settings now.';
+  if (left <= BACKUP_LOW_AT) return `You signed in with a backup code. Only ${plural(left, 'backup code')} left: generate new ones in Security settings.`;
+  return `You signed in with a backup code; it cannot be used again. ${plural(left, 'backup code')} left.`;
 }
 
 /** A refusal of a backup code, in words for the code page. */
@@ -136,10 +137,8 @@ export function challengeRoutes(app: AppContext): Router {
     if (result.ok) {
       await completeSignIn(req, userId);
       // After completeSignIn: the new session carries the message to the home page.
-      if (result.channel === 'backup' && result.backupCodesLeft !== undefined) {
-        const m = backupUsedMessage(result.backupCodesLeft);
-        flash(req, m.kind, m.text);
-      }
+      // (The home page also shows a notice with a link while few are left.)
+      if (result.channel === 'backup' && result.backupCodesLeft !== undefined) flash(req, 'info', backupUsedMessage(result.backupCodesLeft));
       return res.redirect(303, '/');
     }
     const message = held?.channel === 'backup'

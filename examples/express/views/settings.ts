@@ -100,7 +100,7 @@ ${v.channels.email &&
     <div class="row"><button type="submit" id="add-authenticator">Add an authenticator app</button></div>
   </form>
 </section>
-${backupSection(ctx, { backup, canGenerate: hasActive })}`,
+${backupSection(ctx, { backup, canGenerate: hasActive || backup?.status === 'active' })}`,
   );
 }
 
