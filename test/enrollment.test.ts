@@ -8,7 +8,7 @@ describe('SMS enrollment', () => {
     expect(res).toMatchObject({ ok: true, purpose: 'enroll', maskedPhone: '+1 ••• ••• 2671' });
     expect(outbox.last()).toMatchObject({ to: '+14155552671', purpose: 'enroll' });
     expect((await mfa.listFactors('u1')).factors).toEqual([expect.objectContaining({ status: 'pending' })]);
-    expect(await mfa.requiresMfa('u1')).toEqual({ ok: true, required: false, reason: 'not_enrolled' });
+    expect(await mfa.requiresMfa('u1')).toEqual({ ok: true, required: true, reason: 'must_enroll' });
     const done = await mfa.confirmEnrollment('u1', outbox.last()!.code!);
     expect(done).toMatchObject({ ok: true, channel: 'sms', purpose: 'enroll' });
     expect((await mfa.listFactors('u1')).factors).toEqual([expect.objectContaining({ status: 'active', maskedPhone: '+1 ••• ••• 2671' })]);

@@ -75,6 +75,7 @@ declare global {
   function showError(error: string, retryAfterMs?: number): Response;
   function showCodeForm(maskedPhone: string, resendAfterMs: number): Response;
   function completeSignIn(user: { readonly id: string }): Response;
+  function showEnrollment(user: { readonly id: string }): Response;
   function retry(message: string): Response;
   function locked(until: number | null): Response;
 }

@@ -16,7 +16,7 @@ async function faulty() {
   const state = faultyState(mem.state);
   const factors = faultyFactors(mem.factors);
   const outbox = outboxSender();
-  const mfa = createMfa({ stores: { factors, state }, senders: { sms: outbox }, secret: SECRET, appName: 'Acme', clock });
+  const mfa = createMfa({ stores: { factors, state }, senders: { sms: outbox }, secret: SECRET, appName: 'Acme', clock, isAdmin: () => false });
   const events: { name: keyof MfaEventMap; payload: unknown }[] = [];
   for (const name of ['code.sent', 'delivery.failed', 'user.unlocked', 'verification.succeeded', 'factor.enrolled'] as const) {
     mfa.on(name, (payload) => events.push({ name, payload }));

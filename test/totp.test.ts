@@ -34,7 +34,7 @@ describe('TOTP factor (authenticator app)', () => {
     expect(res.uri).toMatch(new RegExp(`^otpauth://totp/Acme:ada%40example\\.com\\?.*secret=${res.secret}`));
     expect(res.uri).toContain('issuer=Acme');
     expect((await env.mfa.listFactors('u1')).factors).toMatchObject([{ id: res.factorId, channel: 'totp', status: 'pending' }]);
-    expect(await env.mfa.requiresMfa('u1')).toMatchObject({ required: false });
+    expect(await env.mfa.requiresMfa('u1')).toMatchObject({ required: true, reason: 'must_enroll' });
     expect(await env.mfa.confirmEnrollment('u1', wrongFor(codeAt(res.secret, env.clock.now())), { factorId: res.factorId })).toMatchObject({ error: 'code_mismatch' });
     expect(await env.mfa.confirmEnrollment('u1', codeAt(res.secret, env.clock.now()))).toMatchObject({ ok: true, channel: 'totp', purpose: 'enroll' });
     expect((await env.mfa.listFactors('u1')).factors).toMatchObject([{ channel: 'totp', status: 'active' }]);

@@ -34,6 +34,43 @@ export type PhoneCheck = (
  */
 export type IsAdmin = (userId: string) => boolean | Promise<boolean>;
 
+/**
+ * What one sign-in needs, as a {@link MfaPolicy} function decides it: `'required'` (MFA; a
+ * user with no factor must enroll before the sign-in completes), `'optional'` (MFA only for
+ * users who enrolled), `'skip'` (no MFA for this sign-in, e.g. SSO that did its own).
+ *
+ * @example
+ * ```ts
+ * const need: PolicyDecision = 'required';
+ * ```
+ */
+export type PolicyDecision = 'required' | 'optional' | 'skip';
+
+/**
+ * The context of a sign-in that `requiresMfa(userId, context)` passes to a policy function.
+ *
+ * @example
+ * ```ts
+ * const context: SignInContext = { method: 'sso' };
+ * ```
+ */
+export interface SignInContext {
+  /** How the first factor was checked: `'password'`, `'sso'`, or any name of yours. */
+  readonly method?: string | undefined;
+}
+
+/**
+ * Who must pass MFA: `'required'` (default: everyone; a user with no factor must enroll),
+ * `'optional'` (only users who enrolled), or a function of the user and the sign-in.
+ *
+ * @example
+ * ```ts
+ * // MFA for everyone except SSO sign-ins (the identity provider did its own).
+ * const policy: MfaPolicy = (userId, { method }) => (method === 'sso' ? 'skip' : 'required');
+ * ```
+ */
+export type MfaPolicy = 'required' | 'optional' | ((userId: string, context: SignInContext) => PolicyDecision | Promise<PolicyDecision>);
+
 const channel = z.enum(CHANNELS);
 const positiveInt = z.number().int().positive();
 const country = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166-1 alpha-2 code such as "US"');
@@ -87,6 +124,11 @@ export const optionsSchema = z.strictObject({
   appName: z.string().min(1).max(60).default('mfakit'),
   clock: object<Clock>('a Clock', ['now']).optional(),
   isAdmin: fn<IsAdmin>('userId => boolean').optional(),
+  policy: z
+    .union([z.literal('required'), z.literal('optional'), fn<Exclude<MfaPolicy, string>>("(userId, context) => 'required' | 'optional' | 'skip'")], {
+      error: () => "must be 'required', 'optional' or a function (userId, context) => 'required' | 'optional' | 'skip'",
+    })
+    .default('required'),
   phone: z
     .strictObject({
       allowedCountries: z.array(country).min(1).optional(),
@@ -165,8 +207,18 @@ export interface MfaOptions {
   appName?: string | undefined;
   /** Time source. Default: the wall clock. */
   clock?: Clock | undefined;
-  /** Tells who is an admin; admins can never be put on the exception list. */
+  /**
+   * Tells who is an admin; admins can never be put on the exception list, and an entry of a
+   * user who is an admin now does not apply. Needed to use the exception list.
+   */
   isAdmin?: IsAdmin | undefined;
+  /**
+   * Who must pass MFA. Default `'required'`: a user with no confirmed factor is told to
+   * enroll (`requiresMfa` → `{ required: true, reason: 'must_enroll' }`), never let in on the
+   * password alone. `'optional'`: such a user is `{ required: false, reason: 'not_enrolled' }`.
+   * A function decides per user and sign-in (`'skip'` for SSO sign-ins, for example).
+   */
+  policy?: MfaPolicy | undefined;
   /** Phone number rules. */
   phone?: {
     /** ISO 3166-1 alpha-2 codes; all countries when absent. */

@@ -103,21 +103,45 @@ export interface Verified {
 }
 
 /**
- * Outcome of `requiresMfa`.
+ * Outcome of `requiresMfa`: whether this sign-in needs MFA, and what to do next.
+ * - `required: true` without a reason: start a challenge (`startChallenge`).
+ * - `required: true, reason: 'must_enroll'`: the user has no confirmed factor and the policy
+ *   requires MFA: enroll one before the sign-in completes.
+ * - `required: false`: `'exception'` (on the exception list; the entry is in `exception`),
+ *   `'not_enrolled'` (policy `'optional'`, no factor), `'policy'` (the policy function said
+ *   `'skip'` for this sign-in).
  *
  * @example
  * ```ts
- * const { required, reason } = await mfa.requiresMfa('u1'); // { required: false, reason: 'exception' }
+ * const need = await mfa.requiresMfa('u1', { method: 'password' });
+ * if (need.required && need.reason === 'must_enroll') redirect('/mfa/enroll');
+ * else if (need.required) await mfa.startChallenge('u1');
+ * else if (need.reason === 'exception') audit(need.exception.reason);
  * ```
  */
-export interface MfaRequirement {
-  /** Whether the user must pass MFA now. */
-  readonly required: boolean;
-  /** Why no MFA is required: on the exception list, or no factor enrolled yet (send the user to enrollment if you require MFA). */
-  readonly reason?: 'exception' | 'not_enrolled';
-  /** The exception entry when `reason` is `'exception'`. */
-  readonly exception?: ExceptionEntry;
-}
+export type MfaRequirement =
+  | {
+      /** MFA is needed: start a challenge. */
+      readonly required: true;
+      readonly reason?: undefined;
+    }
+  | {
+      /** MFA is needed, and the user has no confirmed factor: enroll one first. */
+      readonly required: true;
+      readonly reason: 'must_enroll';
+    }
+  | {
+      /** No MFA: the user is on the exception list. */
+      readonly required: false;
+      readonly reason: 'exception';
+      /** The entry that applies. */
+      readonly exception: ExceptionEntry;
+    }
+  | {
+      /** No MFA: no factor under the `'optional'` policy, or the policy skipped this sign-in. */
+      readonly required: false;
+      readonly reason: 'not_enrolled' | 'policy';
+    };
 
 /**
  * Outcome of `getStatus`.

@@ -28,10 +28,38 @@ export interface ExceptionInput {
   readonly expiresAt?: number;
 }
 
-/** The entry of a user if it applies now. */
+/**
+ * The entry of a user if it applies now: not expired, and the user is not an admin *now*
+ * (promoted after being excepted). Without an `isAdmin` hook no entry applies (fail closed).
+ */
 export async function activeException(ctx: Context, userId: string): Promise<ExceptionEntry | null> {
   const entry = await ctx.store.factors.getException(userId);
-  return entry && exceptionApplies(entry, ctx.clock.now()) ? entry : null;
+  if (!entry || !exceptionApplies(entry, ctx.clock.now())) return null;
+  const isAdmin = ctx.options.isAdmin;
+  if (!isAdmin) {
+    warnNoIsAdmin();
+    return null;
+  }
+  return (await isAdmin(userId)) ? null : entry;
+}
+
+let warned = false;
+/** Says once per process why exception-list entries are ignored. */
+function warnNoIsAdmin(): void {
+  if (warned) return;
+  warned = true;
+  process.emitWarning('mfakit: exception-list entries are ignored because createMfa has no isAdmin hook (admins must never skip MFA)', {
+    code: 'MFAKIT_NO_IS_ADMIN',
+  });
+}
+
+/** The `isAdmin` hook, which the exception list cannot do without. */
+function requireIsAdmin(ctx: Context): NonNullable<Context['options']['isAdmin']> {
+  const isAdmin = ctx.options.isAdmin;
+  if (!isAdmin) {
+    throw new MfaError('invalid_options', 'The exception list needs createMfa({ isAdmin }): admins must never skip MFA, so mfakit must be able to tell who is one');
+  }
+  return isAdmin;
 }
 
 /** Adds (or replaces) a user's entry; admins are refused. */
@@ -47,8 +75,8 @@ export async function addException(
   if (!validExpiry(o.expiresAt, now)) {
     throw new MfaError('invalid_argument', 'expiresAt must be a time in the future, in epoch milliseconds');
   }
-  const isAdmin = ctx.options.isAdmin;
-  if (isAdmin && (await isAdmin(userId))) return { ok: false, error: 'exception_not_allowed' };
+  const isAdmin = requireIsAdmin(ctx);
+  if (await isAdmin(userId)) return { ok: false, error: 'exception_not_allowed' };
   const entry: ExceptionEntry = {
     userId,
     addedBy: by,

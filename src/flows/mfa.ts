@@ -6,7 +6,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { MfaError } from '../config/errors.js';
 import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/events.js';
-import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
+import { type MfaOptions, parseOptions, policyOf, type SignInContext } from '../config/options.js';
 import { locale, loose, options, purposeOf, text } from '../config/validate.js';
 import type {
   AppChallenge, ChallengeError, CodeSent, EnrollEmailError, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
@@ -169,9 +169,17 @@ export class Mfa {
     return confirmEnrollment(this.#ctx, text(userId, 'userId'), loose(code, 'code'), factorId);
   }
 
-  /** Whether the user must pass MFA (`required: false` with the reason otherwise). */
-  async requiresMfa(userId: string): Promise<Ok<MfaRequirement>> {
-    return requiresMfa(this.#ctx, text(userId, 'userId'));
+  /**
+   * Whether this sign-in needs MFA, by the exception list and the `policy`:
+   * `{ required: true }` (start a challenge), `{ required: true, reason: 'must_enroll' }` (no
+   * confirmed factor: enroll first), or `{ required: false, reason }` (`'exception'`,
+   * `'not_enrolled'` under `'optional'`, `'policy'` when a policy function skipped it).
+   * `context.method` (`'password'`, `'sso'`, …) is passed to a policy function.
+   */
+  async requiresMfa(userId: string, context?: SignInContext): Promise<Ok<MfaRequirement>> {
+    const o = options<SignInContext>(context, 'context');
+    const method = o.method === undefined ? undefined : text(o.method, 'method');
+    return requiresMfa(this.#ctx, text(userId, 'userId'), { method });
   }
 
   /** Sends a sign-in code to the named factor, else the preferred one, else the next usable one. */

@@ -5,6 +5,8 @@
  * @module
  */
 import { backupCodesLeft } from '../core/backup.js';
+import { MfaError } from '../config/errors.js';
+import type { PolicyDecision, SignInContext } from '../config/options.js';
 import { selectFactor } from '../core/choice.js';
 import { lockedRefusal } from '../core/lockout.js';
 import type { AppChallenge, ChallengeError, CodeSent, MfaRequirement, Ok, ResendError, Result } from '../core/outcomes.js';
@@ -16,16 +18,29 @@ import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
 
-/** Whether the user must pass MFA now. */
-export async function requiresMfa(ctx: Context, userId: string): Promise<Ok<MfaRequirement>> {
+/**
+ * Whether this sign-in needs MFA: the exception list first, then the policy; a user who
+ * ever confirmed a factor stays required (a STOP reply or an invalid number never switches
+ * MFA off), and under `'required'` a user with none must enroll.
+ */
+export async function requiresMfa(ctx: Context, userId: string, context: SignInContext): Promise<Ok<MfaRequirement>> {
   const exception = await activeException(ctx, userId);
   if (exception) return { ok: true, required: false, reason: 'exception', exception };
+  const policy = ctx.options.policy;
+  const decision = typeof policy === 'function' ? await policyDecision(policy, userId, context) : policy;
+  if (decision === 'skip') return { ok: true, required: false, reason: 'policy' };
   const factors = await ctx.store.factors.listFactors(userId);
   // An invalid factor still counts: a STOP reply must never switch MFA off.
-  const enrolled = factors.some((f) => f.status !== 'pending');
-  return enrolled ? { ok: true, required: true } : { ok: true, required: false, reason: 'not_enrolled' };
+  if (factors.some((f) => f.status !== 'pending')) return { ok: true, required: true };
+  return decision === 'required' ? { ok: true, required: true, reason: 'must_enroll' } : { ok: true, required: false, reason: 'not_enrolled' };
 }
 
+/** The host's policy function's answer; anything else is a host bug, reported as one. */
+async function policyDecision(policy: (userId: string, context: SignInContext) => PolicyDecision | Promise<PolicyDecision>, userId: string, context: SignInContext): Promise<PolicyDecision> {
+  const decision: unknown = await policy(userId, context);
+  if (decision === 'required' || decision === 'optional' || decision === 'skip') return decision;
+  throw new MfaError('invalid_options', "The policy function must return 'required', 'optional' or 'skip'");
+}
 
 /** Sends a sign-in code to the named, preferred or next usable factor. */
 export async function startChallenge(

@@ -122,7 +122,7 @@ describe.skipIf(url === null)('soak on Redis', () => {
     const clock = fakeClock(Date.now());
     const sender = recordingSender();
     const make = (client: Parameters<typeof redisStores>[0]): Mfa =>
-      createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: sender }, secret: SECRET, appName: 'Acme', clock });
+      createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: sender }, secret: SECRET, appName: 'Acme', clock, isAdmin: () => false });
     const instances = [make(ioc()), make(nr)];
     const rnd = seeded(20_260_101);
     const USERS = 24;
@@ -308,6 +308,7 @@ describe.skipIf(url === null)('soak on Redis', () => {
       secret: SECRET,
       appName: 'Acme',
       clock,
+      isAdmin: () => false,
       code: { ttlMs: 2_000 },
       sending: { cooldownMs: 100, windowMs: WINDOW },
       lockout: { durationMs: 2_000, failureMemoryMs: WINDOW },

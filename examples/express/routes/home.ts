@@ -13,7 +13,7 @@ export function homeRoutes(app: AppContext): Router {
   router.get('/', requireUser(app.users), async (req, res) => {
     const user = signedInUser(res);
     const [{ factors, signInFactorId }, need] = await Promise.all([app.mfa.getStatus(user.id), app.mfa.requiresMfa(user.id)]);
-    const exception = req.session.skippedMfa === 'exception' && need.ok ? need.exception : undefined;
+    const exception = req.session.skippedMfa === 'exception' && !need.required && need.reason === 'exception' ? need.exception : undefined;
     res.send(homePage(await pageContext(app, req, res), { factors, signInFactorId, exception }));
   });
   return router;
