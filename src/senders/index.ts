@@ -23,4 +23,12 @@ export { smtpEmailSender, type SmtpEmailOptions, type SmtpMail, type SmtpTranspo
 export { failoverSender, type FailoverOptions, type FailoverReceipt, type FailoverSender } from './failover.js';
 export { isOptOutText, type DeliveryReport, type DeliveryStatus, type InboundMessage } from './reports.js';
 export { parseTwilioInbound, parseTwilioStatus, verifyTwilioSignature, type TwilioSignedRequest } from './twilio-webhooks.js';
-export { parseVonageInbound, parseVonageStatus, verifyVonageSignature, type VonageSignedRequest } from './vonage-webhooks.js';
+export {
+  parseVonageInbound,
+  parseVonageStatus,
+  verifyVonageSignature,
+  verifyVonageSmsSignature,
+  type VonageSignedRequest,
+  type VonageSmsSignatureAlgorithm,
+  type VonageSmsSignedRequest,
+} from './vonage-webhooks.js';

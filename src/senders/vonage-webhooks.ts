@@ -123,6 +123,82 @@ export function verifyVonageSignature(request: VonageSignedRequest): boolean {
 }
 
 /**
+ * The hash of a Vonage SMS API signature, as chosen in the Dashboard (API settings): `md5hash`
+ * (Vonage's default: MD5 of the parameters followed by the secret) or an HMAC keyed by the secret.
+ *
+ * @example
+ * ```ts
+ * const algorithm: VonageSmsSignatureAlgorithm = 'sha256';
+ * ```
+ */
+export type VonageSmsSignatureAlgorithm = 'md5hash' | 'md5' | 'sha1' | 'sha256' | 'sha512';
+
+/**
+ * What {@link verifyVonageSmsSignature} checks.
+ *
+ * @example
+ * ```ts
+ * const request: VonageSmsSignedRequest = { signatureSecret, params: { ...req.query, ...req.body }, algorithm: 'sha256', maxAgeSeconds: 300 };
+ * ```
+ */
+export interface VonageSmsSignedRequest {
+  /** The account's signature secret. */
+  readonly signatureSecret: string;
+  /** Every parameter of the webhook (query for GET, form or JSON body for POST), `sig` and `timestamp` included. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** The signature method set in the Dashboard; default `md5hash`. */
+  readonly algorithm?: VonageSmsSignatureAlgorithm | undefined;
+  /** Refuse a webhook whose `timestamp` is further than this from now, in seconds; no limit when absent. */
+  readonly maxAgeSeconds?: number | undefined;
+  /** The current time in ms (tests); default `Date.now()`. */
+  readonly now?: number | undefined;
+}
+
+/**
+ * Checks the `sig` of a Vonage SMS API webhook (delivery receipts and inbound texts, once
+ * Vonage has enabled signing on the account): every other parameter, sorted by name, written
+ * `&name=value` with `&` and `=` in values replaced by `_`, hashed with the signature secret
+ * by the Dashboard's method; compared in constant time, whatever the case of the hex. A missing
+ * or wrong `sig`, or a changed parameter, answers `false`.
+ *
+ * @see https://developer.vonage.com/en/getting-started/concepts/signing-messages
+ * @example
+ * ```ts
+ * import { parseVonageStatus, verifyVonageSmsSignature } from 'mfakit/senders';
+ * app.post('/vonage/receipt', express.json(), (req, res) => {
+ *   const params = { ...req.query, ...req.body };
+ *   if (!verifyVonageSmsSignature({ signatureSecret, params, algorithm: 'sha256' })) return res.sendStatus(401);
+ *   const report = parseVonageStatus(params);
+ *   // ...
+ * });
+ * ```
+ */
+export function verifyVonageSmsSignature(request: VonageSmsSignedRequest): boolean {
+  const { signatureSecret, params } = request;
+  const algorithm = request.algorithm ?? 'md5hash';
+  const given = param(params, 'sig');
+  if (!signatureSecret || !given || !/^[0-9a-f]+$/i.test(given)) return false;
+  if (request.maxAgeSeconds !== undefined) {
+    const timestamp = Number(param(params, 'timestamp'));
+    if (!Number.isFinite(timestamp) || Math.abs((request.now ?? Date.now()) / 1000 - timestamp) > request.maxAgeSeconds) return false;
+  }
+  let signed = '';
+  for (const name of Object.keys(params).sort()) {
+    if (name === 'sig') continue;
+    const value = param(params, name);
+    if (value === undefined) continue;
+    signed += `&${name}=${value.replace(/[&=]/g, '_')}`;
+  }
+  const expected =
+    algorithm === 'md5hash'
+      ? createHash('md5').update(signed + signatureSecret, 'utf8').digest('hex')
+      : createHmac(algorithm, signatureSecret).update(signed, 'utf8').digest('hex');
+  const a = Buffer.from(expected, 'utf8');
+  const b = Buffer.from(given.toLowerCase(), 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
  * Reads a Vonage status webhook into a {@link DeliveryReport}: an SMS API delivery receipt
  * (`messageId`, `status`, `err-code`) or a Messages API status (`message_uuid`, `status`,
  * `error.title`). `undefined` when the parameters are neither. Verify the signature first.

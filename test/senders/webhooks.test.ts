@@ -8,6 +8,7 @@ import {
   parseVonageStatus,
   verifyTwilioSignature,
   verifyVonageSignature,
+  verifyVonageSmsSignature,
 } from 'mfakit/senders';
 
 describe('verifyTwilioSignature', () => {
@@ -96,6 +97,33 @@ describe('verifyVonageSignature', () => {
     expect(verifyVonageSignature({ signatureSecret: secret, authorization, body, now: now + 600_000, maxAgeSeconds: 300 })).toBe(false);
     const { payload_hash: _h, ...noHash } = claims;
     expect(verifyVonageSignature({ signatureSecret: secret, authorization: vonageToken(secret, noHash), body, now })).toBe(false);
+  });
+});
+
+describe('verifyVonageSmsSignature (SMS API `sig`)', () => {
+  const secret = 'sms-signature-secret';
+  // An inbound text as the SMS API sends it, signed: the string Vonage's signing steps build from
+  // it, written out by hand (sorted, `&name=value`, `&` and `=` in values replaced by `_`, no `sig`).
+  const params = { msisdn: '447700900001', to: '447700900000', messageId: '0A0000000123ABCD1', text: 'a=b&c', type: 'text', timestamp: '1600000000', 'api-key': 'abcd1234' };
+  const canonical = '&api-key=abcd1234&messageId=0A0000000123ABCD1&msisdn=447700900001&text=a_b_c&timestamp=1600000000&to=447700900000&type=text';
+  const md5hash = createHash('md5').update(canonical + secret).digest('hex');
+  const sha256 = createHmac('sha256', secret).update(canonical).digest('hex');
+
+  it('accepts md5hash (the default) and HMAC signatures, in either case of hex', () => {
+    expect(verifyVonageSmsSignature({ signatureSecret: secret, params: { ...params, sig: md5hash } })).toBe(true);
+    expect(verifyVonageSmsSignature({ signatureSecret: secret, params: { ...params, sig: sha256.toUpperCase() }, algorithm: 'sha256' })).toBe(true);
+    const sha512 = createHmac('sha512', secret).update(canonical).digest('hex');
+    expect(verifyVonageSmsSignature({ signatureSecret: secret, params: { ...params, sig: sha512 }, algorithm: 'sha512' })).toBe(true);
+  });
+
+  it('refuses a missing sig, another secret or method, a changed parameter, an old timestamp', () => {
+    expect(verifyVonageSmsSignature({ signatureSecret: secret, params })).toBe(false);
+    expect(verifyVonageSmsSignature({ signatureSecret: 'other', params: { ...params, sig: md5hash } })).toBe(false);
+    expect(verifyVonageSmsSignature({ signatureSecret: secret, params: { ...params, sig: md5hash }, algorithm: 'sha256' })).toBe(false);
+    expect(verifyVonageSmsSignature({ signatureSecret: secret, params: { ...params, text: 'STOP', sig: md5hash } })).toBe(false);
+    expect(verifyVonageSmsSignature({ signatureSecret: secret, params: { ...params, extra: '1', sig: md5hash } })).toBe(false);
+    expect(verifyVonageSmsSignature({ signatureSecret: secret, params: { ...params, sig: md5hash }, maxAgeSeconds: 300, now: 1_600_000_100_000 })).toBe(true);
+    expect(verifyVonageSmsSignature({ signatureSecret: secret, params: { ...params, sig: md5hash }, maxAgeSeconds: 300, now: 1_600_000_400_000 })).toBe(false);
   });
 });
 
