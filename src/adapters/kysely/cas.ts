@@ -1,8 +1,9 @@
 /**
- * The state records in SQL: a read that honours `expires_at`, and the compare-and-set of
- * one record as one statement checked by its affected rows (two on MySQL for a new key:
- * drop an expired row, then insert). Shared by the state store and the combined store,
- * so neither imports the other.
+ * The state records in SQL: a read that honours `expires_at`; the compare-and-set of one
+ * record as one statement checked by its affected rows (two on MySQL for a new key: drop an
+ * expired row, then insert); the factor touch; and, on Postgres, a whole commit (several
+ * records and the touch) as one statement. Shared by the state store and the combined
+ * store, so neither imports the other.
  * @internal
  * @module
  */
