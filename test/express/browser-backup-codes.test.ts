@@ -189,4 +189,22 @@ describe.skipIf(!hasChromium)('backup codes in Chromium', () => {
     await page.waitForURL((u) => u.pathname === '/');
     expect(await page.textContent('#welcome')).toBe('Welcome, Bob Example');
   }, SLOW);
+
+  it('right after a code was texted, "try another way": email waits out the cooldown, backup codes do not', async () => {
+    const { codes } = await app.mfa.generateBackupCodes('u_alice');
+    await signInWithPassword(page, 'alice');
+    await page.waitForURL('**/mfa');
+    await page.waitForSelector('#other-ways');
+    const email = page.locator('button[data-channel="email"]');
+    const backup = page.locator('button[data-channel="backup"]');
+    expect(await email.isDisabled()).toBe(true);
+    expect(await backup.isEnabled()).toBe(true);
+    expect(await page.textContent('#switch-wait')).toMatch(/^A code was sent less than 30 seconds ago, .* Using a backup code sends nothing, so it works right away\.$/);
+    await shot(page, 'mfa-try-another-way-cooldown');
+    await backup.click();
+    await page.waitForSelector('#backup-prompt');
+    await enter(codes[0] ?? '');
+    await page.waitForURL((u) => u.pathname === '/');
+    expect(await page.textContent('#welcome')).toBe('Welcome, Alice Example');
+  }, SLOW);
 });

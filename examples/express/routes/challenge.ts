@@ -60,7 +60,7 @@ function heldFactor(req: Request, status: MfaStatus): (FactorView & { channel: '
   return f && holdsCodes(f) && f.usable ? f : undefined;
 }
 
-/** Remembers where a started challenge went: an authenticator app, or a code that was sent. */
+/** Remembers where a started challenge went: an authenticator app or backup codes (nothing sent), or a code that was sent. */
 export function rememberChallenge(req: Request, started: CodeSent | AppChallenge): void {
   if (started.sent) delete req.session.challengeFactorId;
   else req.session.challengeFactorId = started.factorId;
@@ -75,11 +75,11 @@ const startedMessage = (s: CodeSent | AppChallenge, again: boolean) =>
  * cooldown is per purpose, so mfakit refuses (`resend_cooldown`). Says how long to wait, and
  * that the ways that send nothing work now.
  */
-export function switchWaitMessage(retryAfterMs: number, status: MfaStatus): string {
+export function switchWaitMessage(retryAfterMs: number, status: MfaStatus, cooldownMs: number): string {
   const held = status.factors.filter((f) => f.usable && holdsCodes(f)).map((f) => (f.channel === 'totp' ? 'your authenticator app' : 'a backup code'));
   const list = held.join(' or ');
   const now = list ? ` ${list.charAt(0).toUpperCase()}${list.slice(1)} can be used right away: nothing is sent.` : '';
-  return `A code was sent less than 30 seconds ago: a code can be sent another way in ${formatDuration(retryAfterMs)}.${now}`;
+  return `A code was sent less than ${formatDuration(cooldownMs)} ago: a code can be sent another way in ${formatDuration(retryAfterMs)}.${now}`;
 }
 
 /** After a sign-in with a backup code: how many are left, and a nudge when few are. */
@@ -125,6 +125,7 @@ export function challengeRoutes(app: AppContext): Router {
         cannotSend: cannotSendReason(app, status),
         holds: held ? { channel: held.channel, ...(held.backupCodesLeft !== undefined ? { backupCodesLeft: held.backupCodesLeft } : {}) } : undefined,
         otherWays,
+        cooldownMs: app.mfa.rules.cooldownMs,
       }),
     );
   });
@@ -169,7 +170,7 @@ export function challengeRoutes(app: AppContext): Router {
     const sent = factor
       ? await app.mfa.startChallenge(userId, { factorId: factor.id })
       : ({ ok: false, error: 'factor_not_found' } as const);
-    if (!sent.ok && sent.error === 'resend_cooldown') flash(req, 'error', switchWaitMessage(sent.retryAfterMs ?? 0, status));
+    if (!sent.ok && sent.error === 'resend_cooldown') flash(req, 'error', switchWaitMessage(sent.retryAfterMs ?? 0, status, app.mfa.rules.cooldownMs));
     else reportStart(req, sent, status, false);
     res.redirect(303, '/mfa');
   });

@@ -7,7 +7,7 @@
  */
 import type { Channel } from 'mfakit';
 import { BY_CHANNEL } from './factor-labels.js';
-import { formatTime, plural } from './format.js';
+import { formatDuration, formatTime, plural } from './format.js';
 import { html } from './html.js';
 import { csrfField, layout, type PageContext } from './layout.js';
 import { lockoutMessage } from './messages.js';
@@ -33,6 +33,8 @@ export interface ChallengeView {
    * (`totp`) or one of their backup codes (`backup`, with how many are left).
    */
   readonly holds: { readonly channel: 'totp' | 'backup'; readonly backupCodesLeft?: number } | undefined;
+  /** mfakit's cooldown between two sign-in codes (`rules.cooldownMs`), for the "try another way" note. */
+  readonly cooldownMs: number;
   /** The user's other factors usable now ("try another way"), authenticator apps and backup codes included. */
   readonly otherWays: readonly { readonly factorId: string; readonly channel: Channel; readonly maskedTo: string; readonly backupCodesLeft?: number }[];
 }
@@ -128,7 +130,7 @@ function otherWays(ctx: PageContext, v: ChallengeView, seconds: number) {
         ? 'No backup codes at hand? Use another way.'
         : 'Did the code not arrive? Use another way; a code sent before then stops working.'}</p>
     ${waiting && sending &&
-      html`<p class="muted" id="switch-wait">A code was sent less than 30 seconds ago, so a code can be sent another way only when the countdown on its button ends (in ${seconds} s).${holding.length > 0 ? ` Using ${holding.map((w) => (w.channel === 'totp' ? 'your authenticator app' : 'a backup code')).join(' or ')} sends nothing, so it works right away.` : ''}</p>`}
+      html`<p class="muted" id="switch-wait">A code was sent less than ${formatDuration(v.cooldownMs)} ago, so a code can be sent another way only when the countdown on its button ends (in ${seconds} s).${holding.length > 0 ? ` Using ${holding.map((w) => (w.channel === 'totp' ? 'your authenticator app' : 'a backup code')).join(' or ')} sends nothing, so it works right away.` : ''}</p>`}
     <ul class="other-ways">
     ${v.otherWays.map(
       (w) => html`<li><form method="post" action="/mfa/send" class="inline">
