@@ -23,8 +23,7 @@ export async function postForm(
   form: Record<string, string>,
   options: { headers?: Record<string, string>; timeoutMs: number; signal?: AbortSignal | undefined },
 ): Promise<HttpAnswer> {
-  const timeout = AbortSignal.timeout(options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
+  const signal = boundedSignal(options.timeoutMs, options.signal);
   try {
     const res = await fetch(url, {
       method: 'POST',
@@ -39,6 +38,22 @@ export async function postForm(
     if (signal.aborted) throw new DeliveryError(provider, 'timeout');
     throw new DeliveryError(provider, 'network', { cause: safeCause(err) });
   }
+}
+
+/**
+ * A signal that aborts after `timeoutMs` or when `signal` does (`AbortSignal.any` where the
+ * runtime has it: Node 20.3 and later).
+ */
+export function boundedSignal(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  if (!signal) return timeout;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([timeout, signal]);
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  if (signal.aborted) abort();
+  signal.addEventListener('abort', abort, { once: true });
+  timeout.addEventListener('abort', abort, { once: true });
+  return controller.signal;
 }
 
 /** HTTP Basic credentials (RFC 7617, UTF-8). */

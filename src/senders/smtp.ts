@@ -1,6 +1,7 @@
 import { MfaError } from '../config/errors.js';
 import type { EmailMessage } from '../ports/sender.js';
 import { DeliveryError, type DeliveryFailureReason, type ProviderSender } from './delivery-error.js';
+import { boundedSignal } from './http.js';
 
 /** SMTP is slower than a REST call: the default bound of one send. */
 const SMTP_TIMEOUT_MS = 30_000;
@@ -88,8 +89,7 @@ export function smtpEmailSender(options: SmtpEmailOptions): ProviderSender<Email
     name: 'smtp',
     async send({ to, subject, text, html }, sendOptions) {
       const mail: SmtpMail = html === undefined ? { from, to, subject, text } : { from, to, subject, text, html };
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = sendOptions?.signal ? AbortSignal.any([timeout, sendOptions.signal]) : timeout;
+      const signal = boundedSignal(timeoutMs, sendOptions?.signal);
       let info: { readonly messageId: string };
       try {
         info = await untilAborted(transport.sendMail(mail), signal);

@@ -1,7 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SmsMessage } from '../ports/sender.js';
 import { DeliveryError, type DeliveryFailureReason, type ProviderSender } from './delivery-error.js';
-import { DEFAULT_TIMEOUT_MS, safeCause } from './http.js';
+import { boundedSignal, DEFAULT_TIMEOUT_MS, safeCause } from './http.js';
 
 /** SNS error codes (the SDK's error `name`, with or without `Exception`) as reasons. */
 const ERROR_REASONS: Readonly<Record<string, DeliveryFailureReason>> = {
@@ -63,8 +63,7 @@ export function snsSmsSender(options: SnsSmsOptions): ProviderSender<SmsMessage>
         'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
       };
       if (senderId !== undefined) attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: senderId };
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const abortSignal = sendOptions?.signal ? AbortSignal.any([timeout, sendOptions.signal]) : timeout;
+      const abortSignal = boundedSignal(timeoutMs, sendOptions?.signal);
       let messageId: string | undefined;
       try {
         const output = await client.send(new PublishCommand({ PhoneNumber: to, Message: body, MessageAttributes: attributes }), { abortSignal });
