@@ -59,7 +59,7 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
     ? html`<div class="notice error" role="alert" id="lockout">${lockoutMessage(v.locked.until, ctx.now)}</div>
   <p class="muted">Nothing you do now can shorten the lock. If you did not try to sign in, change your password.</p>`
     : v.holds?.channel === 'backup'
-      ? html`<p id="backup-prompt">Enter one of your backup codes (like <code>k7m2q-x9c4t</code>). Each code works once${v.holds.backupCodesLeft !== undefined ? html`; you have <span id="backup-left">${plural(v.holds.backupCodesLeft, 'code')}</span> left` : ''}.</p>
+      ? html`<p id="backup-prompt">Enter one of your backup codes (like <code class="nowrap">k7m2q-x9c4t</code>). Each code works once${v.holds.backupCodesLeft !== undefined ? html`; you have <span id="backup-left">${plural(v.holds.backupCodesLeft, 'code')}</span> left` : ''}.</p>
   ${backupForm(ctx)}
   ${otherWays(ctx, v, seconds)}`
       : v.holds
