@@ -25,6 +25,7 @@ export type {
   FactorEnrolledEvent,
   FactorEvent,
   FactorInvalidatedEvent,
+  FactorRemovedEvent,
   MfaEventMap,
   MfaEventName,
   MfaListener,

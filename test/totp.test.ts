@@ -6,7 +6,7 @@ import { memoryStores } from '../src/adapters/memory/index.js';
 import { redisStores } from '../src/adapters/redis/index.js';
 import { fakeClock, outboxSender } from '../src/testing/index.js';
 import { warnSkipped } from './helpers/redis-server.js';
-import { SECRET } from './helpers/setup.js';
+import { must, SECRET } from './helpers/setup.js';
 
 const STEP = 30_000;
 /** The code an authenticator app shows at `at` (ms), `steps` steps away. */
@@ -19,7 +19,7 @@ function setup(stores?: Stores, secret: string | string[] = SECRET, clock = fake
 }
 
 async function enrolledApp(env = setup()) {
-  const res = await env.mfa.enrollTotp('u1', { label: 'ada@example.com' });
+  const res = must(await env.mfa.enrollTotp('u1', { label: 'ada@example.com' }));
   const confirmed = await env.mfa.confirmEnrollment('u1', codeAt(res.secret, env.clock.now()), { factorId: res.factorId });
   if (!confirmed.ok) throw new Error(confirmed.error);
   env.clock.advance(3 * STEP); // past the confirmation's step
@@ -29,7 +29,7 @@ async function enrolledApp(env = setup()) {
 describe('TOTP factor (authenticator app)', () => {
   it('enrolls: a base32 secret and an otpauth URI with the app name as issuer; active only once a code is confirmed', async () => {
     const env = setup();
-    const res = await env.mfa.enrollTotp('u1', { label: 'ada@example.com' });
+    const res = must(await env.mfa.enrollTotp('u1', { label: 'ada@example.com' }));
     expect(res.secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(res.uri).toMatch(new RegExp(`^otpauth://totp/Acme:ada%40example\\.com\\?.*secret=${res.secret}`));
     expect(res.uri).toContain('issuer=Acme');

@@ -67,6 +67,10 @@ const SENTENCES: Record<FailureCode | `${FailureCode}.${string}`, Texts> = {
     'Every one of your backup codes has been used. Sign in another way, then generate new ones.',
     'Tous vos codes de secours ont été utilisés. Connectez-vous autrement, puis générez-en de nouveaux.',
   ],
+  step_up_required: [
+    'For your security, confirm it is you with a code first, then try again.',
+    'Par sécurité, confirmez d’abord votre identité avec un code, puis réessayez.',
+  ],
   exception_not_allowed: ['Administrators cannot skip multi-factor authentication.', 'Les administrateurs ne peuvent pas se passer de l’authentification multifacteur.'],
 };
 

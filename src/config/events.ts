@@ -35,6 +35,21 @@ export interface FactorEvent extends UserEvent {
 }
 
 /**
+ * Payload of `factor.removed`: with `by` (and `reason`) when an admin removed it.
+ *
+ * @example
+ * ```ts
+ * mfa.on('factor.removed', (e: FactorRemovedEvent) => audit('removed', e.userId, e.factorId, e.by ?? 'the user'));
+ * ```
+ */
+export interface FactorRemovedEvent extends FactorEvent {
+  /** The admin who removed it (absent: the user did). */
+  by?: string;
+  /** Why, as the admin said. */
+  reason?: string;
+}
+
+/**
  * Payload of `code.sent`.
  *
  * @example
@@ -280,7 +295,7 @@ export interface MfaEventMap {
   /** An enrollment was confirmed. */
   'factor.enrolled': FactorEnrolledEvent;
   /** A factor was removed. */
-  'factor.removed': FactorEvent;
+  'factor.removed': FactorRemovedEvent;
   /** A factor stopped being usable (STOP reply, undeliverable number). */
   'factor.invalidated': FactorInvalidatedEvent;
   /** A new set of backup codes was generated (the earlier set stopped working). */

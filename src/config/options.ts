@@ -159,6 +159,11 @@ export const optionsSchema = z.strictObject({
       windowMs: positiveInt.default(DEFAULTS.sendWindowMs),
     })
     .prefault({}),
+  stepUp: z
+    .strictObject({
+      windowMs: z.number().int().nonnegative().default(DEFAULTS.stepUpMs),
+    })
+    .prefault({}),
   messages: z
     .strictObject({
       defaultLocale: z.string().min(2).max(35).default('en'),
@@ -257,6 +262,14 @@ export interface MfaOptions {
     /** Sends per destination number per window. Default 10. */
     perDestination?: number | undefined;
     /** Budget window in ms. Default 3 600 000. */
+    windowMs?: number | undefined;
+  } | undefined;
+  /**
+   * Step-up for factor changes: once a user has a confirmed factor, adding, removing or
+   * changing one and generating backup codes need a sign-in verify within this window.
+   */
+  stepUp?: {
+    /** How long a sign-in verify allows changes, in ms. Default 600 000 (10 min); 0 switches step-up off. */
     windowMs?: number | undefined;
   } | undefined;
   /** Message templates. */
@@ -362,6 +375,7 @@ export function policyOf(o: ResolvedOptions): Policy {
     sendsPerUser: o.sending.perUser,
     sendsPerDestination: o.sending.perDestination,
     sendWindowMs: o.sending.windowMs,
+    stepUpMs: o.stepUp.windowMs,
   };
 }
 

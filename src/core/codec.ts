@@ -8,7 +8,7 @@ import { CHANNELS, type Channel, type Purpose } from './types.js';
 import type { CodeRecord, DestinationState, UserState } from './state.js';
 
 interface WireCode { i: string; p: 'e' | 's'; f: string; ch?: Channel; h: string; a: number; x: number; t: number; d?: 1 }
-interface WireUser { b?: number; c?: WireCode; F?: number; C?: number; lf?: number; lu?: number; hl?: 1; ls?: number; s?: number[]; ts?: Record<string, number>; bk?: WireBackup }
+interface WireUser { b?: number; c?: WireCode; F?: number; C?: number; lf?: number; lu?: number; hl?: 1; ls?: number; s?: number[]; ts?: Record<string, number>; va?: number; bk?: WireBackup }
 interface WireBackup { f: string; h: string[]; u?: number }
 
 const toWirePurpose = (p: Purpose): 'e' | 's' => (p === 'enroll' ? 'e' : 's');
@@ -18,7 +18,7 @@ const toWirePurpose = (p: Purpose): 'e' | 's' => (p === 'enroll' ? 'e' : 's');
  * in the record), which keeps a full record (10 sends, a code, a lock) near 250 bytes.
  */
 export function encodeUser(s: UserState): string {
-  const times = [s.code?.issuedAt, s.lastFailureAt, s.lockedUntil, s.lastSentAt, ...s.sends].filter(
+  const times = [s.code?.issuedAt, s.lastFailureAt, s.lockedUntil, s.lastSentAt, s.verifiedAt, ...s.sends].filter(
     (t): t is number => t !== undefined,
   );
   const b = times.length > 0 ? Math.min(...times) : 0;
@@ -37,6 +37,7 @@ export function encodeUser(s: UserState): string {
   if (s.hardLocked) w.hl = 1;
   if (s.lastSentAt !== undefined) w.ls = s.lastSentAt - b;
   if (s.sends.length) w.s = s.sends.map((t) => t - b);
+  if (s.verifiedAt !== undefined) w.va = s.verifiedAt - b;
   if (s.steps && Object.keys(s.steps).length > 0) w.ts = { ...s.steps };
   if (s.backup) {
     w.bk = { f: s.backup.factorId, h: [...s.backup.hashes] };
@@ -46,7 +47,7 @@ export function encodeUser(s: UserState): string {
 }
 
 const KNOWN_CHANNELS: ReadonlySet<unknown> = new Set<Channel>(CHANNELS);
-const USER_KEYS: ReadonlySet<string> = new Set(['b', 'c', 'F', 'C', 'lf', 'lu', 'hl', 'ls', 's', 'ts', 'bk']);
+const USER_KEYS: ReadonlySet<string> = new Set(['b', 'c', 'F', 'C', 'lf', 'lu', 'hl', 'ls', 's', 'ts', 'va', 'bk']);
 const BACKUP_KEYS: ReadonlySet<string> = new Set(['f', 'h', 'u']);
 /** More hashes than mfakit ever generates in one set (and what a used-bit mask can hold). */
 const MAX_BACKUP_HASHES = 30;
@@ -71,7 +72,7 @@ export function decodeUser(raw: string): UserState {
   if (Object.keys(w).every((k) => k === 'b')) throw new TypeError('state record is empty');
   if (!isPositiveCount(w.F) || !isPositiveCount(w.C)) throw new TypeError('state record has a bad count');
   if (w.hl !== undefined && w.hl !== 1) throw new TypeError('state record has a bad lock flag');
-  if (!optNum(w.b) || !optNum(w.F) || !optNum(w.C) || !optNum(w.lf) || !optNum(w.lu) || !optNum(w.ls)) {
+  if (!optNum(w.b) || !optNum(w.F) || !optNum(w.C) || !optNum(w.lf) || !optNum(w.lu) || !optNum(w.ls) || !optNum(w.va)) {
     throw new TypeError('state record has a bad number');
   }
   if (w.s !== undefined && !(Array.isArray(w.s) && w.s.every(isNum))) throw new TypeError('state record has bad sends');
@@ -120,6 +121,7 @@ export function decodeUser(raw: string): UserState {
     ...(w.lu !== undefined ? { lockedUntil: b + w.lu } : {}),
     ...(w.hl === 1 ? { hardLocked: true as const } : {}),
     ...(w.ls !== undefined ? { lastSentAt: b + w.ls } : {}),
+    ...(w.va !== undefined ? { verifiedAt: b + w.va } : {}),
     ...(w.ts !== undefined ? { steps: { ...w.ts } } : {}),
     ...(w.bk !== undefined ? { backup: { factorId: w.bk.f, hashes: [...w.bk.h], used: w.bk.u ?? 0 } } : {}),
   };

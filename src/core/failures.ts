@@ -97,6 +97,11 @@ export interface FailureDetails {
   no_codes_left: object;
   /** Admins can never be put on the exception list. */
   exception_not_allowed: object;
+  /**
+   * A change to the user's factors (add, remove, new backup codes) needs a recent sign-in
+   * verify: run a challenge (`startChallenge`, `verify`), then retry the change.
+   */
+  step_up_required: object;
 }
 
 /**
@@ -185,7 +190,7 @@ export type ResendError = SendError | 'no_pending_code' | 'factor_invalid' | 'ch
  * const e: EnrollEmailError = 'invalid_email';
  * ```
  */
-export type EnrollEmailError = SendError | 'invalid_email';
+export type EnrollEmailError = SendError | 'invalid_email' | 'step_up_required';
 
 /**
  * What `enrollSms` and `enrollVoice` can refuse with.
@@ -200,4 +205,5 @@ export type EnrollError =
   | 'invalid_phone_number'
   | 'not_mobile_number'
   | 'country_not_allowed'
-  | 'phone_rejected';
+  | 'phone_rejected'
+  | 'step_up_required';

@@ -193,6 +193,11 @@ export interface MfaStatus {
   readonly factors: readonly FactorView[];
   /** The factor `startChallenge` would send to now (absent: none can receive a code). */
   readonly signInFactorId?: string;
+  /**
+   * Until when the user may change factors without another verify (step-up), when a recent
+   * sign-in verify allows it now.
+   */
+  readonly stepUpUntil?: number;
 }
 
 /**

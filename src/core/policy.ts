@@ -37,6 +37,8 @@ export interface Policy {
   readonly sendsPerDestination: number;
   /** Budget window in ms. */
   readonly sendWindowMs: number;
+  /** How long a proof of possession allows factor changes, in ms (0: step-up off). */
+  readonly stepUpMs: number;
 }
 
 /**
@@ -73,6 +75,8 @@ export const DEFAULTS = {
   sendsPerDestination: 10,
   /** The window of both send budgets: 1 h. */
   sendWindowMs: 60 * 60_000,
+  /** A sign-in verify allows changes to the user's factors for this long: 10 min. */
+  stepUpMs: 10 * 60_000,
   /** Order in which channels are tried when the preferred factor is unusable. */
   channelPriority: CHANNELS as readonly Channel[],
   /** Compare-and-set attempts before a call fails closed with `contention`: 64. */

@@ -43,6 +43,8 @@ export interface UserState {
   readonly sends: readonly number[];
   /** The last TOTP time step used, by factor id, while a replay of it could still be accepted. */
   readonly steps?: Readonly<Record<string, number>>;
+  /** The last proof of possession (a sign-in verify, or the first factor's confirmation): factor changes are allowed within `stepUpMs` of it. */
+  readonly verifiedAt?: number;
   /** The user's backup codes (only their keyed hashes); kept until regenerated or removed. */
   readonly backup?: BackupSet;
 }
@@ -86,6 +88,7 @@ export function age(s: UserState, p: Policy, now: number): UserState {
   // An expired or dead code is kept a while so verify can say `code_expired` and resend
   // knows the factor; past one send window it is of no use.
   if (next.code && now >= next.code.expiresAt + p.sendWindowMs) delete next.code;
+  if (next.verifiedAt !== undefined && now - next.verifiedAt >= p.stepUpMs) delete next.verifiedAt;
   if (next.steps) {
     const kept = Object.entries(next.steps).filter(([, step]) => now < stepMemoryEnd(step));
     if (kept.length > 0) next.steps = Object.fromEntries(kept);
@@ -110,6 +113,7 @@ export function ttlOf(s: UserState, p: Policy, now: number): number | null {
   if (s.code) end = Math.max(end, s.code.expiresAt);
   if (s.lockedUntil !== undefined) end = Math.max(end, s.lockedUntil);
   if (s.lastSentAt !== undefined) end = Math.max(end, s.lastSentAt + p.cooldownMs);
+  if (s.verifiedAt !== undefined) end = Math.max(end, s.verifiedAt + p.stepUpMs);
   for (const step of Object.values(s.steps ?? {})) end = Math.max(end, stepMemoryEnd(step));
   const last = s.sends[s.sends.length - 1];
   if (last !== undefined) end = Math.max(end, last + p.sendWindowMs);

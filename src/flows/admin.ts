@@ -8,6 +8,7 @@ import { selectFactor } from '../core/choice.js';
 import { lockOf, unlockState } from '../core/lockout.js';
 import type { MfaStatus } from '../core/outcomes.js';
 import { statusOf } from '../core/status.js';
+import { stepUpUntil } from '../core/step-up.js';
 import type { Purpose } from '../core/types.js';
 import { loadUser, updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
@@ -21,12 +22,14 @@ export async function getStatus(ctx: Context, userId: string, purpose: Purpose |
   const factors = viewsOf(ctx, user);
   const view = pending && factors.find((f) => f.id === pending.factorId);
   const to = view ? (view.maskedPhone ?? view.maskedEmail) : undefined;
+  const stepUp = stepUpUntil(user.state, ctx.policy, ctx.clock.now());
   const next = selectFactor(user.factors, user.preferred, undefined, ctx.channels, backupCodesLeft(user.state, BACKUP_FACTOR_ID));
   return {
     ...status,
     ...(pending ? { pending: { ...pending, ...(to ? { maskedTo: to } : {}) } } : {}),
     factors,
     ...('ok' in next ? {} : { signInFactorId: next.id }),
+    ...(stepUp !== undefined ? { stepUpUntil: stepUp } : {}),
   };
 }
 

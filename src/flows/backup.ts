@@ -5,10 +5,11 @@
  * @module
  */
 import { replaceBackupSet } from '../core/backup.js';
-import type { Ok } from '../core/outcomes.js';
+import type { Result } from '../core/outcomes.js';
+import { hasConfirmedFactor, recordProof, stepUpRefusal } from '../core/step-up.js';
 import type { Factor } from '../core/types.js';
 import { newBackupSet } from '../factors/backup.js';
-import { updateUser } from '../store/user-state.js';
+import { loadUser, updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
 
 /**
@@ -33,17 +34,29 @@ export interface BackupCodes {
   readonly codes: string[];
 }
 
-/** Generates a new set of backup codes; the earlier set, if any, stops working at once. */
-export async function generateBackupCodes(ctx: Context, userId: string): Promise<Ok<BackupCodes>> {
+/**
+ * Generates a new set of backup codes; the earlier set, if any, stops working at once. Once
+ * the user has a confirmed factor this needs a recent sign-in verify (step-up); a first set
+ * (the user's first factor) counts as that proof, like a first enrollment.
+ */
+export async function generateBackupCodes(ctx: Context, userId: string): Promise<Result<BackupCodes, 'step_up_required'>> {
+  const user = await loadUser(ctx, userId);
+  const now = ctx.clock.now();
+  const first = !hasConfirmedFactor(user.factors);
+  const refused = ctx.policy.stepUpMs === 0 ? undefined : stepUpRefusal(user.state, !first, ctx.policy, now);
+  if (refused) return refused;
   const store = ctx.store.factors;
-  let factor = await store.getFactor(userId, BACKUP_FACTOR_ID);
+  let factor = user.factors.find((f) => f.id === BACKUP_FACTOR_ID) ?? null;
   const created = factor === null;
   if (!factor) {
-    factor = { id: BACKUP_FACTOR_ID, userId, channel: 'backup', status: 'active', createdAt: ctx.clock.now(), activatedAt: ctx.clock.now() } satisfies Factor;
+    factor = { id: BACKUP_FACTOR_ID, userId, channel: 'backup', status: 'active', createdAt: now, activatedAt: now } satisfies Factor;
     await store.putFactor(factor);
   }
   const { codes, hashes } = newBackupSet(ctx.hasher, userId);
-  await updateUser(ctx, userId, (s, now) => ({ state: replaceBackupSet(s, BACKUP_FACTOR_ID, hashes, ctx.policy, now), outcome: undefined }));
+  await updateUser(ctx, userId, (s, at) => {
+    const next = replaceBackupSet(s, BACKUP_FACTOR_ID, hashes, ctx.policy, at);
+    return { state: first && ctx.policy.stepUpMs > 0 ? recordProof(next, at) : next, outcome: undefined };
+  });
   if (created) ctx.events.emit('factor.enrolled', { userId, factorId: BACKUP_FACTOR_ID, channel: 'backup' });
   ctx.events.emit('backup.generated', { userId, factorId: BACKUP_FACTOR_ID, count: codes.length });
   return { ok: true, factorId: BACKUP_FACTOR_ID, codes };

@@ -7,13 +7,14 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { parseEmail } from '../config/email.js';
 import type { CodeSent, EnrollEmailError, EnrollError, Result, Verified, VerifyError } from '../core/outcomes.js';
+import { hasConfirmedFactor } from '../core/step-up.js';
 import type { Factor } from '../core/types.js';
 import { randomId } from '../factors/code.js';
 import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
+import { stepUpCheck } from './step-up.js';
 import { maskedOf } from './factors.js';
-import { totpFactorFor } from './totp.js';
 import { verifyCode, verifyTotp } from './verify.js';
 
 /** Starts enrolling a number for SMS or voice codes: checks it, creates a pending factor, sends a code. */
@@ -26,6 +27,8 @@ export async function enrollNumber(
 ): Promise<Result<CodeSent, EnrollError>> {
   const checked = await checkNumber(ctx.options, userId, input, opts.country);
   if ('ok' in checked) return checked;
+  const stepUp = await stepUpCheck(ctx, userId);
+  if (stepUp) return stepUp;
   return enrollPending(ctx, { id: randomId('f'), userId, channel, status: 'pending', phone: checked.e164, createdAt: ctx.clock.now() }, opts.locale);
 }
 
@@ -38,6 +41,8 @@ export async function enrollEmail(
 ): Promise<Result<CodeSent, EnrollEmailError>> {
   const checked = parseEmail(input);
   if ('ok' in checked) return checked;
+  const stepUp = await stepUpCheck(ctx, userId);
+  if (stepUp) return stepUp;
   return enrollPending(ctx, { id: randomId('f'), userId, channel: 'email', status: 'pending', email: checked.email, createdAt: ctx.clock.now() }, opts.locale);
 }
 
@@ -60,18 +65,20 @@ async function enrollPending(ctx: Context, factor: Factor, locale: string | unde
 
 /** Confirms an enrollment code: the pending factor becomes `active`. */
 export async function confirmEnrollment(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Result<Verified, VerifyError>> {
-  const totp = factorId === undefined ? undefined : await totpFactorFor(ctx, userId, factorId, 'pending');
-  const res = totp ? await verifyTotp(ctx, userId, totp, input, 'enroll') : await verifyCode(ctx, userId, input, 'enroll', false, factorId);
-  if (!res.ok) return res;
   const store = ctx.store.factors;
+  const all = await store.listFactors(userId);
+  // The user's first factor is their proof of possession (step-up): the next change need not ask again.
+  const proof = ctx.policy.stepUpMs > 0 && !hasConfirmedFactor(all);
+  const named = factorId === undefined ? undefined : all.find((f) => f.id === factorId);
+  const totp = named?.channel === 'totp' && named.status === 'pending' ? named : undefined;
+  const res = totp ? await verifyTotp(ctx, userId, totp, input, 'enroll', { proof }) : await verifyCode(ctx, userId, input, 'enroll', { factorId, proof });
+  if (!res.ok) return res;
   const factor = await store.getFactor(userId, res.factorId);
   if (!factor || factor.status !== 'pending') return { ok: false, error: 'factor_not_found' };
   const active: Factor = { ...factor, status: 'active', activatedAt: ctx.clock.now() };
   await store.putFactor(active);
   // The same address enrolled again replaces its older factor (e.g. one invalidated by STOP).
-  const older = (await store.listFactors(userId)).filter(
-    (f) => f.id !== active.id && f.channel === active.channel && f.phone === active.phone && f.email === active.email,
-  );
+  const older = all.filter((f) => f.id !== active.id && f.channel === active.channel && f.phone === active.phone && f.email === active.email);
   const preferred = await store.getPreferred(userId);
   for (const f of older) await store.deleteFactor(userId, f.id);
   if (preferred !== null && older.some((f) => f.id === preferred)) await store.setPreferred(userId, active.id);

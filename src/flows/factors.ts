@@ -14,6 +14,7 @@ import type { Factor, FactorView } from '../core/types.js';
 import { loadUser, updateUser } from '../store/user-state.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
+import { stepUpCheck } from './step-up.js';
 
 /** A factor's destination as the API shows it: the number or the address, masked. */
 export function maskedOf(f: Factor): { maskedPhone?: string; maskedEmail?: string } {
@@ -97,17 +98,30 @@ export async function setPreferred(
   return { ok: true, factorId };
 }
 
-/** Removes a factor; its live code dies with it. */
-export async function removeFactor(ctx: Context, userId: string, factorId: string): Promise<Result<{ factorId: string }, 'factor_not_found'>> {
+/**
+ * Removes a factor; its live code dies with it. A confirmed factor needs a recent sign-in
+ * verify (step-up) unless an admin removes it (`admin`: who and why, in the event).
+ */
+export async function removeFactor(
+  ctx: Context,
+  userId: string,
+  factorId: string,
+  admin?: { by: string; reason: string | undefined },
+): Promise<Result<{ factorId: string }, 'factor_not_found' | 'step_up_required'>> {
   const store = ctx.store.factors;
   const f = await store.getFactor(userId, factorId);
   if (!f) return { ok: false, error: 'factor_not_found' };
+  // An unconfirmed enrollment can be dropped freely: it never guarded anything.
+  if (!admin && f.status !== 'pending') {
+    const stepUp = await stepUpCheck(ctx, userId);
+    if (stepUp) return stepUp;
+  }
   await changeFactor(ctx, userId, factorId, () => store.deleteFactor(userId, factorId));
   if ((await store.getPreferred(userId)) === factorId) {
     await store.setPreferred(userId, null);
     ctx.events.emit('preferred.changed', { userId, factorId: null });
   }
-  ctx.events.emit('factor.removed', { userId, factorId, channel: f.channel });
+  ctx.events.emit('factor.removed', { userId, factorId, channel: f.channel, ...(admin ? { by: admin.by, ...(admin.reason !== undefined ? { reason: admin.reason } : {}) } : {}) });
   return { ok: true, factorId };
 }
 

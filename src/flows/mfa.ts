@@ -7,7 +7,7 @@ import type { CountryCode } from 'libphonenumber-js';
 import { MfaError } from '../config/errors.js';
 import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/events.js';
 import { type MfaOptions, parseOptions, policyOf, type SignInContext } from '../config/options.js';
-import { locale, loose, options, purposeOf, text } from '../config/validate.js';
+import { locale, loose, MAX_REASON_LENGTH, options, purposeOf, text } from '../config/validate.js';
 import type {
   AppChallenge, ChallengeError, CodeSent, EnrollEmailError, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
   OptOutHandled, PreferredChanged, ResendError, Result, Unlocked, Verified, VerifyError,
@@ -145,10 +145,10 @@ export class Mfa {
    * `otpauth://` URI for a QR code (issuer = `appName`, label = `opts.label` or the user id).
    * The factor turns active when `confirmEnrollment` gets a first code from the app.
    */
-  async enrollTotp(userId: string, opts?: { label?: string }): Promise<Ok<TotpEnrollment>> {
+  async enrollTotp(userId: string, opts?: { label?: string }): Promise<Result<TotpEnrollment, 'step_up_required'>> {
     const o = options<{ label: string }>(opts, 'options');
     const id = text(userId, 'userId');
-    return enrollTotp(this.#ctx, id, o.label === undefined ? id : text(o.label, 'label')) as Promise<Ok<TotpEnrollment>>;
+    return enrollTotp(this.#ctx, id, o.label === undefined ? id : text(o.label, 'label'));
   }
 
   /**
@@ -158,7 +158,7 @@ export class Mfa {
    * The hashes are keyed by `secret`: keep a retired secret in the list while sets
    * generated under it should still work.
    */
-  async generateBackupCodes(userId: string): Promise<Ok<BackupCodes>> {
+  async generateBackupCodes(userId: string): Promise<Result<BackupCodes, 'step_up_required'>> {
     return generateBackupCodes(this.#ctx, text(userId, 'userId'));
   }
 
@@ -217,9 +217,16 @@ export class Mfa {
     return setPreferred(this.#ctx, text(userId, 'userId'), factorId === null ? null : text(factorId, 'factorId'));
   }
 
-  /** Removes a factor; a code sent to it dies with it. */
-  async removeFactor(userId: string, factorId: string): Promise<Result<FactorRemoved, 'factor_not_found'>> {
-    return removeFactor(this.#ctx, text(userId, 'userId'), text(factorId, 'factorId'));
+  /**
+   * Removes a factor; a code sent to it dies with it. Removing a confirmed factor needs a
+   * recent sign-in verify (`step_up_required` otherwise), unless an admin does it: pass
+   * `{ by, reason }` (they appear in the `factor.removed` event).
+   */
+  async removeFactor(userId: string, factorId: string, opts?: { by?: string; reason?: string }): Promise<Result<FactorRemoved, 'factor_not_found' | 'step_up_required'>> {
+    const o = options<{ by: string; reason: string }>(opts, 'options');
+    const admin = o.by === undefined ? undefined : { by: text(o.by, 'by'), reason: o.reason === undefined ? undefined : text(o.reason, 'reason', MAX_REASON_LENGTH) };
+    if (!admin && o.reason !== undefined) throw new MfaError('invalid_argument', 'reason is for an admin removal: pass by as well');
+    return removeFactor(this.#ctx, text(userId, 'userId'), text(factorId, 'factorId'), admin);
   }
 
   /** A STOP reply from the provider: every factor on the number becomes `invalid`. */

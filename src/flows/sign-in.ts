@@ -8,6 +8,7 @@ import { backupCodesLeft } from '../core/backup.js';
 import { MfaError } from '../config/errors.js';
 import type { PolicyDecision, SignInContext } from '../config/options.js';
 import { selectFactor } from '../core/choice.js';
+import { hasConfirmedFactor } from '../core/step-up.js';
 import { lockedRefusal } from '../core/lockout.js';
 import type { AppChallenge, ChallengeError, CodeSent, MfaRequirement, Ok, ResendError, Result } from '../core/outcomes.js';
 import { resendTarget } from '../core/sending.js';
@@ -31,7 +32,7 @@ export async function requiresMfa(ctx: Context, userId: string, context: SignInC
   if (decision === 'skip') return { ok: true, required: false, reason: 'policy' };
   const factors = await ctx.store.factors.listFactors(userId);
   // An invalid factor still counts: a STOP reply must never switch MFA off.
-  if (factors.some((f) => f.status !== 'pending')) return { ok: true, required: true };
+  if (hasConfirmedFactor(factors)) return { ok: true, required: true };
   return decision === 'required' ? { ok: true, required: true, reason: 'must_enroll' } : { ok: true, required: false, reason: 'not_enrolled' };
 }
 

@@ -10,6 +10,7 @@ import type { Factor } from '../core/types.js';
 import { randomId } from '../factors/code.js';
 import { newTotpSecret } from '../factors/totp.js';
 import type { Context } from './context.js';
+import { stepUpCheck } from './step-up.js';
 
 /**
  * What `enrollTotp` resolves: the factor to confirm, and the secret shown once.
@@ -30,7 +31,9 @@ export interface TotpEnrollment {
 }
 
 /** Creates a pending TOTP factor (replacing an earlier pending one) and returns its secret once. */
-export async function enrollTotp(ctx: Context, userId: string, label: string): Promise<Result<TotpEnrollment, never>> {
+export async function enrollTotp(ctx: Context, userId: string, label: string): Promise<Result<TotpEnrollment, 'step_up_required'>> {
+  const stepUp = await stepUpCheck(ctx, userId);
+  if (stepUp) return stepUp;
   const store = ctx.store.factors;
   const id = randomId('f');
   const { secret, sealed, uri } = newTotpSecret(ctx.box, { userId, id }, ctx.options.appName, label);

@@ -6,6 +6,7 @@
  */
 import { decideVerify, type VerifiedCode, type VerifyDecision, type VerifyRefusal } from '../core/codes.js';
 import { BACKUP_LOW_AT, decideBackup, normalizeBackupCode } from '../core/backup.js';
+import { recordProof } from '../core/step-up.js';
 import { decideTotp } from '../core/totp.js';
 import type { Failure, Result, Verified, VerifyError } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
@@ -17,34 +18,43 @@ import type { Context } from './context.js';
 import { totpFactorFor } from './totp.js';
 
 /**
- * Checks a code for `purpose`; on success the code is consumed and the counts reset.
- * With `touch`, a success also records the factor's use (`touched`: whether the factor was
- * still active).
+ * How a check commits a success: `touch` records the factor's use (`touched`: whether the
+ * factor was still active); `proof` records a proof of possession for step-up (a sign-in,
+ * or the user's first factor being confirmed).
+ */
+export interface CheckOptions {
+  readonly touch?: boolean | undefined;
+  readonly proof?: boolean | undefined;
+}
+
+/**
+ * Checks a code for `purpose` (sent to `factorId`, when named); on success the code is
+ * consumed and, at sign-in, the counts reset.
  */
 export async function verifyCode(
   ctx: Context,
   userId: string,
   input: string,
   purpose: Purpose,
-  touch = false,
-  factorId?: string,
+  opts: CheckOptions & { factorId?: string | undefined } = {},
 ): Promise<Checked> {
-  const res = await verifyWith(ctx, userId, purpose, touch, (s, now) =>
+  const factorId = opts.factorId;
+  const res = await verifyWith(ctx, userId, purpose, opts, (s, now) =>
     decideVerify(s, { purpose, code: input.trim(), matches: ctx.hasher.matches, factorId }, ctx.policy, now),
   );
   if (!res.ok && res.error === 'no_pending_code' && factorId === undefined) {
     // No code was sent: the entry may come from the user's authenticator app.
     const app = await totpFactorFor(ctx, userId, undefined, purpose === 'enroll' ? 'pending' : 'active');
-    if (app) return verifyTotp(ctx, userId, app, input, purpose, touch);
+    if (app) return verifyTotp(ctx, userId, app, input, purpose, opts);
   }
   if (!res.ok && res.error === 'no_pending_code') ctx.events.emit('verification.failed', { userId, purpose, error: res.error });
   return res;
 }
 
 /** Checks an authenticator code of a TOTP factor for `purpose` (its step recorded on success). */
-export function verifyTotp(ctx: Context, userId: string, factor: Factor, input: string, purpose: Purpose, touch = false): Promise<Checked> {
+export function verifyTotp(ctx: Context, userId: string, factor: Factor, input: string, purpose: Purpose, opts: CheckOptions = {}): Promise<Checked> {
   const check = totpCheck(ctx.box, factor);
-  return verifyWith(ctx, userId, purpose, touch, (s, now) =>
+  return verifyWith(ctx, userId, purpose, opts, (s, now) =>
     decideTotp(s, { factorId: factor.id, purpose, code: input.trim(), check }, ctx.policy, now),
   );
 }
@@ -57,15 +67,17 @@ async function verifyWith(
   ctx: Context,
   userId: string,
   purpose: Purpose,
-  touch: boolean,
+  opts: CheckOptions,
   decideOne: (s: UserState, now: number) => VerifyDecision,
 ): Promise<Checked> {
   const decide = (s: UserState, now: number) => {
     const d = decideOne(s, now);
-    return { state: d.state, outcome: d };
+    // A sign-in success is the proof of possession that step-up asks for.
+    const state = d.outcome.ok && opts.proof && d.state ? recordProof(d.state, now) : d.state;
+    return { state, outcome: d };
   };
   const { outcome: d, touched } = await updateUser(ctx, userId, decide, {
-    touch: (r) => (touch && r.outcome.ok ? { userId, factorId: r.outcome.factorId, at: ctx.clock.now() } : undefined),
+    touch: (r) => (opts.touch && r.outcome.ok ? { userId, factorId: r.outcome.factorId, at: ctx.clock.now() } : undefined),
   });
   const outcome = d.outcome;
   if (outcome.ok) return { ...outcome, touched };
@@ -86,10 +98,13 @@ async function verifyWith(
   return outcome;
 }
 
+/** A sign-in success records the factor's use and the proof of possession. */
+const SIGN_IN: CheckOptions = { touch: true, proof: true };
+
 /** Checks a backup code (sign-in only): a right one is used up in the same commit. */
 function verifyBackup(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Checked> {
   const match = backupMatcher(ctx.hasher, userId);
-  return verifyWith(ctx, userId, 'sign_in', true, (s, now) => decideBackup(s, { code: input.trim(), factorId, match }, ctx.policy, now));
+  return verifyWith(ctx, userId, 'sign_in', SIGN_IN, (s, now) => decideBackup(s, { code: input.trim(), factorId, match }, ctx.policy, now));
 }
 
 /**
@@ -101,10 +116,10 @@ export async function verify(ctx: Context, userId: string, input: string, factor
   const named = factorId === undefined ? null : await ctx.store.factors.getFactor(userId, factorId);
   const active = named?.status === 'active' ? named : null;
   let res: Checked;
-  if (active?.channel === 'totp') res = await verifyTotp(ctx, userId, active, input, 'sign_in', true);
+  if (active?.channel === 'totp') res = await verifyTotp(ctx, userId, active, input, 'sign_in', SIGN_IN);
   else if (active?.channel === 'backup') res = await verifyBackup(ctx, userId, input, active.id);
   else if (factorId === undefined && normalizeBackupCode(input.trim()) !== null) res = await verifyBackup(ctx, userId, input, undefined);
-  else res = await verifyCode(ctx, userId, input, 'sign_in', true, factorId);
+  else res = await verifyCode(ctx, userId, input, 'sign_in', { ...SIGN_IN, factorId });
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor
   // drops its code first, so this is a backstop against a race, not the main guard).

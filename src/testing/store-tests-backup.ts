@@ -18,6 +18,7 @@ export function defineBackupTests(it: It, expect: ExpectLike, withStores: WithSt
     const { clock } = clockFor(ctx);
     const mfa = createMfa({ stores, senders: { sms: outboxSender() }, secret: SECRET, clock });
     const first = await mfa.generateBackupCodes(USER);
+    if (!first.ok) throw new Error(first.error);
     const code = first.codes[0] as string;
     const results = await Promise.all(Array.from({ length: 20 }, () => mfa.verify(USER, code)));
     expect(results.filter((r) => r.ok).length).toBe(1);
@@ -28,6 +29,7 @@ export function defineBackupTests(it: It, expect: ExpectLike, withStores: WithSt
     expect(listed[0]?.backupCodesLeft).toBe(9);
 
     const second = await mfa.generateBackupCodes(USER);
+    if (!second.ok) throw new Error(second.error);
     expect((await mfa.verify(USER, first.codes[1] as string)).ok).toBe(false);
     expect((await mfa.getStatus(USER)).failures).toBe(1);
     expect((await mfa.verify(USER, second.codes[1] as string)).ok).toBe(true);

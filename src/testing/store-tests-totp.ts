@@ -21,6 +21,7 @@ export function defineTotpTests(it: It, expect: ExpectLike, withStores: WithStor
     const mfa = createMfa({ stores, senders: { sms: outboxSender() }, secret: SECRET, appName: 'Conformance', clock });
     const appCode = (secret: string) => generateSync({ secret, epoch: Math.floor(clock.now() / 1000) });
     const app = await mfa.enrollTotp(USER);
+    if (!app.ok) throw new Error(app.error);
     expect((await mfa.confirmEnrollment(USER, appCode(app.secret), { factorId: app.factorId })).ok).toBe(true);
     advance(3 * STEP);
     const code = appCode(app.secret);

@@ -29,3 +29,9 @@ export async function enrolled(overrides: Partial<MfaOptions> = {}, userId = 'u1
 export function wrong(right: string): string {
   return right === '000000' ? '111111' : '000000';
 }
+
+/** The success of a result, or a thrown error naming the refusal (for steps a test relies on). */
+export function must<R extends { readonly ok: boolean; readonly error?: string }>(res: R): Extract<R, { ok: true }> {
+  if (!res.ok) throw new Error(`expected ok, got ${res.error ?? 'a refusal'}`);
+  return res as Extract<R, { ok: true }>;
+}

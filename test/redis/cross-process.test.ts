@@ -12,7 +12,7 @@ import { redisStores } from '../../src/adapters/redis/index.js';
 import { createMfa, type Mfa } from 'mfakit';
 import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 import { warnSkipped } from '../helpers/redis-server.js';
-import { PHONE, SECRET, wrong } from '../helpers/setup.js';
+import { must, PHONE, SECRET, wrong } from '../helpers/setup.js';
 import type { Call, ClientKind, FromWorker, Outcome, ToWorker } from './worker.js';
 
 const url = inject('redisUrl');
@@ -223,7 +223,7 @@ describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', (
     const prefix = `mfakit-cross:${process.pid}:${++n}:`;
     if (admin === undefined) throw new Error('not connected');
     const mfa = createMfa({ stores: redisStores(admin, { keyPrefix: prefix }), senders: { sms: outboxSender() }, secret: SECRET, appName: 'Acme' });
-    const app = await mfa.enrollTotp(USER);
+    const app = must(await mfa.enrollTotp(USER));
     // Confirm with the previous step's code, so the current step's code is still unused;
     // it stays valid (±1 step) for at least 30 s, far longer than the round.
     const epoch = Math.floor(Date.now() / 1000);
@@ -239,7 +239,7 @@ describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', (
     const prefix = `mfakit-cross:${process.pid}:${++n}:`;
     if (admin === undefined) throw new Error('not connected');
     const mfa = createMfa({ stores: redisStores(admin, { keyPrefix: prefix }), senders: { sms: outboxSender() }, secret: SECRET, appName: 'Acme' });
-    const { codes } = await mfa.generateBackupCodes(USER);
+    const { codes } = must(await mfa.generateBackupCodes(USER));
     const first = await round(prefix, many(100, { op: 'verify', code: codes[0] ?? '' }));
     expect(tally(first.outcomes)).toEqual({ ok: 1, code_mismatch: 99 });
     const second = await round(prefix, many(8, { op: 'verify', code: codes[1] ?? '' }));

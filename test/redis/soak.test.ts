@@ -167,6 +167,7 @@ describe.skipIf(url === null)('soak on Redis', () => {
         [1, 'totp-enroll', async () => {
           const t = `app-${u % 4}`;
           const r = await mfa.enrollTotp(t);
+          if (!r.ok) return r; // step_up_required: no recent verify
           totpSecrets.set(t, r.secret);
           return mfa.confirmEnrollment(t, appCode(r.secret), { factorId: r.factorId });
         }],
@@ -181,6 +182,7 @@ describe.skipIf(url === null)('soak on Redis', () => {
         }],
         [0.5, 'backup-generate', async () => {
           const r = await mfa.generateBackupCodes(`bk-${u % 4}`);
+          if (!r.ok) return r; // step_up_required: no recent verify
           for (const c of r.codes) backupCodes.add(c);
           backupSets.set(`bk-${u % 4}`, r.codes);
           return r;
@@ -310,6 +312,7 @@ describe.skipIf(url === null)('soak on Redis', () => {
       clock,
       isAdmin: () => false,
       code: { ttlMs: 2_000 },
+      stepUp: { windowMs: WINDOW },
       sending: { cooldownMs: 100, windowMs: WINDOW },
       lockout: { durationMs: 2_000, failureMemoryMs: WINDOW },
     });

@@ -45,6 +45,11 @@ export function authenticatorRoutes(app: AppContext): Router {
     const { factors } = await app.mfa.listFactors(user.id);
     for (const f of factors) if (f.channel === 'totp' && f.status === 'pending') await app.mfa.removeFactor(user.id, f.id);
     const started = await app.mfa.enrollTotp(user.id, { label: user.username });
+    if (!started.ok) {
+      // step_up_required: the last sign-in code is too old to change factors.
+      flash(req, 'error', failureMessage(started, now()));
+      return res.redirect(303, '/settings');
+    }
     req.session.totpEnrollment = { factorId: started.factorId, secret: started.secret, uri: started.uri };
     res.redirect(303, PAGE);
   });

@@ -18,6 +18,7 @@ import { flash, requireUser, signedInUser } from '../session.js';
 import { backupCodesPage, backupCodesText } from '../views/backup-codes.js';
 import { confirmed, confirmPage } from '../views/confirm.js';
 import { plural } from '../views/format.js';
+import { failureMessage } from '../views/messages.js';
 
 const PAGE = '/settings/backup-codes';
 
@@ -55,8 +56,13 @@ export function backupCodeRoutes(app: AppContext): Router {
         }),
       );
     }
-    const { codes } = await app.mfa.generateBackupCodes(user.id);
-    req.session.backupCodes = codes;
+    const generated = await app.mfa.generateBackupCodes(user.id);
+    if (!generated.ok) {
+      // step_up_required: the last sign-in code is too old to change factors.
+      flash(req, 'error', failureMessage(generated, app.clock.now()));
+      return res.redirect(303, '/settings');
+    }
+    req.session.backupCodes = generated.codes;
     res.redirect(303, PAGE);
   });
 

@@ -84,6 +84,8 @@ export function failureMessage(f: Failure, now: number): string {
       return 'None of your numbers or email addresses can receive codes right now (for example, a number that replied STOP). Contact support.';
     case 'no_codes_left':
       return 'Every one of your backup codes has been used. Sign in another way, then generate new ones.';
+    case 'step_up_required':
+      return 'For your security, confirm it is you with a code first, then try again.';
     case 'exception_not_allowed':
       return 'Administrators cannot be put on the exception list: they must always use MFA.';
   }
