@@ -1,5 +1,5 @@
 /**
- * The webhook blocks of notes/README-senders.md run as printed: its code is loaded as a module
+ * The webhook blocks of the README's "Send real messages" section run as printed: its code is loaded as a module
  * (with `export { app }` appended, and a recording `mfa` where the README's prelude declares
  * one), served on a loopback port, and called with requests signed as Twilio signs them.
  */
@@ -45,7 +45,7 @@ const post = (path: string, params: Record<string, string>, signature?: string) 
   });
 
 beforeAll(async () => {
-  const draft = readFileSync(join(root, 'notes', 'README-senders.md'), 'utf8');
+  const draft = readFileSync(join(root, 'README.md'), 'utf8');
   const blocks = [...draft.matchAll(/^```ts\n([^]*?)^```$/gm)].map((m) => m[1] ?? '');
   const twilioBlock = blocks.find((code) => code.includes('verifyTwilioSignature'));
   const vonageBlock = blocks.find((code) => code.includes('verifyVonageSignature'));
