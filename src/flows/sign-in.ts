@@ -8,6 +8,7 @@ import { backupCodesLeft } from '../core/backup.js';
 import { MfaError } from '../config/errors.js';
 import type { PolicyDecision, SignInContext } from '../config/options.js';
 import { selectFactor } from '../core/choice.js';
+import { requirementOf } from '../core/requirement.js';
 import { hasConfirmedFactor } from '../core/step-up.js';
 import { lockedRefusal } from '../core/lockout.js';
 import type { AppChallenge, ChallengeError, CodeSent, MfaRequirement, Ok, ResendError, Result } from '../core/outcomes.js';
@@ -29,11 +30,9 @@ export async function requiresMfa(ctx: Context, userId: string, context: SignInC
   if (exception) return { ok: true, required: false, reason: 'exception', exception };
   const policy = ctx.options.policy;
   const decision = typeof policy === 'function' ? await policyDecision(policy, userId, context) : policy;
-  if (decision === 'skip') return { ok: true, required: false, reason: 'policy' };
+  if (decision === 'skip') return { ok: true, ...requirementOf(decision, false) };
   const factors = await ctx.store.factors.listFactors(userId);
-  // An invalid factor still counts: a STOP reply must never switch MFA off.
-  if (hasConfirmedFactor(factors)) return { ok: true, required: true };
-  return decision === 'required' ? { ok: true, required: true, reason: 'must_enroll' } : { ok: true, required: false, reason: 'not_enrolled' };
+  return { ok: true, ...requirementOf(decision, hasConfirmedFactor(factors)) };
 }
 
 /** The host's policy function's answer; anything else is a host bug, reported as one. */
