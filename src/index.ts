@@ -21,6 +21,7 @@ export type {
   CodeExhaustedEvent,
   CodeSentEvent,
   DeliveryFailedEvent,
+  DeliveryReportedEvent,
   ExceptionAddedEvent,
   FactorEnrolledEvent,
   FactorEvent,
@@ -51,6 +52,7 @@ export { DEFAULTS, type Policy } from './core/policy.js';
 export type { ExceptionInput } from './flows/exceptions.js';
 export type { TotpEnrollment } from './flows/totp.js';
 export type { BackupCodes } from './flows/backup.js';
+export type { DeliveryReportHandled, DeliveryReportInput } from './flows/delivery-reports.js';
 export type {
   Clock,
   CombinedStore,
@@ -96,4 +98,4 @@ export type {
   Verified,
   VerifyError,
 } from './core/outcomes.js';
-export { CHANNELS, type Channel, type ExceptionEntry, type Factor, type FactorStatus, type FactorView, type Purpose, type UnusableReason } from './core/types.js';
+export { CHANNELS, type Channel, type ExceptionEntry, type Factor, type FactorStatus, type FactorView, type InvalidReason, type Purpose, type UnusableReason } from './core/types.js';

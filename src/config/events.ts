@@ -4,7 +4,8 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { FailureCode } from '../core/outcomes.js';
-import type { Channel, Purpose } from '../core/types.js';
+import type { Channel, InvalidReason, Purpose } from '../core/types.js';
+import type { DeliveryAttempt, DeliveryFailureReason, DeliveryStatus } from '../ports/delivery.js';
 
 /**
  * Fields every per-user event carries.
@@ -74,6 +75,10 @@ export interface CodeSentEvent extends FactorEvent {
   sender: string;
   /** The provider's message id. */
   messageId: string;
+  /** The provider that delivered, when the sender chose among several (`failoverSender`). */
+  provider?: string;
+  /** With `provider`: the attempts that failed before it, in order (empty when the first delivered). */
+  attempts?: readonly DeliveryAttempt[];
 }
 
 /**
@@ -99,6 +104,43 @@ export interface DeliveryFailedEvent extends FactorEvent {
   reason: 'sender_error' | 'destination_limit';
   /** The name of the sender's error (its message is not passed on: it may hold the number). */
   errorName?: string;
+  /** When the sender rejected with a `DeliveryError`: the provider that failed (a failover's name, with `attempts`). */
+  provider?: string;
+  /** When the sender rejected with a `DeliveryError`: why (`'opted_out'`, `'timeout'`, ...). */
+  deliveryReason?: DeliveryFailureReason;
+  /** When the sender rejected with a `DeliveryError`: whether another try could help. */
+  retryable?: boolean;
+  /** When the sender rejected with a `DeliveryError` and the provider gave one: its error code (`'21610'`). */
+  providerCode?: string;
+  /** When a failover rejected: each provider's attempt, in order. */
+  attempts?: readonly DeliveryAttempt[];
+  /** Present when the failure made the factor `invalid` (a `factor.invalidated` event follows). */
+  invalidated?: InvalidReason;
+}
+
+/**
+ * Payload of `delivery.reported`: a provider's delivery report (`mfa.handleDeliveryReport`)
+ * for a code mfakit sent, so support can see that a code reached the phone (or why not).
+ * It carries the message id and the provider's error code, never the number or the code.
+ *
+ * @example
+ * ```ts
+ * mfa.on('delivery.reported', (e: DeliveryReportedEvent) => audit('sms', e.userId, e.messageId, e.status, e.errorCode));
+ * ```
+ */
+export interface DeliveryReportedEvent extends FactorEvent {
+  /** What the code was for. */
+  purpose: Purpose;
+  /** The provider's message id, as the sender resolved it. */
+  messageId: string;
+  /** Where the message stands. */
+  status: DeliveryStatus;
+  /** The provider's error code, for a failure. */
+  errorCode?: string;
+  /** Why it failed, when the report said. */
+  deliveryReason?: DeliveryFailureReason;
+  /** Present when the report made the factor `invalid` (a `factor.invalidated` event follows). */
+  invalidated?: InvalidReason;
 }
 
 /**
@@ -219,8 +261,16 @@ export interface BackupLowEvent extends UserEvent {
 export interface FactorInvalidatedEvent extends FactorEvent {
   /** The number, masked. */
   maskedPhone?: string;
-  /** A STOP reply, or an undeliverable number. */
-  reason: 'opt_out' | 'undeliverable';
+  /** The address, masked (an `email` factor). */
+  maskedEmail?: string;
+  /** A STOP reply, or an undeliverable number or address. */
+  reason: InvalidReason;
+  /** What told mfakit: a STOP reply (`handleOptOut`), a sender's refusal, or a delivery report. */
+  source?: 'opt_out' | 'send' | 'report';
+  /** For a sender's refusal or a report: the provider's reason (`'landline'`, `'opted_out'`, ...). */
+  deliveryReason?: DeliveryFailureReason;
+  /** For a sender's refusal or a report: the provider's error code, when it gave one. */
+  providerCode?: string;
 }
 
 /**
@@ -282,6 +332,8 @@ export interface MfaEventMap {
   'code.sent': CodeSentEvent;
   /** The sender rejected a message (or the destination's budget ran out after the commit). */
   'delivery.failed': DeliveryFailedEvent;
+  /** A provider's delivery report arrived for a code mfakit sent (`mfa.handleDeliveryReport`). */
+  'delivery.reported': DeliveryReportedEvent;
   /** A code was accepted. */
   'verification.succeeded': VerificationSucceededEvent;
   /** A code was refused. */
@@ -296,7 +348,7 @@ export interface MfaEventMap {
   'factor.enrolled': FactorEnrolledEvent;
   /** A factor was removed. */
   'factor.removed': FactorRemovedEvent;
-  /** A factor stopped being usable (STOP reply, undeliverable number). */
+  /** A factor stopped being usable (STOP reply, undeliverable number or address). */
   'factor.invalidated': FactorInvalidatedEvent;
   /** A new set of backup codes was generated (the earlier set stopped working). */
   'backup.generated': BackupGeneratedEvent;

@@ -177,6 +177,10 @@ export const optionsSchema = z.strictObject({
     .strictObject({ priority: z.array(channel).min(1).default([...DEFAULTS.channelPriority]) })
     .prefault({}),
   maxCasAttempts: positiveInt.max(1000).default(DEFAULTS.maxCasAttempts),
+  deliveryReports: z
+    .union([z.boolean(), z.strictObject({ ttlMs: positiveInt.min(60_000).max(DEFAULTS.failureMemoryMs).default(DEFAULTS.failureMemoryMs) })])
+    .optional()
+    .transform((v) => (v === true ? { ttlMs: DEFAULTS.failureMemoryMs } : v === false || v === undefined ? null : v)),
 });
 
 /**
@@ -307,6 +311,16 @@ export interface MfaOptions {
   } | undefined;
   /** Compare-and-set attempts before failing closed with `contention`. Default 64. */
   maxCasAttempts?: number | undefined;
+  /**
+   * Delivery reports (`mfa.handleDeliveryReport`): when on, each send that the provider
+   * accepted also writes a short-lived record of whose message it is (one more state-store
+   * write per send: one Redis command), so a late report finds the factor. Default off.
+   * `true` keeps each record 24 h; `{ ttlMs }` from 1 min up to 24 h.
+   */
+  deliveryReports?: boolean | {
+    /** How long a sent message can still be matched to its factor, in ms. Default 86 400 000 (24 h). */
+    ttlMs?: number | undefined;
+  } | undefined;
 }
 
 /** Options after validation, with every default filled in. */

@@ -140,3 +140,29 @@ export function decodeDestination(raw: string): DestinationState {
   }
   return { sends: w.s };
 }
+
+/** Whose message a provider's message id is (see `mfa.handleDeliveryReport`). */
+export interface MessageRecord {
+  readonly userId: string;
+  readonly factorId: string;
+  readonly channel: Channel;
+  readonly purpose: Purpose;
+  /** The keyed name of the number or address it went to (never the number). */
+  readonly destination: string;
+}
+
+/** Serializes a message record. */
+export function encodeMessage(m: MessageRecord): string {
+  return JSON.stringify({ u: m.userId, f: m.factorId, c: m.channel, p: toWirePurpose(m.purpose), d: m.destination });
+}
+
+const MESSAGE_KEYS: ReadonlySet<string> = new Set(['u', 'f', 'c', 'p', 'd']);
+
+/** Parses a message record; throws on anything mfakit could not have written. */
+export function decodeMessage(raw: string): MessageRecord {
+  const w = JSON.parse(raw) as Record<string, unknown> | null;
+  if (typeof w !== 'object' || w === null || Array.isArray(w) || !onlyKeys(w, MESSAGE_KEYS)) throw new TypeError('message record is malformed');
+  const { u, f, c, p, d } = w;
+  if (!isStr(u) || !isStr(f) || !isStr(d) || !KNOWN_CHANNELS.has(c) || (p !== 'e' && p !== 's')) throw new TypeError('message record is malformed');
+  return { userId: u, factorId: f, channel: c as Channel, purpose: p === 'e' ? 'enroll' : 'sign_in', destination: d };
+}

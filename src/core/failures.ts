@@ -3,7 +3,7 @@
  * and the union of codes each method can return.
  * @module
  */
-import type { Channel } from './types.js';
+import type { Channel, InvalidReason } from './types.js';
 
 /**
  * The fields each failure code carries, beyond `ok: false` and `error`. A field listed
@@ -61,7 +61,14 @@ export interface FailureDetails {
     readonly scope: 'user' | 'destination';
   };
   /** The sender failed; the cooldown was given back. */
-  delivery_failed: object;
+  delivery_failed: {
+    /**
+     * Present when the provider said the destination cannot receive (invalid, a landline,
+     * opted out, blocked, unreachable for good): the factor is now `invalid`, so offer
+     * another one ("try another way") instead of "try again".
+     */
+    readonly invalidReason?: InvalidReason;
+  };
   /** Not a phone number. */
   invalid_phone_number: {
     /**

@@ -47,6 +47,18 @@ export type Purpose = 'enroll' | 'sign_in';
 export type FactorStatus = 'pending' | 'active' | 'invalid';
 
 /**
+ * Why a factor became `invalid`: `opt_out` (the number replied STOP, or a provider said it
+ * opted out) or `undeliverable` (a provider said the number or address cannot receive:
+ * invalid, a landline, blocked, unreachable for good).
+ *
+ * @example
+ * ```ts
+ * const why: InvalidReason = 'opt_out';
+ * ```
+ */
+export type InvalidReason = 'opt_out' | 'undeliverable';
+
+/**
  * A factor as the {@link FactorStore} keeps it. It holds the full phone number, because
  * codes must be sent to it; mfakit never returns it from its API (see {@link FactorView}).
  *
@@ -82,7 +94,7 @@ export interface Factor {
   /** When the factor became `invalid`. */
   invalidatedAt?: number;
   /** Why the factor became `invalid`. */
-  invalidReason?: 'opt_out' | 'undeliverable';
+  invalidReason?: InvalidReason;
 }
 
 /**
@@ -132,7 +144,7 @@ export interface FactorView {
   /** When the factor last completed a sign-in. */
   readonly lastUsedAt?: number;
   /** Why the factor became `invalid`. */
-  readonly invalidReason?: 'opt_out' | 'undeliverable';
+  readonly invalidReason?: InvalidReason;
 }
 
 /**

@@ -90,6 +90,15 @@ export class CodeHasher {
     return found;
   };
 
+  /**
+   * Keyed, irreversible names of a provider's message id, one under each secret (the first
+   * is the one to write), so state keys never hold the id and a record written before a
+   * rotation is still found.
+   */
+  messageKeys(messageId: string): string[] {
+    return this.#keys.map((key) => createHmac('sha256', key).update(`msg|${messageId}`).digest('base64url').slice(0, 22));
+  }
+
   /** A keyed, irreversible name for a phone number, so state keys never hold the number. */
   destinationKey(e164: string): string {
     return createHmac('sha256', this.#keys[0] as Buffer).update(`dest|${e164}`).digest('base64url').slice(0, 22);

@@ -10,7 +10,7 @@ import { DEFAULT_EMAIL_TEMPLATES, pickTemplate, renderEmail } from '../config/me
 import type { ResolvedOptions } from '../config/options.js';
 import type { Factor } from '../core/types.js';
 import type { EmailSender } from '../ports/sender.js';
-import { type CodeFactorKind, receiptId } from './kind.js';
+import { type CodeFactorKind, receiptOf } from './kind.js';
 
 /** The address of an email factor. */
 function addressOf(factor: Factor): string {
@@ -32,7 +32,7 @@ export function emailKind(options: ResolvedOptions, sender: EmailSender): CodeFa
       const template = pickTemplate(m.emailTemplates, DEFAULT_EMAIL_TEMPLATES, locale, m.defaultLocale, purpose);
       const minutes = Math.round(options.code.ttlMs / 60_000);
       const mail = renderEmail(template, { code, appName: options.appName, minutes });
-      return receiptId(await sender.send({ to: addressOf(factor), ...mail, purpose, locale }));
+      return receiptOf(await sender.send({ to: addressOf(factor), ...mail, purpose, locale }));
     },
   };
 }

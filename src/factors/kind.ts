@@ -5,6 +5,7 @@
  * @module
  */
 import type { Factor, Purpose } from '../core/types.js';
+import type { DeliveryAttempt, DeliveryFailureReason } from '../ports/delivery.js';
 
 /** A destination as the API shows it: always `maskedTo`, and the channel's own field. */
 export type MaskedDestination =
@@ -20,11 +21,48 @@ export interface CodeFactorKind {
   budgetKey(factor: Factor): string;
   /** That address as the API shows it. */
   masked(factor: Factor): MaskedDestination;
-  /** Sends a code; resolves the provider's message id. Throws when delivery failed. */
-  send(factor: Factor, message: { code: string; purpose: Purpose; locale: string }): Promise<string>;
+  /** Sends a code; resolves what the sender's receipt said. Throws when delivery failed. */
+  send(factor: Factor, message: { code: string; purpose: Purpose; locale: string }): Promise<Receipt>;
   /** The sender's name, for events. */
   readonly senderName: string;
 }
 
-/** The receipt's id, or `''` when the sender gave none. */
-export const receiptId = (receipt: { id?: unknown } | undefined): string => (typeof receipt?.id === 'string' ? receipt.id : '');
+/** What mfakit keeps of a sender's receipt: the message id (`''` when none) and, after a failover, the provider and attempts. */
+export interface Receipt {
+  readonly id: string;
+  readonly provider?: string;
+  readonly attempts?: readonly DeliveryAttempt[];
+}
+
+/** A short, printable token (a provider's name or error code), or `undefined` for anything else. */
+export const token = (v: unknown): string | undefined => (typeof v === 'string' && /^[\w.:@/+-]{1,64}$/.test(v) ? v : undefined);
+
+/**
+ * A failover's attempts, read once into plain values: each with a provider name and a
+ * reason that are short tokens and a boolean `retryable` (at most 16; others are dropped).
+ */
+export function attemptsOf(raw: unknown): DeliveryAttempt[] {
+  const attempts: DeliveryAttempt[] = [];
+  if (!Array.isArray(raw)) return attempts;
+  for (const a of raw.slice(0, 16) as unknown[]) {
+    if (typeof a !== 'object' || a === null) continue;
+    const { provider, reason, retryable, code } = a as Record<string, unknown>;
+    const name = token(provider);
+    const why = token(reason);
+    if (name === undefined || why === undefined || typeof retryable !== 'boolean') continue;
+    const c = token(code);
+    attempts.push({ provider: name, reason: why as DeliveryFailureReason, retryable, ...(c === undefined ? {} : { code: c }) });
+  }
+  return attempts;
+}
+
+/**
+ * Reads a sender's receipt once, into plain values: the id, and the provider and attempts
+ * when they are well formed (anything else, which could hold a number or a text, is dropped).
+ */
+export function receiptOf(receipt: unknown): Receipt {
+  if (typeof receipt !== 'object' || receipt === null) return { id: '' };
+  const { id, provider, attempts } = receipt as { id?: unknown; provider?: unknown; attempts?: unknown };
+  const name = token(provider);
+  return { id: typeof id === 'string' ? id : '', ...(name === undefined ? {} : { provider: name, attempts: attemptsOf(attempts) }) };
+}

@@ -10,7 +10,7 @@ import type { ResolvedOptions } from '../config/options.js';
 import { maskPhone, parsePhone, type PhoneRefusal } from '../config/phone.js';
 import type { Failure } from '../core/outcomes.js';
 import type { Factor, Purpose } from '../core/types.js';
-import { type CodeFactorKind, type MaskedDestination, receiptId } from './kind.js';
+import { type CodeFactorKind, type MaskedDestination, receiptOf } from './kind.js';
 
 /** Checks a number typed by a user for enrollment: format, mobile, country, the host's hook. */
 export async function checkNumber(
@@ -55,6 +55,6 @@ export function numberKind(
     budgetKey: numberOf,
     masked: maskedNumber,
     senderName,
-    send: async (factor, message) => receiptId(await deliver(numberOf(factor), message)),
+    send: async (factor, message) => receiptOf(await deliver(numberOf(factor), message)),
   };
 }

@@ -7,14 +7,20 @@
  * @module
  */
 import type { CodeSent, Failure, Result, SendError } from '../core/outcomes.js';
+import { MfaError } from '../config/errors.js';
+import type { DeliveryFailedEvent } from '../config/events.js';
+import { invalidationOf } from '../core/delivery.js';
 import { decideDestination, decideIssue, type Issued, releaseIssue } from '../core/sending.js';
 import type { DestinationState, UserState } from '../core/state.js';
 import type { Factor, Purpose } from '../core/types.js';
 import { generateCode, randomId } from '../factors/code.js';
 import { kindFor } from '../factors/index.js';
+import type { Receipt } from '../factors/kind.js';
 import type { Snapshot } from '../store/cas.js';
 import { updateDestination, updateUser, updateUserAndDestination } from '../store/user-state.js';
 import type { Context } from './context.js';
+import { deliveryFailureOf, rememberMessage } from './delivery-reports.js';
+import { invalidateFactor } from './factors.js';
 
 /** Hooks of an enrollment around the send: save the pending factor after the commit, drop it on undo. */
 export interface IssueHooks {
@@ -83,15 +89,20 @@ export async function issueAndSend(
   }
 
   // 3. Send.
-  let messageId: string;
+  let receipt: Receipt;
   try {
-    messageId = await kind.send(factor, { code, purpose, locale: locale ?? ctx.options.messages.defaultLocale });
+    receipt = await kind.send(factor, { code, purpose, locale: locale ?? ctx.options.messages.defaultLocale });
   } catch (err) {
     await undo();
-    ctx.events.emit('delivery.failed', { ...base, reason: 'sender_error', errorName: err instanceof Error ? err.name : typeof err });
-    return { ok: false, error: 'delivery_failed' };
+    return refusedBySender(ctx, userId, factor, base, err);
   }
-  ctx.events.emit('code.sent', { ...base, challengeId: codeId, expiresAt: committed.code.expiresAt, messageId });
+  const failover = receipt.provider === undefined ? {} : { provider: receipt.provider, attempts: receipt.attempts ?? [] };
+  ctx.events.emit('code.sent', { ...base, challengeId: codeId, expiresAt: committed.code.expiresAt, messageId: receipt.id, ...failover });
+  // 4. Remember whose message it is, for a later delivery report (when the host asked for reports).
+  // The code is out: a store fault here only costs the report, so the send still succeeds.
+  await rememberMessage(ctx, receipt.id, { userId, factorId: factor.id, channel: factor.channel, purpose, destination }).catch((err: unknown) => {
+    console.error('[mfakit] the code was sent, but its message id could not be recorded for delivery reports:', err instanceof MfaError ? err.code : 'error');
+  });
   return {
     ok: true,
     sent: true,
@@ -103,4 +114,28 @@ export async function issueAndSend(
     expiresAt: committed.code.expiresAt,
     resendAfterMs: ctx.policy.cooldownMs,
   };
+}
+
+/** The fields of `delivery.failed` every send carries. */
+type SendBase = Omit<DeliveryFailedEvent, 'reason'>;
+
+/**
+ * A sender refused (the issue is already undone): `delivery.failed` with what a
+ * `DeliveryError` says (never its message), and when the destination cannot receive, the
+ * factor becomes `invalid` (an enrollment's pending factor is already gone with the undo).
+ */
+async function refusedBySender(ctx: Context, userId: string, factor: Factor, base: SendBase, err: unknown): Promise<Failure<'delivery_failed'>> {
+  const failure = deliveryFailureOf(err);
+  const invalid = failure ? invalidationOf({ reason: failure.deliveryReason, retryable: failure.retryable }) : undefined;
+  const invalidated =
+    invalid !== undefined &&
+    (await invalidateFactor(ctx, userId, factor.id, { reason: invalid, source: 'send', deliveryReason: failure?.deliveryReason, providerCode: failure?.providerCode }));
+  ctx.events.emit('delivery.failed', {
+    ...base,
+    reason: 'sender_error',
+    errorName: err instanceof Error ? err.name : typeof err,
+    ...(failure ?? {}),
+    ...(invalidated ? { invalidated: invalid } : {}),
+  });
+  return invalidated ? { ok: false, error: 'delivery_failed', invalidReason: invalid } : { ok: false, error: 'delivery_failed' };
 }

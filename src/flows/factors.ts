@@ -10,7 +10,8 @@ import { backupCodesLeft, dropBackupSet } from '../core/backup.js';
 import { type Channels, unusableReason } from '../core/choice.js';
 import type { Result } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
-import type { Factor, FactorView } from '../core/types.js';
+import type { Factor, FactorView, InvalidReason } from '../core/types.js';
+import type { DeliveryFailureReason } from '../ports/delivery.js';
 import { loadUser, updateUser } from '../store/user-state.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
@@ -125,24 +126,60 @@ export async function removeFactor(
   return { ok: true, factorId };
 }
 
+/** What told mfakit that a factor cannot receive, for `factor.invalidated`. */
+export interface InvalidationCause {
+  readonly reason: InvalidReason;
+  readonly source: 'opt_out' | 'send' | 'report';
+  readonly deliveryReason?: DeliveryFailureReason | undefined;
+  readonly providerCode?: string | undefined;
+}
+
+/**
+ * Makes one factor `invalid` (no code sent to it survives: see `changeFactor`) and emits
+ * `factor.invalidated`, if it is not invalid already (`same`, when given, also says it is
+ * still the one meant, e.g. the same number). Re-reads the factor so nothing newer is
+ * overwritten. Resolves whether it changed the factor.
+ */
+export async function invalidateFactor(
+  ctx: Context,
+  userId: string,
+  factorId: string,
+  cause: InvalidationCause,
+  same?: (f: Factor) => boolean,
+): Promise<boolean> {
+  const store = ctx.store.factors;
+  const f = await store.getFactor(userId, factorId);
+  if (!f || f.status === 'invalid' || (same && !same(f))) return false;
+  await changeFactor(ctx, userId, factorId, () =>
+    store.putFactor({ ...f, status: 'invalid', invalidatedAt: ctx.clock.now(), invalidReason: cause.reason }),
+  );
+  ctx.events.emit('factor.invalidated', {
+    userId,
+    factorId,
+    channel: f.channel,
+    ...maskedOf(f),
+    reason: cause.reason,
+    source: cause.source,
+    ...(cause.deliveryReason === undefined ? {} : { deliveryReason: cause.deliveryReason }),
+    ...(cause.providerCode === undefined ? {} : { providerCode: cause.providerCode }),
+  });
+  return true;
+}
+
 /** A STOP reply (or an undeliverable number): every SMS factor on that number becomes `invalid` (a voice factor on it keeps working). */
 export async function invalidateNumber(
   ctx: Context,
   input: string,
-  reason: 'opt_out' | 'undeliverable',
+  reason: InvalidReason,
 ): Promise<Result<{ invalidated: number }, 'invalid_phone_number'>> {
   const parsed = input.length <= 64 ? parsePhoneNumberFromString(input) : undefined;
   if (!parsed || !parsed.isPossible()) return { ok: false, error: 'invalid_phone_number' };
   const e164 = parsed.number;
-  const store = ctx.store.factors;
-  const factors = await store.findFactorsByPhone(e164);
-  const now = ctx.clock.now();
+  const factors = await ctx.store.factors.findFactorsByPhone(e164);
   let invalidated = 0;
   for (const f of factors) {
     if (f.status === 'invalid' || f.channel !== 'sms') continue;
-    await changeFactor(ctx, f.userId, f.id, () => store.putFactor({ ...f, status: 'invalid', invalidatedAt: now, invalidReason: reason }));
-    invalidated++;
-    ctx.events.emit('factor.invalidated', { userId: f.userId, factorId: f.id, channel: f.channel, maskedPhone: maskPhone(e164), reason });
+    if (await invalidateFactor(ctx, f.userId, f.id, { reason, source: 'opt_out' }, (now) => now.phone === e164)) invalidated++;
   }
   return { ok: true, invalidated };
 }

@@ -23,6 +23,7 @@ import { RecordCache } from '../store/record-cache.js';
 import { getStatus, unlock } from './admin.js';
 import { type BackupCodes, generateBackupCodes } from './backup.js';
 import type { Context } from './context.js';
+import { type DeliveryReportHandled, type DeliveryReportInput, handleDeliveryReport, reportOf } from './delivery-reports.js';
 import { confirmEnrollment, enrollEmail, enrollNumber } from './enroll.js';
 import { activeException, addException, type ExceptionInput, listExceptions, removeException } from './exceptions.js';
 import { invalidateNumber, listFactors, removeFactor, setPreferred } from './factors.js';
@@ -232,6 +233,37 @@ export class Mfa {
   /** A STOP reply from the provider: every factor on the number becomes `invalid`. */
   async handleOptOut(phoneNumber: string): Promise<Result<OptOutHandled, 'invalid_phone_number'>> {
     return invalidateNumber(this.#ctx, loose(phoneNumber, 'phoneNumber'), 'opt_out');
+  }
+
+  /**
+   * A provider's delivery report (a status callback), after your webhook route has checked
+   * its signature: pass what `parseTwilioStatus` / `parseVonageStatus` return, or at least
+   * `{ messageId, status, errorCode? }`. Needs `createMfa({ deliveryReports: true })`, so
+   * each send records whose message it was (for 24 h, under a keyed hash of the id);
+   * otherwise it throws `MfaError('invalid_options')`.
+   *
+   * A matched report emits `delivery.reported` (support can see that a code reached the
+   * phone). A `failed` report whose `reason` says the destination cannot receive
+   * (`invalid_number`, `landline`, `opted_out`, `blocked`, `unreachable`, ...; not when
+   * `permanent` is `false`) makes the factor `invalid` and emits `factor.invalidated`, if it
+   * is still the factor and number the message went to: the next sign-in falls back to
+   * another factor. An unknown or expired message id resolves `{ ok: true, matched: false }`
+   * (answer the provider 2xx anyway). A malformed report throws `MfaError('invalid_argument')`.
+   *
+   * @example
+   * ```ts
+   * import { parseTwilioStatus, verifyTwilioSignature } from 'mfakit/senders';
+   * app.post('/webhooks/twilio/status', express.urlencoded({ extended: false }), async (req, res) => {
+   *   const url = `https://example.com${req.originalUrl}`;
+   *   if (!verifyTwilioSignature({ authToken, url, params: req.body, signature: req.get('X-Twilio-Signature') ?? '' })) return res.sendStatus(403);
+   *   const report = parseTwilioStatus(req.body);
+   *   if (report) await mfa.handleDeliveryReport(report); // { ok: true, matched: true, invalidated: 'undeliverable' }
+   *   res.sendStatus(204);
+   * });
+   * ```
+   */
+  async handleDeliveryReport(report: DeliveryReportInput): Promise<Ok<DeliveryReportHandled>> {
+    return { ok: true, ...(await handleDeliveryReport(this.#ctx, reportOf(report))) };
   }
 
   /** Admin unlock: clears the lock and the failure counters. */

@@ -1,4 +1,5 @@
 import type { Purpose } from '../core/types.js';
+import type { DeliveryAttempt } from './delivery.js';
 
 /**
  * One message for a {@link SmsSender}.
@@ -20,16 +21,23 @@ export interface SmsMessage {
 }
 
 /**
- * What a sender reports after the provider accepted a message.
+ * What a sender reports after the provider accepted a message. A sender that tries several
+ * providers (`failoverSender`) also says which one delivered and the attempts before it;
+ * mfakit passes both on in the `code.sent` event.
  *
  * @example
  * ```ts
  * const receipt: SendReceipt = { id: 'SM87105da94bff44b999e4e6eb90d8eb6a' };
+ * const failedOver: SendReceipt = { id: 'a1b2c3', provider: 'vonage', attempts: [{ provider: 'twilio', reason: 'timeout', retryable: true }] };
  * ```
  */
 export interface SendReceipt {
-  /** The provider's message id, for support and delivery receipts. */
+  /** The provider's message id, for support and delivery reports (`mfa.handleDeliveryReport`). */
   readonly id: string;
+  /** The `name` of the provider that delivered, when the sender chose among several. */
+  readonly provider?: string;
+  /** The failed attempts before it, in order, when the sender chose among several. */
+  readonly attempts?: readonly DeliveryAttempt[];
 }
 
 /**

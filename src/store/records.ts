@@ -5,7 +5,7 @@
  * @module
  */
 import { MfaError } from '../config/errors.js';
-import { decodeDestination, decodeUser, encodeDestination, encodeUser } from '../core/codec.js';
+import { decodeDestination, decodeMessage, decodeUser, encodeDestination, encodeMessage, encodeUser, type MessageRecord } from '../core/codec.js';
 import type { Policy } from '../core/policy.js';
 import { type DestinationState, destinationTtl, EMPTY_STATE, ttlOf, type UserState } from '../core/state.js';
 import type { StateWrite } from '../ports/combined-store.js';
@@ -23,6 +23,20 @@ export interface Codec<S> {
 export const userKey = (userId: string): string => `user:${userId}`;
 /** State key of a destination number (keyed hash, never the number). */
 export const destinationKey = (hash: string): string => `dest:${hash}`;
+
+/** State key of a sent message (keyed hash of the provider's message id, never the id). */
+export const messageKey = (hash: string): string => `msg:${hash}`;
+
+/** The codec of a sent message's record (`null`: none), kept `ttlMs` for delivery reports. */
+export const messageCodec = (ttlMs: number): Codec<MessageRecord | null> => ({
+  empty: null,
+  decode: decodeMessage,
+  encode: (m) => {
+    if (!m) throw new TypeError('no message record to encode');
+    return encodeMessage(m);
+  },
+  ttl: (m) => (m ? ttlMs : 0),
+});
 
 /** The codec of a user's record. */
 export const userCodec = (p: Policy): Codec<UserState> => ({

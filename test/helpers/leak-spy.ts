@@ -11,6 +11,7 @@ import type { Mfa, MfaEventName, SmsMessage, SmsSender } from '../../src/index.j
 const EVENTS: Record<MfaEventName, true> = {
   'code.sent': true,
   'delivery.failed': true,
+  'delivery.reported': true,
   'verification.succeeded': true,
   'verification.failed': true,
   'code.exhausted': true,
