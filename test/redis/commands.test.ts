@@ -6,7 +6,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisStores } from '../../src/adapters/redis/index.js';
-import { createMfa, type Mfa } from 'mfakit';
+import { createMfa, type Mfa, type MfaOptions } from 'mfakit';
 import { fakeClock, type FakeClock } from '../../src/testing/clock.js';
 import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 import { warnSkipped } from '../helpers/redis-server.js';
@@ -31,14 +31,14 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
   });
 
   /** A process: its own mfa (and so its own memory of numbers' budgets), counting commands. */
-  function server(clock: FakeClock, outbox: OutboxSender): Mfa {
+  function server(clock: FakeClock, outbox: OutboxSender, extra: Partial<MfaOptions> = {}): Mfa {
     const client = (command: string, args: string[]) => {
       sent.push(command);
       if (process.env.DEBUG_CMDS) console.log(command, args.slice(0, 4).join(' '));
       if (!io) throw new Error('not connected');
       return io.call(command, ...args);
     };
-    return createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: outbox }, secret: SECRET, clock });
+    return createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: outbox }, secret: SECRET, clock, ...extra });
   }
 
   /** The commands `op` sends. */
@@ -90,6 +90,24 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     const { codes } = must(await mfa.generateBackupCodes('t1'));
     expect(await count(async () => expect((await mfa.verify('t1', codes[0] ?? '')).ok).toBe(true))).toEqual(['GET', 'EVALSHA']);
     expect(await count(async () => expect((await mfa.verify('t1', 'zzzzz-zzzzz')).ok).toBe(false))).toEqual(['GET', 'EVALSHA']);
+  });
+
+  it('with deliveryReports on, a send costs one more command (its message record, after the send); verify does not', async () => {
+    const clock = fakeClock(Date.now());
+    const outbox = outboxSender();
+    const mfa = server(clock, outbox, { deliveryReports: true });
+    expect((await mfa.enrollSms('r1', '+14155550177')).ok).toBe(true);
+    expect((await mfa.confirmEnrollment('r1', outbox.last()?.code ?? '')).ok).toBe(true);
+    clock.advance(30_000);
+    await mfa.startChallenge('warm-up');
+
+    expect(await count(() => mfa.startChallenge('r1'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
+    const code = outbox.last()?.code ?? '';
+    expect(await count(async () => expect((await mfa.verify('r1', code)).ok).toBe(true))).toEqual(['GET', 'EVALSHA']);
+    // A report: one GET of the record; a delivery or an unknown id reads and writes nothing more.
+    const messageId = outbox.last()?.id ?? '';
+    expect(await count(async () => expect(await mfa.handleDeliveryReport({ messageId, status: 'delivered' })).toEqual({ ok: true, matched: true }))).toEqual(['GET']);
+    expect(await count(async () => expect(await mfa.handleDeliveryReport({ messageId: 'nope', status: 'delivered' })).toEqual({ ok: true, matched: false }))).toEqual(['GET']);
   });
 
   it('a process whose copy of the number\'s budget is stale pays one more EVALSHA, and counts right', async () => {
