@@ -188,3 +188,41 @@ describe.each(backends.map((make) => [make().name, make] as const))('delivery re
     expect(await rotated.handleDeliveryReport({ messageId: sid, status: 'delivered' })).toEqual({ ok: true, matched: true });
   });
 });
+
+describe('delivery reports through memoryStores() as shipped', () => {
+  it('records, matches and invalidates; a record mfakit did not write fails closed (store_failed)', async () => {
+    const { createMfa } = await import('mfakit');
+    const { memoryStores } = await import('mfakit/memory');
+    const { fakeClock } = await import('mfakit/testing');
+    const clock = fakeClock(Date.now());
+    const stores = memoryStores({ clock });
+    const mfa = createMfa({ stores, clock, secret: 'test-secret-0123456789-abcdefghijklmnop', senders: { sms: twilioAt(server.url) }, deliveryReports: { ttlMs: 60_000 } });
+    await stores.factors.putFactor({ id: 'f1', userId: 'c1', channel: 'sms', status: 'active', phone: '+14155552671', createdAt: 1 });
+    const sid = nextSid();
+    expect((await mfa.startChallenge('c1')).ok).toBe(true);
+    expect(await mfa.handleDeliveryReport({ messageId: sid, status: 'failed', reason: 'invalid_number' })).toEqual({ ok: true, matched: true, invalidated: 'undeliverable' });
+    clock.advance(60_000);
+    expect(await mfa.handleDeliveryReport({ messageId: sid, status: 'delivered' })).toEqual({ ok: true, matched: false });
+    // Plant a record under the key of another id: a value mfakit would not write.
+    const other = nextSid();
+    await stores.factors.putFactor({ id: 'f2', userId: 'c2', channel: 'sms', status: 'active', phone: '+14155552672', createdAt: 1 });
+    expect((await mfa.startChallenge('c2')).ok).toBe(true);
+    const { CodeHasher } = await import('../../src/factors/code.js');
+    const [hash] = new CodeHasher(['test-secret-0123456789-abcdefghijklmnop']).messageKeys(other);
+    const rec = await stores.state.read(`msg:${hash}`);
+    expect(rec).not.toBeNull();
+    expect(await stores.state.write(`msg:${hash}`, '{"u":"c2","f":"f2","p":"s","d":"x","extra":1}', rec!.version, 60_000)).toBe(true);
+    await expect(mfa.handleDeliveryReport({ messageId: other, status: 'delivered' })).rejects.toSatisfy((e) => e instanceof MfaError && e.code === 'store_failed');
+    expect(await mfa.handleDeliveryReport({ messageId: sid, status: 'delivered' })).toEqual({ ok: true, matched: false });
+  });
+
+  it('deliveryReports options are checked: ttlMs from 1 min to 24 h', async () => {
+    const { createMfa } = await import('mfakit');
+    const { memoryStores } = await import('mfakit/memory');
+    const base = { stores: memoryStores(), secret: 'test-secret-0123456789-abcdefghijklmnop' };
+    for (const bad of [{ ttlMs: 59_999 }, { ttlMs: 24 * 3_600_000 + 1 }, { ttl: 60_000 }, 'yes']) {
+      expect(() => createMfa({ ...base, deliveryReports: bad as never })).toThrow(/deliveryReports/);
+    }
+    expect(() => createMfa({ ...base, deliveryReports: { ttlMs: 3_600_000 } })).not.toThrow();
+  });
+});
