@@ -5,11 +5,11 @@
  * (`usable` in each factor view, `signInFactorId` in `getStatus`); the app never re-derives it.
  * @module
  */
-import { Router, type Request } from 'express';
-import type { AppChallenge, CodeSent, Failure, FactorView, MfaStatus, Ok } from 'mfakit';
+import { Router, type Request, type Response } from 'express';
+import type { AppChallenge, CodeSent, Failure, FactorView, MfaStatus, Ok, Verified } from 'mfakit';
 import { type AppContext, field, pageContext } from '../context.js';
 import { completeSignIn, flash, pendingUserId, requirePending } from '../session.js';
-import { challengePage } from '../views/challenge.js';
+import { challengePage, type ChallengeView } from '../views/challenge.js';
 import { BY_CHANNEL, destination } from '../views/factor-labels.js';
 import { BACKUP_LOW_AT } from '../views/backup-codes.js';
 import { formatDuration, plural } from '../views/format.js';
@@ -96,12 +96,28 @@ function backupRefusal(f: Failure, now: number): string | undefined {
   return challengeFlash(f, now, { liveCode: false });
 }
 
-export function challengeRoutes(app: AppContext): Router {
-  const router = Router();
-  router.use('/mfa', requirePending(app.clock));
+/** What differs between the sign-in code page (`/mfa`) and the step-up page (`/settings/step-up`). */
+export interface CodePage {
+  /** Where the page lives; its forms post to `<base>/verify`, `/resend` and `/send`. */
+  readonly base: string;
+  /** The user the code is asked from (set by the router's guard). */
+  readonly userId: (res: Response) => string;
+  /** Extra parts of the page (the step-up page says what the code is for). */
+  readonly view?: (req: Request) => Pick<ChallengeView, 'stepUp'>;
+  /** A right code: where to go next (the response is sent by it). */
+  readonly verified: (req: Request, res: Response, userId: string, result: Verified) => Promise<void>;
+}
 
-  router.get('/mfa', async (req, res) => {
-    const userId = pendingUserId(res);
+/**
+ * The four routes of a code page on `router`: show it, check a code, resend, "try another
+ * way". The sign-in page and the step-up page are the same page with the same rules and
+ * messages: only who the user is and what a right code leads to differ.
+ */
+export function codePageRoutes(app: AppContext, router: Router, page: CodePage): void {
+  const { base } = page;
+
+  router.get(base, async (req, res) => {
+    const userId = page.userId(res);
     const status = await app.mfa.getStatus(userId, { purpose: 'sign_in' });
     // Only a live sign-in code can be entered here (an enrollment code cannot complete a
     // sign-in; a used-up or expired one can only be replaced).
@@ -126,31 +142,26 @@ export function challengeRoutes(app: AppContext): Router {
         holds: held ? { channel: held.channel, ...(held.backupCodesLeft !== undefined ? { backupCodesLeft: held.backupCodesLeft } : {}) } : undefined,
         otherWays,
         cooldownMs: app.mfa.rules.cooldownMs,
+        ...page.view?.(req),
       }),
     );
   });
 
-  router.post('/mfa/verify', async (req, res) => {
-    const userId = pendingUserId(res);
+  router.post(`${base}/verify`, async (req, res) => {
+    const userId = page.userId(res);
     const held = heldFactor(req, await app.mfa.getStatus(userId));
     const code = field(req, 'code', 40); // a backup code may be typed with spaces and dashes
     const result = held ? await app.mfa.verify(userId, code, { factorId: held.id }) : await app.mfa.verify(userId, code);
-    if (result.ok) {
-      await completeSignIn(req, userId);
-      // After completeSignIn: the new session carries the message to the home page.
-      // (The home page also shows a notice with a link while few are left.)
-      if (result.channel === 'backup' && result.backupCodesLeft !== undefined) flash(req, 'info', backupUsedMessage(result.backupCodesLeft));
-      return res.redirect(303, '/');
-    }
+    if (result.ok) return page.verified(req, res, userId, result);
     const message = held?.channel === 'backup'
       ? backupRefusal(result, app.clock.now())
       : challengeFlash(result, app.clock.now(), { liveCode: liveSignInCode(await app.mfa.getStatus(userId)) !== undefined });
     if (message) flash(req, 'error', message);
-    res.redirect(303, '/mfa');
+    res.redirect(303, base);
   });
 
-  router.post('/mfa/resend', async (req, res) => {
-    const userId = pendingUserId(res);
+  router.post(`${base}/resend`, async (req, res) => {
+    const userId = page.userId(res);
     const status = await app.mfa.getStatus(userId, { purpose: 'sign_in' });
     // A sign-in code was sent (live, used up or expired) to a factor that can still receive
     // codes: resend there. Otherwise (none, its factor removed, or its channel switched off
@@ -158,13 +169,13 @@ export function challengeRoutes(app: AppContext): Router {
     const last = lastSentTo(status);
     const sent = last?.usable ? await app.mfa.resend(userId, { purpose: 'sign_in' }) : await app.mfa.startChallenge(userId);
     reportStart(req, sent, status, true);
-    res.redirect(303, '/mfa');
+    res.redirect(303, base);
   });
 
   // "Try another way": a code to the factor the user picked (the previous code stops working),
   // or the code of their authenticator app, or one of their backup codes.
-  router.post('/mfa/send', async (req, res) => {
-    const userId = pendingUserId(res);
+  router.post(`${base}/send`, async (req, res) => {
+    const userId = page.userId(res);
     const status = await app.mfa.getStatus(userId, { purpose: 'sign_in' });
     const factor = status.factors.find((f) => f.id === field(req, 'factorId', 64));
     const sent = factor
@@ -172,7 +183,7 @@ export function challengeRoutes(app: AppContext): Router {
       : ({ ok: false, error: 'factor_not_found' } as const);
     if (!sent.ok && sent.error === 'resend_cooldown') flash(req, 'error', switchWaitMessage(sent.retryAfterMs ?? 0, status, app.mfa.rules.cooldownMs));
     else reportStart(req, sent, status, false);
-    res.redirect(303, '/mfa');
+    res.redirect(303, base);
   });
 
   /** Flashes what a (re)start did: where the code went, or why none could be sent. */
@@ -185,6 +196,21 @@ export function challengeRoutes(app: AppContext): Router {
     const message = challengeFlash(sent, app.clock.now(), { liveCode: liveSignInCode(status) !== undefined });
     if (message) flash(req, 'error', message);
   }
+}
 
+export function challengeRoutes(app: AppContext): Router {
+  const router = Router();
+  router.use('/mfa', requirePending(app.clock));
+  codePageRoutes(app, router, {
+    base: '/mfa',
+    userId: pendingUserId,
+    async verified(req, res, userId, result) {
+      await completeSignIn(req, userId);
+      // After completeSignIn: the new session carries the message to the home page.
+      // (The home page also shows a notice with a link while few are left.)
+      if (result.channel === 'backup' && result.backupCodesLeft !== undefined) flash(req, 'info', backupUsedMessage(result.backupCodesLeft));
+      res.redirect(303, '/');
+    },
+  });
   return router;
 }

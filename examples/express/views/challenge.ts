@@ -3,6 +3,10 @@
  * resend button with its countdown, "try another way" (the user's other factors), or the
  * lockout notice. With an authenticator app or backup codes nothing was sent: the page asks
  * for the app's code or a backup code, with no resend button and no countdown.
+ *
+ * The same page asks a signed-in user to confirm it is them before a change to their
+ * sign-in methods ("step-up", routes/step-up.ts): then its forms post under
+ * `/settings/step-up`, it says what the code is for, and "Cancel" goes back.
  * @module
  */
 import type { Channel } from 'mfakit';
@@ -37,7 +41,16 @@ export interface ChallengeView {
   readonly cooldownMs: number;
   /** The user's other factors usable now ("try another way"), authenticator apps and backup codes included. */
   readonly otherWays: readonly { readonly factorId: string; readonly channel: Channel; readonly maskedTo: string; readonly backupCodesLeft?: number }[];
+  /**
+   * Set on the step-up page (a signed-in user confirms it is them): what they were doing
+   * ("add a number"), and where "Cancel" goes. Unset: the sign-in code page.
+   */
+  readonly stepUp?: { readonly doing: string; readonly cancelHref: string };
 }
+
+/** Where the page's forms post: `/mfa` (sign-in) or `/settings/step-up`. */
+export const STEP_UP_BASE = '/settings/step-up';
+const baseOf = (v: ChallengeView) => (v.stepUp ? STEP_UP_BASE : '/mfa');
 
 export function challengePage(ctx: PageContext, v: ChallengeView): string {
   const hasCode = v.sentTo !== undefined;
@@ -49,7 +62,7 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
     : html`<p id="no-code">There is no active code. ${waiting ? 'You can request a new one when the countdown on the button below ends.' : 'Request a new one below.'}</p>`;
   const resend = v.cannotSend !== undefined
     ? html`<div class="notice error" role="alert" id="cannot-send">${v.cannotSend}</div>`
-    : html`<form method="post" action="/mfa/resend" class="row">
+    : html`<form method="post" action="${baseOf(v)}/resend" class="row">
     ${csrfField(ctx)}
     <button id="resend" class="secondary" type="submit" ${waiting ? 'disabled' : ''} data-cooldown-ms="${v.resendInMs}">
       ${hasCode ? 'Resend code' : 'Send a new code'}<span class="countdown">${waiting ? ` in ${seconds} s` : ''}</span>
@@ -60,7 +73,7 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
   <p class="muted">Nothing you do now can shorten the lock. If you did not try to sign in, change your password.</p>`
     : v.holds?.channel === 'backup'
       ? html`<p id="backup-prompt">Enter one of your backup codes (like <code class="nowrap">k7m2q-x9c4t</code>). Each code works once${v.holds.backupCodesLeft !== undefined ? html`; you have <span id="backup-left">${plural(v.holds.backupCodesLeft, 'code')}</span> left` : ''}.</p>
-  ${backupForm(ctx)}
+  ${backupForm(ctx, v)}
   ${otherWays(ctx, v, seconds)}`
       : v.holds
       ? html`<p id="app-prompt">Enter the 6-digit code from your authenticator app.</p>
@@ -73,13 +86,17 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
         : noCode}
   ${resend}
   ${otherWays(ctx, v, seconds)}`;
+  const cancel = v.stepUp
+    ? html`<p class="row"><a id="step-up-cancel" href="${v.stepUp.cancelHref}">Cancel</a></p>`
+    : html`<form method="post" action="/logout" class="row">${csrfField(ctx)}<button class="link" type="submit">Cancel and sign in as someone else</button></form>`;
   return layout(
     ctx,
-    'Enter your code',
-    html`<section class="card">
-  <h1>Two-step verification</h1>
+    v.stepUp ? 'Confirm it’s you' : 'Enter your code',
+    html`<section class="card"${v.stepUp ? html` id="step-up"` : ''}>
+  <h1>${v.stepUp ? 'Confirm it’s you' : 'Two-step verification'}</h1>
+  ${v.stepUp && html`<p id="step-up-why">For your security, enter a sign-in code before you ${v.stepUp.doing}.</p>`}
   ${body}
-  <form method="post" action="/logout" class="row">${csrfField(ctx)}<button class="link" type="submit">Cancel and sign in as someone else</button></form>
+  ${cancel}
 </section>
 <script src="/assets/countdown.js" defer></script>`,
     { narrow: true },
@@ -87,7 +104,7 @@ export function challengePage(ctx: PageContext, v: ChallengeView): string {
 }
 
 function codeForm(ctx: PageContext, v: ChallengeView) {
-  return html`<form method="post" action="/mfa/verify">
+  return html`<form method="post" action="${baseOf(v)}/verify">
     ${csrfField(ctx)}
     <label for="code">Code</label>
     <input id="code" class="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
@@ -102,8 +119,8 @@ function codeForm(ctx: PageContext, v: ChallengeView) {
  * The backup code field: letters and digits (no numeric keypad, no 6-digit pattern), spaces
  * and dashes allowed (mfakit ignores them, and the case).
  */
-function backupForm(ctx: PageContext) {
-  return html`<form method="post" action="/mfa/verify">
+function backupForm(ctx: PageContext, v: ChallengeView) {
+  return html`<form method="post" action="${baseOf(v)}/verify">
     ${csrfField(ctx)}
     <label for="code">Backup code</label>
     <input id="code" class="code backup" name="code" type="text" autocomplete="one-time-code" autocapitalize="none" autocorrect="off" spellcheck="false"
@@ -133,7 +150,7 @@ function otherWays(ctx: PageContext, v: ChallengeView, seconds: number) {
       html`<p class="muted" id="switch-wait">A code was sent less than ${formatDuration(v.cooldownMs)} ago, so a code can be sent another way only when the countdown on its button ends (in ${seconds} s).${holding.length > 0 ? ` Using ${holding.map((w) => (w.channel === 'totp' ? 'your authenticator app' : 'a backup code')).join(' or ')} sends nothing, so it works right away.` : ''}</p>`}
     <ul class="other-ways">
     ${v.otherWays.map(
-      (w) => html`<li><form method="post" action="/mfa/send" class="inline">
+      (w) => html`<li><form method="post" action="${baseOf(v)}/send" class="inline">
       ${csrfField(ctx)}<input type="hidden" name="factorId" value="${w.factorId}">
       ${w.channel === 'totp'
         ? html`<button class="secondary" type="submit" data-factor="${w.factorId}" data-channel="${w.channel}">Use your authenticator app<span class="countdown"></span></button>`
