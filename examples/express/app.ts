@@ -22,6 +22,7 @@ import { backupCodeRoutes, forgetBackupCodesElsewhere } from './routes/backup-co
 import { enrollRoutes } from './routes/enroll.js';
 import { homeRoutes } from './routes/home.js';
 import { settingsRoutes } from './routes/settings.js';
+import { stepUpRoutes } from './routes/step-up.js';
 import { testClockRoutes } from './routes/test-clock.js';
 import { type WebhookAuth, webhookAuth, webhookNotice, webhookRoutes } from './routes/webhooks.js';
 import { csrf, cspNonce, nonceOf, securityHeaders } from './security.js';
@@ -127,7 +128,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   app.use(webhookRoutes(ctx, hook));
 
   app.use(cookieParser(), sessions({ secret: sessionSecret, production }), protect, forgetTotpSecretElsewhere, forgetBackupCodesElsewhere);
-  app.use(authRoutes(ctx, new LoginThrottle(options.loginLimits)), challengeRoutes(ctx), homeRoutes(ctx), settingsRoutes(ctx), enrollRoutes(ctx), authenticatorRoutes(ctx), backupCodeRoutes(ctx), adminRoutes(ctx));
+  app.use(authRoutes(ctx, new LoginThrottle(options.loginLimits)), challengeRoutes(ctx), homeRoutes(ctx), stepUpRoutes(ctx), settingsRoutes(ctx), enrollRoutes(ctx), authenticatorRoutes(ctx), backupCodeRoutes(ctx), adminRoutes(ctx));
   if (outbox) app.use(devRoutes(ctx, outbox));
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is nothing at this address.')));

@@ -65,7 +65,7 @@ function auditLog(mfa: Mfa, log: (line: string) => void): void {
   mfa.on('user.locked', (e) => log(`[audit] ${e.userId} locked until ${e.lockedUntil === null ? 'an admin unlocks' : new Date(e.lockedUntil).toISOString()}`));
   mfa.on('user.unlocked', (e) => log(`[audit] ${e.userId} unlocked`));
   mfa.on('factor.enrolled', (e) => log(`[audit] ${e.userId} enrolled ${e.maskedPhone ?? e.maskedEmail ?? ''} for ${e.channel}`));
-  mfa.on('factor.removed', (e) => log(`[audit] ${e.userId} removed factor ${e.factorId}`));
+  mfa.on('factor.removed', (e) => log(e.by !== undefined ? `[audit] ${e.by} removed factor ${e.factorId} (${e.channel}) of ${e.userId}: ${e.reason ?? 'no reason given'}` : `[audit] ${e.userId} removed factor ${e.factorId}`));
   mfa.on('factor.invalidated', (e) => log(`[audit] ${e.maskedPhone ?? e.factorId} of ${e.userId} invalidated (${e.reason})`));
   mfa.on('exception.added', (e) => log(`[audit] ${e.addedBy} exempted ${e.userId} from MFA: ${e.reason}`));
   mfa.on('exception.removed', (e) => log(`[audit] ${e.userId} removed from the exception list`));

@@ -13,6 +13,7 @@ import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import type { Clock } from 'mfakit';
 import type { User, UserDirectory } from './users.js';
+import type { SettingsForm } from './views/settings.js';
 
 /** A one-time message shown on the next page (post/redirect/get). */
 export interface Flash {
@@ -45,6 +46,13 @@ declare module 'express-session' {
     backupCodes: string[];
     /** The factor the pending sign-in asks a code from that the user holds (authenticator app or backup codes; nothing was sent). */
     challengeFactorId: string;
+    /**
+     * A change to the user's sign-in methods that mfakit refused until they confirm it is
+     * them (routes/step-up.ts): what they were doing, where to come back to, what they typed.
+     */
+    stepUp: { returnTo: string; doing: string; form?: Partial<SettingsForm> };
+    /** What the user had typed in the settings forms before a step-up, put back once. */
+    settingsForm: Partial<SettingsForm>;
     /** Marks the session as used, so its id (which the CSRF token is bound to) stays stable. */
     started: true;
   }

@@ -1,5 +1,5 @@
 /**
- * Admin: SMS channel switch, unlock, exception list.
+ * Admin: SMS channel switch, unlock, removing a user's sign-in method (a lost phone), exception list.
  *
  * ADAPT: the channel switch here lives in this process (`mfa.setChannelEnabled`). With
  * several processes, keep the switch in shared config (a feature flag) and apply it in
@@ -11,9 +11,13 @@ import { type AppContext, field, pageContext } from '../context.js';
 import { flash, requireAdmin, signedInUser } from '../session.js';
 import { adminPage } from '../views/admin.js';
 import { confirmed, confirmPage } from '../views/confirm.js';
+import { described, THING } from '../views/factor-labels.js';
 import { failureMessage } from '../views/messages.js';
 
 const HOUR = 60 * 60_000;
+
+/** A reason for the audit log: mfakit refuses control characters (a thrown MfaError), so they become spaces. */
+const reasonOf = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 
 export function adminRoutes(app: AppContext): Router {
   const router = Router();
@@ -58,11 +62,49 @@ export function adminRoutes(app: AppContext): Router {
     res.redirect(303, '/admin');
   });
 
+  // A user lost their phone: an admin removes that sign-in method for them. mfakit needs no
+  // step-up from the user for this; it records who did it and why (`factor.removed`: by, reason).
+  router.post('/admin/users/:id/factors/:factorId/remove', async (req, res) => {
+    const admin = signedInUser(res);
+    const user = app.users.get(req.params.id);
+    const factor = user && (await app.mfa.listFactors(user.id)).factors.find((f) => f.id === req.params.factorId);
+    const reason = reasonOf(field(req, 'reason'));
+    if (!user || !factor) {
+      flash(req, 'error', user ? 'That sign-in method is no longer on the account.' : 'No such user.');
+      return res.redirect(303, '/admin');
+    }
+    if (user.id === admin.id) {
+      // Not a way around the admin's own step-up: their own methods change in Security settings.
+      flash(req, 'error', 'Change your own sign-in methods in Security settings: it asks you for a code first.');
+      return res.redirect(303, '/admin');
+    }
+    if (!reason) {
+      flash(req, 'error', 'Give a reason: it is kept in the audit log with your name.');
+      return res.redirect(303, '/admin');
+    }
+    const action = `/admin/users/${encodeURIComponent(user.id)}/factors/${encodeURIComponent(factor.id)}/remove`;
+    if (!confirmed(field(req, 'confirm'))) {
+      return res.set('Cache-Control', 'no-store').send(
+        confirmPage(await pageContext(app, req, res), {
+          title: `Remove ${user.username}'s ${THING[factor.channel]}?`,
+          consequence: `${factor.channel === 'totp' || factor.channel === 'backup' ? `${user.username}'s ${THING[factor.channel]}` : described(factor)} stops working for sign-in at once. Reason kept in the audit log with your name: “${reason}”.`,
+          action,
+          fields: { reason },
+          confirmLabel: `Yes, remove this ${THING[factor.channel]}`,
+          cancelHref: '/admin',
+        }),
+      );
+    }
+    const result = await app.mfa.removeFactor(user.id, factor.id, { by: admin.username, reason });
+    if (result.ok) flash(req, 'success', `${user.username}'s ${THING[factor.channel]} was removed.`);
+    else flash(req, 'error', failureMessage(result, app.clock.now()));
+    res.redirect(303, '/admin');
+  });
+
   router.post('/admin/exceptions', async (req, res) => {
     const admin = signedInUser(res);
     const user = app.users.get(field(req, 'userId'));
-    // mfakit refuses control characters (a thrown MfaError); make them spaces instead.
-    const reason = field(req, 'reason').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    const reason = reasonOf(field(req, 'reason'));
     const hours = Number(field(req, 'expiresInHours') || '0');
     if (!user) flash(req, 'error', 'No such user.');
     else if (!reason) flash(req, 'error', 'Give a reason: it is kept with the entry for audits.');

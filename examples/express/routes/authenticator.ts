@@ -4,7 +4,8 @@
  *
  * The secret lives in the session only while this page is in use: it is dropped when the
  * factor is confirmed, when the user opens any other page, and at sign-out. It is never
- * logged nor put in a flash message. ADAPT: see settings.ts about step-up first.
+ * logged nor put in a flash message. Once the user has a confirmed factor, a new one needs a
+ * recent sign-in code: a `step_up_required` refusal goes to "Confirm it's you" (step-up.ts).
  * @module
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
@@ -15,6 +16,7 @@ import { flash, requireUser, signedInUser } from '../session.js';
 import { authenticatorPage } from '../views/authenticator.js';
 import { failureMessage, failuresHint } from '../views/messages.js';
 import { confirmedMessage } from './factor-order.js';
+import { beginStepUp } from './step-up.js';
 
 const PAGE = '/settings/authenticator';
 
@@ -45,11 +47,7 @@ export function authenticatorRoutes(app: AppContext): Router {
     const { factors } = await app.mfa.listFactors(user.id);
     for (const f of factors) if (f.channel === 'totp' && f.status === 'pending') await app.mfa.removeFactor(user.id, f.id);
     const started = await app.mfa.enrollTotp(user.id, { label: user.username });
-    if (!started.ok) {
-      // step_up_required: the last sign-in code is too old to change factors.
-      flash(req, 'error', failureMessage(started, now()));
-      return res.redirect(303, '/settings');
-    }
+    if (!started.ok) return beginStepUp(app, req, res, { returnTo: '/settings#add-totp', doing: 'add an authenticator app' });
     req.session.totpEnrollment = { factorId: started.factorId, secret: started.secret, uri: started.uri };
     res.redirect(303, PAGE);
   });

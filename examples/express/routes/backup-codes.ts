@@ -7,8 +7,9 @@
  * them out, and any other request drops them. The download is a `data:` link in that page,
  * so no URL can serve the codes again. A reload says "shown once" and offers a new set.
  *
- * ADAPT: see settings.ts about step-up first; and tell the user by email when a new set is
- * generated (mfakit's `backup.generated` event).
+ * Once the user has a confirmed factor, a new set needs a recent sign-in code: the user is
+ * sent to "Confirm it's you" (step-up.ts) first. ADAPT: tell the user by email when a new
+ * set is generated (mfakit's `backup.generated` event).
  * @module
  */
 import { Router, type NextFunction, type Request, type Response } from 'express';
@@ -18,7 +19,7 @@ import { flash, requireUser, signedInUser } from '../session.js';
 import { backupCodesPage, backupCodesText } from '../views/backup-codes.js';
 import { confirmed, confirmPage } from '../views/confirm.js';
 import { plural } from '../views/format.js';
-import { failureMessage } from '../views/messages.js';
+import { beginStepUp, stepUpNeeded } from './step-up.js';
 
 const PAGE = '/settings/backup-codes';
 
@@ -43,6 +44,9 @@ export function backupCodeRoutes(app: AppContext): Router {
       return res.redirect(303, '/settings');
     }
     const current = factors.find((f) => f.channel === 'backup' && f.status === 'active');
+    const stepUp = () => beginStepUp(app, req, res, { returnTo: '/settings#backup-codes', doing: current ? 'generate new backup codes' : 'generate backup codes' });
+    // Ask for the code before "are you sure?", not after it.
+    if (current && !confirmed(field(req, 'confirm')) && stepUpNeeded(await app.mfa.getStatus(user.id), app.clock.now())) return stepUp();
     if (current && !confirmed(field(req, 'confirm'))) {
       // A set exists: say what a new one does, and ask again (a second post with confirm=yes).
       const left = current.backupCodesLeft ?? 0;
@@ -57,11 +61,8 @@ export function backupCodeRoutes(app: AppContext): Router {
       );
     }
     const generated = await app.mfa.generateBackupCodes(user.id);
-    if (!generated.ok) {
-      // step_up_required: the last sign-in code is too old to change factors.
-      flash(req, 'error', failureMessage(generated, app.clock.now()));
-      return res.redirect(303, '/settings');
-    }
+    // step_up_required (its only refusal): the 10 minutes ran out, or it was never asked.
+    if (!generated.ok) return stepUp();
     req.session.backupCodes = generated.codes;
     res.redirect(303, PAGE);
   });

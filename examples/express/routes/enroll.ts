@@ -2,7 +2,9 @@
  * Adding a factor: a number for text messages or voice calls, or an email address; then the
  * confirmation page where the code sent there is entered (and resent).
  *
- * ADAPT: see settings.ts about asking for the password again ("step-up") first.
+ * Once the user has a confirmed factor, adding another needs a recent sign-in code: a
+ * `step_up_required` refusal goes to "Confirm it's you" (step-up.ts), and back here with
+ * what was typed still in the form.
  * @module
  */
 import { Router } from 'express';
@@ -14,6 +16,7 @@ import { COUNTRIES, failureMessage } from '../views/messages.js';
 import { confirmEnrollmentPage } from '../views/settings.js';
 import { confirmedMessage } from './factor-order.js';
 import { renderSettings } from './settings.js';
+import { beginStepUp } from './step-up.js';
 
 export function enrollRoutes(app: AppContext): Router {
   const router = Router();
@@ -28,6 +31,9 @@ export function enrollRoutes(app: AppContext): Router {
     const channel = field(req, 'channel') === 'voice' && app.channels.has('voice') ? 'voice' : 'sms';
     const opts = { country: country satisfies CountryCode };
     const sent = channel === 'voice' ? await app.mfa.enrollVoice(user.id, phone, opts) : await app.mfa.enrollSms(user.id, phone, opts);
+    if (!sent.ok && sent.error === 'step_up_required') {
+      return beginStepUp(app, req, res, { returnTo: '/settings#add-phone', doing: 'add your number', form: { country, phone, channel } });
+    }
     if (!sent.ok) {
       flash(req, 'error', failureMessage(sent, now()));
       return renderSettings(app, req, res, { country, phone, channel }, 422);
@@ -40,6 +46,9 @@ export function enrollRoutes(app: AppContext): Router {
     const email = field(req, 'email', 320); // longer than mfakit accepts (254), so a too-long one is refused, not cut
     if (!app.channels.has('email')) return res.redirect(303, '/settings'); // no email sender: the form is not shown
     const sent = await app.mfa.enrollEmail(signedInUser(res).id, email);
+    if (!sent.ok && sent.error === 'step_up_required') {
+      return beginStepUp(app, req, res, { returnTo: '/settings#add-email', doing: 'add your email address', form: { email } });
+    }
     if (!sent.ok) {
       flash(req, 'error', failureMessage(sent, now()));
       return renderSettings(app, req, res, { email }, 422);

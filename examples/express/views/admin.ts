@@ -1,6 +1,7 @@
-/** The admin page: SMS channel switch, users (unlock), exception list. @module */
+/** The admin page: SMS channel switch, users (unlock), users' sign-in methods (remove), exception list. @module */
 import type { ExceptionEntry, MfaStatus } from 'mfakit';
 import type { User } from '../users.js';
+import { destination, KIND_LABEL } from './factor-labels.js';
 import { formatTime } from './format.js';
 import { html } from './html.js';
 import { csrfField, layout, type PageContext } from './layout.js';
@@ -53,6 +54,25 @@ export function adminPage(ctx: PageContext, v: AdminView): string {
     <td>${(status.locked || status.failures > 0) &&
       html`<form class="inline" method="post" action="/admin/users/${user.id}/unlock">${csrfField(ctx)}<button class="secondary" type="submit">Unlock</button></form>`}</td>
   </tr>`,
+  )}
+  </tbody></table>
+</section>
+<section class="card" id="user-factors">
+  <h2>Users' sign-in methods</h2>
+  <p class="muted">A user lost their phone? Remove that method for them (no code is asked of them); your name and the reason go to the audit log.</p>
+  <table><thead><tr><th>User</th><th>Method</th><th>Status</th><th></th></tr></thead><tbody>
+  ${v.users.flatMap(({ user, status }) =>
+    status.factors.map(
+      (f) => html`<tr data-user="${user.username}" data-factor="${f.id}" data-channel="${f.channel}">
+    <td>${user.username}</td><td>${KIND_LABEL[f.channel]} <span class="muted nowrap">${f.channel === 'totp' || f.channel === 'backup' ? '' : destination(f)}</span></td>
+    <td class="muted">${f.status}</td>
+    <td>${user.id === ctx.user?.id
+      ? html`<a href="/settings">Security settings</a>`
+      : html`<form class="inline" method="post" action="/admin/users/${user.id}/factors/${f.id}/remove">${csrfField(ctx)}
+      <input name="reason" type="text" required maxlength="200" placeholder="Reason (e.g. lost phone, ticket #1234)" aria-label="Reason for removing it">
+      <button class="danger" type="submit">Remove</button></form>`}</td>
+  </tr>`,
+    ),
   )}
   </tbody></table>
 </section>

@@ -27,6 +27,8 @@ export interface SettingsView {
   /** The channels besides SMS the app can send codes over (it has a sender for them). */
   readonly channels: { readonly voice: boolean; readonly email: boolean };
   readonly form: SettingsForm;
+  /** A change will first ask for a sign-in code ("Confirm it's you"): no recent one (`getStatus().stepUpUntil`). */
+  readonly stepUpNeeded?: boolean;
 }
 
 function factorRows(ctx: PageContext, factors: readonly FactorView[]) {
@@ -61,6 +63,7 @@ export function settingsPage(ctx: PageContext, v: SettingsView): string {
   ${factors.length > 0
     ? html`<table id="factors"><thead><tr><th>Number or address</th><th>Kind</th><th>Status</th><th>Last used</th><th></th></tr></thead><tbody>${factorRows(ctx, factors)}</tbody></table>`
     : html`<p id="no-factors">Nothing yet. Add a number or an email address below to protect your account.</p>`}
+  ${v.stepUpNeeded && html`<p class="muted" id="step-up-note">For your security, you will be asked for a sign-in code before you add or remove a sign-in method or generate backup codes.</p>`}
 </section>
 <section class="card">
   <h2>Add a number${hasActive ? ' (or change your number)' : ''}</h2>
