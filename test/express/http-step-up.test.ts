@@ -134,7 +134,7 @@ describe('step-up before a factor change', () => {
     expect(flashOf(page.html)).toMatch(/^The number was removed\./);
   });
 
-  it('"try another way" on the step-up page: a code by email after the cooldown, then a backup code', async () => {
+  it('"try another way" on the step-up page: a code by email, after the cooldown as at sign-in', async () => {
     await aliceSignedInLongAgo();
     await c.get('/settings');
     let page = await c.post('/settings/email', { email: 'alice@work.example' });
@@ -171,6 +171,44 @@ describe('step-up before a factor change', () => {
     expect(flashOf(page.html)).toBe('Confirmed. You can now add an authenticator app. You used a backup code; it cannot be used again. 9 backup codes left.');
     page = await c.post('/settings/authenticator');
     expect(page.path).toBe('/settings/authenticator');
+  });
+
+  it('the 10 minutes run out while "are you sure?" is open: the removal asks for the code then', async () => {
+    await signIn(app, c, 'alice');
+    const phone = (await app.mfa.listFactors(ALICE_ID)).factors.find((f) => f.channel === 'sms');
+    let page = await c.post(`/settings/factors/${phone?.id ?? ''}/remove`);
+    expect(page.html).toContain('id="confirm"');
+    await app.advance(11 * MINUTE);
+    page = await c.post(`/settings/factors/${phone?.id ?? ''}/remove`, { confirm: 'yes' });
+    expect(page.path).toBe('/settings/step-up');
+    expect((await app.mfa.listFactors(ALICE_ID)).factors.some((f) => f.id === phone?.id)).toBe(true);
+    page = await c.post('/settings/step-up/verify', { code: lastCodeFor(ALICE_PHONE, 'sign_in') });
+    expect(page.hops[0]).toEqual({ status: 303, location: '/settings' });
+    expect(flashOf(page.html)).toBe('Confirmed. You can now remove +1 ••• ••• 0147.');
+  });
+
+  it('wrong codes on the step-up page count as at sign-in: a used-up code, then the lock', async () => {
+    await aliceSignedInLongAgo();
+    await c.get('/settings');
+    let page = await c.post('/settings/phone', { phone: '090-1234-5678', country: 'JP' });
+    const bad = wrongCode(lastCodeFor(ALICE_PHONE, 'sign_in'));
+    for (let i = 0; i < 3; i++) page = await c.post('/settings/step-up/verify', { code: bad });
+    expect(textOf(page.html, 'attempts-left')).toBe('1 attempt left with this code.');
+    page = await c.post('/settings/step-up/verify', { code: bad });
+    expect(flashOf(page.html)).toMatch(/^That code is not right, and it cannot be used again\. Request a new code\./);
+    expect(textOf(page.html, 'no-code')).toMatch(/^There is no active code\./);
+    await app.advance(30_000);
+    page = await c.post('/settings/step-up/resend');
+    expect(flashOf(page.html)).toBe('We sent a new code by text message to +1 ••• ••• 0147.');
+    const bad2 = wrongCode(lastCodeFor(ALICE_PHONE, 'sign_in'));
+    for (let i = 0; i < 4; i++) page = await c.post('/settings/step-up/verify', { code: bad2 });
+    expect(page.path).toBe('/settings/step-up');
+    expect(textOf(page.html, 'lockout')).toMatch(/^Too many wrong codes\. For your security, sign-in is locked until/);
+    // Still signed in, and the change is still refused: back to the same page.
+    page = await c.post('/settings/phone', { phone: '090-1234-5678', country: 'JP' });
+    expect(page.path).toBe('/settings/step-up');
+    expect(page.html).toContain('id="lockout"');
+    expect(app.outbox?.list().some((m) => m.to === JP)).toBe(false);
   });
 
   it('the step-up page needs a signed-in user, and a change to confirm', async () => {
