@@ -60,7 +60,7 @@ describe('step-up before a factor change', () => {
     expect(textOf(page.html, 'attempts-left')).toBe('3 attempts left with this code.');
 
     page = await c.post('/settings/step-up/verify', { code });
-    expect(page.hops[0]).toEqual({ status: 303, location: '/settings#add-phone' });
+    expect(page.hops[0]).toEqual({ status: 303, location: '/settings' });
     expect(page.path).toBe('/settings');
     expect(flashOf(page.html)).toBe('Confirmed. You can now add your number.');
     // What she typed is back in the form, and the note is gone (changes are allowed now).
@@ -148,7 +148,7 @@ describe('step-up before a factor change', () => {
     expect(page.path).toBe('/settings/step-up');
     expect(flashOf(page.html)).toMatch(/^We sent a code by email to /);
     page = await c.post('/settings/step-up/verify', { code: lastCodeFor('alice@example.com', 'sign_in') });
-    expect(page.hops[0]).toEqual({ status: 303, location: '/settings#add-email' });
+    expect(page.hops[0]).toEqual({ status: 303, location: '/settings' });
     expect(flashOf(page.html)).toBe('Confirmed. You can now add your email address.');
     expect(page.html).toContain('value="alice@work.example"');
   });
@@ -167,7 +167,7 @@ describe('step-up before a factor change', () => {
     expect(page.path).toBe('/settings/step-up');
     expect(flashOf(page.html)).toMatch(/^That backup code is not right, or it was already used/);
     page = await c.post('/settings/step-up/verify', { code: codes[0] ?? '' });
-    expect(page.hops[0]).toEqual({ status: 303, location: '/settings#add-totp' });
+    expect(page.hops[0]).toEqual({ status: 303, location: '/settings' });
     expect(flashOf(page.html)).toBe('Confirmed. You can now add an authenticator app. You used a backup code; it cannot be used again. 9 backup codes left.');
     page = await c.post('/settings/authenticator');
     expect(page.path).toBe('/settings/authenticator');

@@ -47,7 +47,7 @@ export function authenticatorRoutes(app: AppContext): Router {
     const { factors } = await app.mfa.listFactors(user.id);
     for (const f of factors) if (f.channel === 'totp' && f.status === 'pending') await app.mfa.removeFactor(user.id, f.id);
     const started = await app.mfa.enrollTotp(user.id, { label: user.username });
-    if (!started.ok) return beginStepUp(app, req, res, { returnTo: '/settings#add-totp', doing: 'add an authenticator app' });
+    if (!started.ok) return beginStepUp(app, req, res, { returnTo: '/settings', doing: 'add an authenticator app' });
     req.session.totpEnrollment = { factorId: started.factorId, secret: started.secret, uri: started.uri };
     res.redirect(303, PAGE);
   });

@@ -44,7 +44,7 @@ export function backupCodeRoutes(app: AppContext): Router {
       return res.redirect(303, '/settings');
     }
     const current = factors.find((f) => f.channel === 'backup' && f.status === 'active');
-    const stepUp = () => beginStepUp(app, req, res, { returnTo: '/settings#backup-codes', doing: current ? 'generate new backup codes' : 'generate backup codes' });
+    const stepUp = () => beginStepUp(app, req, res, { returnTo: '/settings', doing: current ? 'generate new backup codes' : 'generate backup codes' });
     // Ask for the code before "are you sure?", not after it.
     if (current && !confirmed(field(req, 'confirm')) && stepUpNeeded(await app.mfa.getStatus(user.id), app.clock.now())) return stepUp();
     if (current && !confirmed(field(req, 'confirm'))) {

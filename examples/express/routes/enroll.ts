@@ -32,7 +32,7 @@ export function enrollRoutes(app: AppContext): Router {
     const opts = { country: country satisfies CountryCode };
     const sent = channel === 'voice' ? await app.mfa.enrollVoice(user.id, phone, opts) : await app.mfa.enrollSms(user.id, phone, opts);
     if (!sent.ok && sent.error === 'step_up_required') {
-      return beginStepUp(app, req, res, { returnTo: '/settings#add-phone', doing: 'add your number', form: { country, phone, channel } });
+      return beginStepUp(app, req, res, { returnTo: '/settings', doing: 'add your number', form: { country, phone, channel } });
     }
     if (!sent.ok) {
       flash(req, 'error', failureMessage(sent, now()));
@@ -47,7 +47,7 @@ export function enrollRoutes(app: AppContext): Router {
     if (!app.channels.has('email')) return res.redirect(303, '/settings'); // no email sender: the form is not shown
     const sent = await app.mfa.enrollEmail(signedInUser(res).id, email);
     if (!sent.ok && sent.error === 'step_up_required') {
-      return beginStepUp(app, req, res, { returnTo: '/settings#add-email', doing: 'add your email address', form: { email } });
+      return beginStepUp(app, req, res, { returnTo: '/settings', doing: 'add your email address', form: { email } });
     }
     if (!sent.ok) {
       flash(req, 'error', failureMessage(sent, now()));
