@@ -2,7 +2,8 @@
  * "Confirm it's you" in real Chromium: Alice signed in more than 10 minutes ago (the app's
  * test clock) adds a number; she is asked for a sign-in code first, a wrong one keeps her
  * there with the attempts left, the right one brings her back to the form with her number
- * still typed, and the number is added. Waits on navigations and elements only.
+ * still typed, and the number is added. An admin removes Alice's number from the admin page
+ * with a reason and no code. Waits on navigations and elements only.
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -79,5 +80,26 @@ describe.skipIf(!hasChromium)('step-up in Chromium', () => {
     expect(await page.textContent('.flash.success')).toMatch(/^Your number \+81 •• •••• 5678 is confirmed\./);
     expect(await page.textContent('#factors')).toContain('+81 •• •••• 5678');
     expect(violations).toEqual([]);
+  });
+
+  it('an admin removes a user\'s number with a reason, asked for no code, and the audit log names them', async () => {
+    await signInWithPassword(page, 'admin');
+    await page.waitForURL('**/mfa');
+    await page.fill('#code', await codeFromOutbox());
+    await page.click('button:has-text("Verify")');
+    await page.waitForURL((url) => url.pathname === '/');
+    await app.advance(11 * 60_000);
+    await page.goto('/admin');
+    const row = page.locator('#user-factors tr[data-user="alice"][data-channel="sms"]');
+    await row.locator('input[name="reason"]').fill('Lost her phone, ticket #4521');
+    await shot(page, 'admin-user-factors');
+    await row.locator('button:has-text("Remove")').click();
+    await page.waitForURL((url) => url.pathname.endsWith('/remove'));
+    expect(await page.textContent('h1')).toBe("Remove alice's number?");
+    await page.click('#confirm-yes');
+    await page.waitForURL('**/admin');
+    expect(await page.textContent('.flash.success')).toBe("alice's number was removed.");
+    expect((await app.mfa.listFactors('u_alice')).factors.map((f) => f.channel)).toEqual(['email']);
+    expect(app.log.some((l) => l.includes('[audit] admin removed factor') && l.includes('of u_alice: Lost her phone, ticket #4521'))).toBe(true);
   });
 });
