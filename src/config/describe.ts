@@ -39,6 +39,10 @@ const SENTENCES: Record<FailureCode | `${FailureCode}.${string}`, Texts> = {
   resend_cooldown: ['A code was just sent. You can request another in {wait}.', 'Un code vient d’être envoyé. Vous pourrez en demander un autre dans {wait}.'],
   send_limit_reached: ['Too many codes were sent recently. Try again in {wait}.', 'Trop de codes ont été envoyés récemment. Réessayez dans {wait}.'],
   delivery_failed: ['We could not send the code. Try again in a moment.', 'Le code n’a pas pu être envoyé. Réessayez dans un instant.'],
+  'delivery_failed.invalid': [
+    'We cannot send codes to this number or address any more. Choose another way to sign in.',
+    'Nous ne pouvons plus envoyer de code à ce numéro ou à cette adresse. Choisissez un autre moyen de connexion.',
+  ],
   invalid_phone_number: ['That does not look like a phone number.', 'Ce numéro de téléphone n’est pas valide.'],
   'invalid_phone_number.country_needed': [
     'Add the country code (for example +1) or choose a country.',
@@ -110,6 +114,7 @@ function variantOf(f: Failure): string | undefined {
   if (f.error === 'locked_out' && f.lockedUntil === null) return 'admin';
   if (f.error === 'invalid_phone_number') return f.reason;
   if (f.error === 'phone_rejected' && f.reason !== undefined) return 'reason';
+  if (f.error === 'delivery_failed' && f.invalidReason !== undefined) return 'invalid';
   return undefined;
 }
 

@@ -145,3 +145,14 @@ describe.each(backends.map((make) => [make().name, make] as const))('permanent f
     });
   });
 });
+
+describe('describeFailure of delivery_failed', () => {
+  it('says "choose another way" when the factor became invalid, "try again" otherwise', async () => {
+    const { describeFailure } = await import('mfakit');
+    expect(describeFailure({ ok: false, error: 'delivery_failed' })).toBe('We could not send the code. Try again in a moment.');
+    expect(describeFailure({ ok: false, error: 'delivery_failed', invalidReason: 'opt_out' })).toBe(
+      'We cannot send codes to this number or address any more. Choose another way to sign in.',
+    );
+    expect(describeFailure({ ok: false, error: 'delivery_failed', invalidReason: 'undeliverable' }, { locale: 'fr' })).toMatch(/^Nous ne pouvons plus/);
+  });
+});
