@@ -43,7 +43,10 @@ export interface SendReceipt {
 /**
  * Delivers a text message. A plain object, so a host can wrap any provider in a few lines.
  * `send` must reject when the provider did not accept the message: mfakit then reports
- * `delivery_failed`, emits `delivery.failed`, and gives the user back the cooldown.
+ * `delivery_failed`, emits `delivery.failed`, and gives the user back the cooldown. Reject
+ * with a `DeliveryError` (from `mfakit/senders`) to say why: one with `retryable: false` and a
+ * reason that the number cannot receive (`opted_out`, `landline`, `invalid_number`, `blocked`,
+ * `unreachable`) also makes the factor `invalid`, so the next sign-in uses another factor.
  *
  * @example
  * ```ts
