@@ -1,9 +1,12 @@
 /**
- * A user with an SMS factor (preferred) and other factors, on memory or Redis stores, whose
+ * A user with an SMS factor (preferred) and other factors, on memory, SQLite or Redis stores, whose
  * SMS goes through the real Twilio sender to a local HTTP server; every event recorded.
  */
 import { randomBytes } from 'node:crypto';
+import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import { kyselyStores, migrate } from 'mfakit/kysely';
 import { createMfa, type Mfa, type MfaEventMap, type MfaEventName, type MfaOptions, type SmsSender, type StateStore, type Stores } from 'mfakit';
 import { memoryStores } from 'mfakit/memory';
 import { redisStores } from 'mfakit/redis';
@@ -30,7 +33,7 @@ export type Seen = { [K in MfaEventName]: { name: K; payload: MfaEventMap[K] } }
 /** A place to keep state: memory, or a Redis server (keys under a prefix of this run). */
 export interface Backend {
   readonly name: string;
-  stores(clock: FakeClock): Stores;
+  stores(clock: FakeClock): Stores | Promise<Stores>;
   /** Every state key and value written under this backend's prefix (Redis), or through the wrapper (memory). */
   written(): Promise<string[]>;
   close(): Promise<void>;
@@ -89,6 +92,34 @@ export function redisBackend(url: string): Backend {
   };
 }
 
+/** SQLite in memory through the Kysely store (a fresh database per world). */
+export function sqliteBackend(): Backend {
+  let db: Kysely<unknown> | undefined;
+  const all: Kysely<unknown>[] = [];
+  return {
+    name: 'sqlite',
+    async stores(clock) {
+      db = new Kysely<unknown>({ dialect: new SqliteDialect({ database: new Database(':memory:') }) });
+      all.push(db);
+      await migrate(db);
+      return kyselyStores(db, { clock });
+    },
+    async written() {
+      if (!db) return [];
+      const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
+      const out: string[] = [];
+      for (const { name } of tables.rows) {
+        const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
+        out.push(...rows.rows.map((r) => Object.values(r).map(String).join('\n')));
+      }
+      return out;
+    },
+    async close() {
+      for (const d of all) await d.destroy();
+    },
+  };
+}
+
 let users = 0;
 
 export interface World {
@@ -111,7 +142,7 @@ export async function world(
   options: Partial<MfaOptions> = {},
 ): Promise<World> {
   const clock = fakeClock(Date.now());
-  const stores = backend.stores(clock);
+  const stores = await backend.stores(clock);
   const voice = voiceRecorder();
   const email = emailRecorder();
   const mfa = createMfa({ stores, clock, secret: SECRET, appName: 'Acme', senders: { sms, voice, email }, deliveryReports: true, ...options });

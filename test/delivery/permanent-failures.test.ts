@@ -4,14 +4,14 @@
  * back to another factor; a retryable one changes nothing; `delivery.failed` says which
  * provider, why, whether it is retryable and the provider's code; a failover's success names
  * the provider that delivered. Real Twilio and Vonage senders against local HTTP servers, on
- * memory and on Redis.
+ * memory, SQLite (Kysely) and Redis.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DeliveryError, failoverSender, vonageSmsSender } from 'mfakit/senders';
 import { serialize } from '../helpers/leak-spy.js';
 import { startServer, type TestServer } from '../senders/helpers/http-server.js';
 import { warnSkipped } from '../helpers/redis-server.js';
-import { type Backend, codesIn, memoryBackend, redisBackend, twilio, twilioAt, world } from './helpers.js';
+import { type Backend, codesIn, memoryBackend, redisBackend, sqliteBackend, twilio, twilioAt, world } from './helpers.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis: the delivery tests run on memory only');
@@ -27,7 +27,7 @@ afterAll(async () => {
   await vonage.close();
 });
 
-const backends: (() => Backend)[] = [memoryBackend, ...(url === null ? [] : [() => redisBackend(url)])];
+const backends: (() => Backend)[] = [memoryBackend, sqliteBackend, ...(url === null ? [] : [() => redisBackend(url)])];
 
 describe.each(backends.map((make) => [make().name, make] as const))('permanent failures act (%s)', (_name, make) => {
   const backend = make();

@@ -3,7 +3,7 @@
  * to the factor its message went to through a short-lived `msg:<keyed hash>` record; a late
  * permanent failure invalidates the factor (only if it is still the same factor), `delivered`
  * and `failed` emit `delivery.reported`, an unknown id is ignored, bad input throws. Real
- * Twilio sender and parser, on memory and on Redis.
+ * Twilio sender and parser, on memory, SQLite (Kysely) and Redis.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MfaError } from 'mfakit';
@@ -11,7 +11,7 @@ import { parseTwilioStatus } from 'mfakit/senders';
 import { serialize } from '../helpers/leak-spy.js';
 import { warnSkipped } from '../helpers/redis-server.js';
 import { startServer, type TestServer } from '../senders/helpers/http-server.js';
-import { type Backend, codesIn, memoryBackend, redisBackend, twilio, twilioAt, world } from './helpers.js';
+import { type Backend, codesIn, memoryBackend, redisBackend, sqliteBackend, twilio, twilioAt, world } from './helpers.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis: the delivery report tests run on memory only');
@@ -30,7 +30,7 @@ const nextSid = (): string => {
   return sid;
 };
 
-const backends: (() => Backend)[] = [memoryBackend, ...(url === null ? [] : [() => redisBackend(url)])];
+const backends: (() => Backend)[] = [memoryBackend, sqliteBackend, ...(url === null ? [] : [() => redisBackend(url)])];
 
 describe.each(backends.map((make) => [make().name, make] as const))('delivery reports (%s)', (name, make) => {
   const backend = make();
@@ -162,7 +162,7 @@ describe.each(backends.map((make) => [make().name, make] as const))('delivery re
     expect(w.seen.map((s) => s.name)).toEqual(expect.arrayContaining(['code.sent', 'delivery.reported', 'delivery.failed', 'factor.invalidated']));
   });
 
-  it.skipIf(name !== 'memory')('a record lives deliveryReports.ttlMs (24 h by default): a report after that is not matched', async () => {
+  it.skipIf(name === 'redis')('a record lives deliveryReports.ttlMs (24 h by default): a report after that is not matched', async () => {
     const w = await world(backend, twilioAt(server.url));
     const sid = nextSid();
     await w.mfa.startChallenge(w.userId);
