@@ -138,7 +138,11 @@ export interface InvalidationCause {
  * Makes one factor `invalid` (no code sent to it survives: see `changeFactor`) and emits
  * `factor.invalidated`, if it is not invalid already (`same`, when given, also says it is
  * still the one meant, e.g. the same number). Re-reads the factor so nothing newer is
- * overwritten. Resolves whether it changed the factor.
+ * overwritten. Resolves whether the factor became `invalid`.
+ *
+ * A `pending` factor (an enrollment not confirmed yet) is dropped instead, with its code: its
+ * enrollment just fails. Kept as `invalid` it would count as a confirmed factor, and a user who
+ * never finished enrolling would be required to pass MFA with nothing to pass it with.
  */
 export async function invalidateFactor(
   ctx: Context,
@@ -150,6 +154,10 @@ export async function invalidateFactor(
   const store = ctx.store.factors;
   const f = await store.getFactor(userId, factorId);
   if (!f || f.status === 'invalid' || (same && !same(f))) return false;
+  if (f.status === 'pending') {
+    await changeFactor(ctx, userId, factorId, () => store.deleteFactor(userId, factorId));
+    return false;
+  }
   await changeFactor(ctx, userId, factorId, () =>
     store.putFactor({ ...f, status: 'invalid', invalidatedAt: ctx.clock.now(), invalidReason: cause.reason }),
   );

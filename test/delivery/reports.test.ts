@@ -95,16 +95,29 @@ describe.each(backends.map((make) => [make().name, make] as const))('delivery re
     expect((await w.mfa.listFactors(w.userId)).factors.find((f) => f.id === 'f_sms2')?.status).toBe('active');
   });
 
-  it('the enrollment code of a pending factor: a late opt-out marks it invalid, so it cannot be confirmed', async () => {
+  it('the enrollment code of a pending factor: a late opt-out drops the enrollment (it cannot be confirmed, and MFA is not forced on)', async () => {
     const w = await world(backend, twilioAt(server.url), []);
     await w.mfa.removeFactor(w.userId, 'f_sms', { by: 'admin-1' });
     const sid = nextSid();
     const started = await w.mfa.enrollSms(w.userId, '+1 415 555 0123');
     expect(started).toMatchObject({ ok: true, purpose: 'enroll' });
     const [code] = codesIn([server.requests.at(-1)?.body ?? '']);
-    expect(await w.mfa.handleDeliveryReport({ messageId: sid, status: 'failed', reason: 'opted_out' })).toEqual({ ok: true, matched: true, invalidated: 'opt_out' });
-    expect(w.events('delivery.reported')[0]).toMatchObject({ purpose: 'enroll', invalidated: 'opt_out' });
+    expect(await w.mfa.handleDeliveryReport({ messageId: sid, status: 'failed', reason: 'opted_out' })).toEqual({ ok: true, matched: true });
+    expect(w.events('delivery.reported')[0]).toMatchObject({ purpose: 'enroll', status: 'failed', deliveryReason: 'opted_out' });
+    expect(w.events('factor.invalidated')).toEqual([]);
+    expect((await w.mfa.listFactors(w.userId)).factors).toEqual([]);
     expect((await w.mfa.confirmEnrollment(w.userId, code ?? '')).ok).toBe(false);
+    expect(await w.mfa.requiresMfa(w.userId)).toEqual({ ok: true, required: true, reason: 'must_enroll' });
+  });
+
+  it('a STOP reply during an enrollment drops the pending factor too (handleOptOut), so MFA is not forced on', async () => {
+    const w = await world(backend, twilioAt(server.url), [], { policy: 'optional' });
+    await w.mfa.removeFactor(w.userId, 'f_sms', { by: 'admin-1' });
+    nextSid();
+    expect((await w.mfa.enrollSms(w.userId, '+1 415 555 0124')).ok).toBe(true);
+    expect(await w.mfa.handleOptOut('+14155550124')).toEqual({ ok: true, invalidated: 0 });
+    expect((await w.mfa.listFactors(w.userId)).factors).toEqual([]);
+    expect(await w.mfa.requiresMfa(w.userId)).toEqual({ ok: true, required: false, reason: 'not_enrolled' });
   });
 
   it('the record holds no message id and no number, in its key or its value', async () => {
