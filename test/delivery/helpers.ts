@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import { Kysely, SqliteDialect, sql } from 'kysely';
-import { kyselyStores, migrate } from 'mfakit/kysely';
+import { kyselyStores, migrate } from '../../src/adapters/kysely/index.js';
 import { createMfa, type Mfa, type MfaEventMap, type MfaEventName, type MfaOptions, type SmsSender, type StateStore, type Stores } from 'mfakit';
 import { memoryStores } from 'mfakit/memory';
 import { redisStores } from 'mfakit/redis';
