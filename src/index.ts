@@ -52,6 +52,7 @@ export { DEFAULTS, type Policy } from './core/policy.js';
 export type { ExceptionInput } from './flows/exceptions.js';
 export type { TotpEnrollment } from './flows/totp.js';
 export type { BackupCodes } from './flows/backup.js';
+export type { AddVerifiedError, VerifiedBy, VerifiedDestination, VerifiedFactor } from './flows/provision.js';
 export type { DeliveryReportHandled, DeliveryReportInput } from './flows/delivery-reports.js';
 export type {
   Clock,

@@ -218,6 +218,10 @@ export interface FactorEnrolledEvent extends FactorEvent {
   maskedPhone?: string;
   /** The address, masked (`email`). */
   maskedEmail?: string;
+  /** Who bound it without a code (`addVerifiedFactor`); absent when the user confirmed a code. */
+  by?: string;
+  /** Why, as `addVerifiedFactor` was told. */
+  reason?: string;
 }
 
 /**

@@ -76,13 +76,23 @@ export async function confirmEnrollment(ctx: Context, userId: string, input: str
   const factor = await store.getFactor(userId, res.factorId);
   if (!factor || factor.status !== 'pending') return { ok: false, error: 'factor_not_found' };
   const active: Factor = { ...factor, status: 'active', activatedAt: ctx.clock.now() };
-  await store.putFactor(active);
-  // The same address enrolled again replaces its older factor (e.g. one invalidated by STOP).
-  const older = all.filter((f) => f.id !== active.id && f.channel === active.channel && f.phone === active.phone && f.email === active.email);
-  const preferred = await store.getPreferred(userId);
-  for (const f of older) await store.deleteFactor(userId, f.id);
-  if (preferred !== null && older.some((f) => f.id === preferred)) await store.setPreferred(userId, active.id);
+  await saveActive(ctx, active, all);
   ctx.events.emit('factor.enrolled', { userId, factorId: active.id, channel: active.channel, ...maskedOf(active) });
   ctx.events.emit('verification.succeeded', { userId, factorId: active.id, channel: active.channel, purpose: 'enroll' });
   return { ok: true, factorId: active.id, channel: active.channel, purpose: 'enroll' };
+}
+
+/**
+ * Saves a factor that just became active. The same address enrolled again replaces its
+ * older factor (e.g. one invalidated by STOP), which hands on the preferred mark if it had it.
+ */
+export async function saveActive(ctx: Context, active: Factor, all: readonly Factor[]): Promise<void> {
+  const store = ctx.store.factors;
+  const userId = active.userId;
+  await store.putFactor(active);
+  const older = all.filter((f) => f.id !== active.id && f.channel === active.channel && f.phone === active.phone && f.email === active.email);
+  if (older.length === 0) return;
+  const preferred = await store.getPreferred(userId);
+  for (const f of older) await store.deleteFactor(userId, f.id);
+  if (preferred !== null && older.some((f) => f.id === preferred)) await store.setPreferred(userId, active.id);
 }

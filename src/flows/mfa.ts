@@ -21,6 +21,7 @@ import { systemClock } from '../ports/clock.js';
 import { createGateway } from '../store/gateway.js';
 import { RecordCache } from '../store/record-cache.js';
 import { getStatus, unlock } from './admin.js';
+import { type AddVerifiedError, addVerifiedFactor, type VerifiedBy, type VerifiedDestination, type VerifiedFactor } from './provision.js';
 import { type BackupCodes, generateBackupCodes } from './backup.js';
 import type { Context } from './context.js';
 import { type DeliveryReportHandled, type DeliveryReportInput, handleDeliveryReport, reportOf } from './delivery-reports.js';
@@ -228,6 +229,24 @@ export class Mfa {
     const admin = o.by === undefined ? undefined : { by: text(o.by, 'by'), reason: o.reason === undefined ? undefined : text(o.reason, 'reason', MAX_REASON_LENGTH) };
     if (!admin && o.reason !== undefined) throw new MfaError('invalid_argument', 'reason is for an admin removal: pass by as well');
     return removeFactor(this.#ctx, text(userId, 'userId'), text(factorId, 'factorId'), admin);
+  }
+
+  /**
+   * Binds a number or an address the host has already verified (at sign-up, from an HR
+   * system, by an admin) as an active factor, with no code sent: checked like an enrollment
+   * (a landline or a number from a country not allowed is refused), no step-up (the host
+   * vouches), and audited: `factor.enrolled` carries `by` and `reason`.
+   */
+  async addVerifiedFactor(userId: string, destination: VerifiedDestination, audit: VerifiedBy): Promise<Result<VerifiedFactor, AddVerifiedError>> {
+    const id = text(userId, 'userId');
+    const d = options<{ phone: string; email: string; channel: string; country: string }>(destination, 'destination');
+    const a = options<VerifiedBy>(audit, 'audit');
+    const by = { by: text(a.by, 'by'), reason: text(a.reason, 'reason', MAX_REASON_LENGTH) };
+    if ((d.phone === undefined) === (d.email === undefined)) throw new MfaError('invalid_argument', 'destination must have a phone or an email (one of them)');
+    if (d.email !== undefined) return addVerifiedFactor(this.#ctx, id, { email: loose(d.email, 'email') }, by);
+    if (d.channel !== undefined && d.channel !== 'sms' && d.channel !== 'voice') throw new MfaError('invalid_argument', "channel must be 'sms' or 'voice'");
+    const country = d.country === undefined ? undefined : (text(d.country, 'country', 2).toUpperCase() as CountryCode);
+    return addVerifiedFactor(this.#ctx, id, { phone: loose(d.phone, 'phone'), channel: d.channel ?? 'sms', country }, by);
   }
 
   /** A STOP reply from the provider: every factor on the number becomes `invalid`. */
