@@ -16,6 +16,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TOKEN = 'readme-webhook-token';
 const VONAGE_SECRET = 'readme-vonage-signature-secret';
 const optOuts: string[] = [];
+const reports: unknown[] = [];
 let server: Server;
 let base = '';
 let vonageServer: Server;
@@ -57,7 +58,10 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'vonage-webhooks-block.ts'), `${vonageBlock}\nexport { vonageApp };\n`);
   process.env['TWILIO_AUTH_TOKEN'] = TOKEN;
   process.env['VONAGE_SIGNATURE_SECRET'] = VONAGE_SECRET;
-  (globalThis as { mfa?: unknown }).mfa = { handleOptOut: async (phone: string) => void optOuts.push(phone) };
+  (globalThis as { mfa?: unknown }).mfa = {
+    handleOptOut: async (phone: string) => void optOuts.push(phone),
+    handleDeliveryReport: async (report: unknown) => void reports.push(report),
+  };
   const { app } = (await import(/* @vite-ignore */ join(dir, 'twilio-webhooks-block.ts'))) as { app: Express };
   const { vonageApp } = (await import(/* @vite-ignore */ join(dir, 'vonage-webhooks-block.ts'))) as { vonageApp: Express };
   server = app.listen(0, '127.0.0.1');
@@ -87,8 +91,11 @@ describe('the README Twilio webhook block, run as printed', () => {
 
   it('a signed status callback is accepted (204), an unsigned one refused', async () => {
     const status = { MessageSid: 'SM1', MessageStatus: 'undelivered', ErrorCode: '30006', To: '+14155552671' };
+    const before = reports.length;
     expect((await post('/webhooks/twilio/status', status, sign('/webhooks/twilio/status', status))).status).toBe(204);
+    expect(reports.slice(before)).toEqual([expect.objectContaining({ messageId: 'SM1', status: 'failed', errorCode: '30006' })]);
     expect((await post('/webhooks/twilio/status', status)).status).toBe(403);
+    expect(reports).toHaveLength(before + 1);
   });
 });
 
