@@ -123,23 +123,27 @@ export type MfaRequirement =
   | {
       /** MFA is needed: start a challenge. */
       readonly required: true;
+      /** No reason: the user has a confirmed factor. */
       readonly reason?: undefined;
     }
   | {
-      /** MFA is needed, and the user has no confirmed factor: enroll one first. */
+      /** MFA is needed, and the user has no confirmed factor. */
       readonly required: true;
+      /** Enroll a factor before the sign-in completes. */
       readonly reason: 'must_enroll';
     }
   | {
-      /** No MFA: the user is on the exception list. */
+      /** No MFA for this sign-in. */
       readonly required: false;
+      /** The user is on the exception list. */
       readonly reason: 'exception';
       /** The entry that applies. */
       readonly exception: ExceptionEntry;
     }
   | {
-      /** No MFA: no factor under the `'optional'` policy, or the policy skipped this sign-in. */
+      /** No MFA for this sign-in. */
       readonly required: false;
+      /** `'not_enrolled'`: no factor under the `'optional'` policy; `'policy'`: the policy function said `'skip'`. */
       readonly reason: 'not_enrolled' | 'policy';
     };
 

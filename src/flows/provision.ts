@@ -26,8 +26,18 @@ import { maskedOf } from './factors.js';
  * ```
  */
 export type VerifiedDestination =
-  | { readonly phone: string; readonly channel?: 'sms' | 'voice'; readonly country?: string }
-  | { readonly email: string };
+  | {
+      /** The number, in any format `enrollSms` takes. */
+      readonly phone: string;
+      /** How codes reach it: `'sms'` (default) or `'voice'`. */
+      readonly channel?: 'sms' | 'voice';
+      /** Its country, for a number typed without `+`. */
+      readonly country?: string;
+    }
+  | {
+      /** The email address. */
+      readonly email: string;
+    };
 
 /**
  * Who vouches for a verified binding, and why (both appear in the `factor.enrolled` event).
