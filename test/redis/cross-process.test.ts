@@ -3,7 +3,7 @@
  * each with its own createMfa, Redis client and outbox, share one Redis and one user and
  * are released together.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { generateSync } from 'otplib';
@@ -13,7 +13,8 @@ import { createMfa, type Mfa } from 'mfakit';
 import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 import { warnSkipped } from '../helpers/redis-server.js';
 import { must, PHONE, SECRET, wrong } from '../helpers/setup.js';
-import type { Call, ClientKind, FromWorker, Outcome, ToWorker } from './worker.js';
+import { tally, WorkerHandle } from '../helpers/worker-handle.js';
+import type { Call, ClientKind, FromWorker, Outcome } from './worker.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis for the cross-process tests');
@@ -22,69 +23,14 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const KINDS: readonly ClientKind[] = ['ioredis', 'node-redis', 'ioredis', 'node-redis'];
 const USER = 'u-cross';
 
-/** One worker process and a queue of the messages it sent. */
-class WorkerHandle {
-  readonly #inbox: FromWorker[] = [];
-  readonly #waiters: ((m: FromWorker) => void)[] = [];
-  readonly #exited: Promise<void>;
-
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (m: FromWorker) => {
-      const waiter = this.#waiters.shift();
-      if (waiter) waiter(m);
-      else this.#inbox.push(m);
-    });
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
-  }
-
-  /** The next message; a `failed` one or a dead worker rejects. */
-  async next(timeoutMs = 20_000): Promise<FromWorker> {
-    const queued = this.#inbox.shift();
-    const msg =
-      queued ??
-      (await new Promise<FromWorker>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker ${this.child.pid}: no message in ${timeoutMs} ms`)), timeoutMs);
-        this.#waiters.push((m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-        this.#exited.then(() => reject(new Error(`worker ${this.child.pid} exited`)), () => undefined);
-      }));
-    if (msg.type === 'failed') throw new Error(`worker ${this.child.pid} failed: ${msg.message}`);
-    return msg;
-  }
-
-  post(msg: ToWorker): void {
-    this.child.send(msg);
-  }
-
-  /** Asks it to exit; kills it if it has not within 5 s. */
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    if (this.child.connected) this.post({ type: 'exit' });
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-    await this.#exited;
-    clearTimeout(timer);
-  }
-}
-
 interface RoundResult {
   readonly outcomes: Outcome[];
   /** Messages sent, with the index of the worker that sent each. */
   readonly sent: { worker: number; to: string; code: string | undefined }[];
 }
 
-function tally(outcomes: readonly Outcome[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const o of outcomes) {
-    const k = o.ok === true ? 'ok' : o.ok === 'threw' ? `threw:${o.error}` : o.error;
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
-
 describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', () => {
-  const workers: WorkerHandle[] = [];
+  const workers: WorkerHandle<FromWorker>[] = [];
   let admin: Redis | undefined;
   let n = 0;
 
@@ -95,7 +41,7 @@ describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', (
         execArgv: ['--import', 'tsx'],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
-      workers.push(new WorkerHandle(child));
+      workers.push(new WorkerHandle<FromWorker>(child));
     }
     const hello = await Promise.all(workers.map((w) => w.next(30_000)));
     expect(hello.map((m) => (m.type === 'connected' ? m.kind : m.type))).toEqual(KINDS);

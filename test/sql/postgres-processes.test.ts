@@ -4,7 +4,7 @@
  * are released together. Then a kill of the server mid-burst: nothing answered as done
  * may be missing after the restart.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,65 +13,13 @@ import { kyselyStores, migrate } from '../../src/adapters/kysely/index.js';
 import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 import { PHONE, SECRET, wrong } from '../helpers/setup.js';
 import { postgresKysely, sqlAvailable, startPostgres, type SqlServer } from '../helpers/sql-servers.js';
-import type { Call, Outcome, ToWorker } from '../redis/worker.js';
+import { tally, WorkerHandle } from '../helpers/worker-handle.js';
+import type { Call, Outcome } from '../redis/worker.js';
 import type { FromPgWorker } from './pg-worker.js';
 
 const available = sqlAvailable('postgres');
 const WORKER = fileURLToPath(new URL('./pg-worker.ts', import.meta.url));
 const USER = 'u-cross';
-
-/** One worker process and a queue of the messages it sent. */
-class WorkerHandle {
-  readonly #inbox: FromPgWorker[] = [];
-  readonly #waiters: ((m: FromPgWorker) => void)[] = [];
-  readonly #exited: Promise<void>;
-
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (m: FromPgWorker) => {
-      const waiter = this.#waiters.shift();
-      if (waiter) waiter(m);
-      else this.#inbox.push(m);
-    });
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
-  }
-
-  async next(timeoutMs = 30_000): Promise<FromPgWorker> {
-    const queued = this.#inbox.shift();
-    const msg =
-      queued ??
-      (await new Promise<FromPgWorker>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`worker ${this.child.pid}: no message in ${timeoutMs} ms`)), timeoutMs);
-        this.#waiters.push((m) => {
-          clearTimeout(timer);
-          resolve(m);
-        });
-        this.#exited.then(() => reject(new Error(`worker ${this.child.pid} exited`)), () => undefined);
-      }));
-    if (msg.type === 'failed') throw new Error(`worker ${this.child.pid} failed: ${msg.message}`);
-    return msg;
-  }
-
-  post(msg: ToWorker): void {
-    this.child.send(msg);
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    if (this.child.connected) this.post({ type: 'exit' });
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5_000);
-    await this.#exited;
-    clearTimeout(timer);
-  }
-}
-
-function tally(outcomes: readonly Outcome[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const o of outcomes) {
-    const k = o.ok === true ? 'ok' : o.ok === 'threw' ? `threw:${o.error}` : o.error;
-    out[k] = (out[k] ?? 0) + 1;
-  }
-  return out;
-}
 
 describe.skipIf(!available)('PostgreSQL, several processes and a crash', () => {
   let server: SqlServer | undefined;
@@ -92,7 +40,7 @@ describe.skipIf(!available)('PostgreSQL, several processes and a crash', () => {
   });
 
   describe('cross-process: 4 workers, one database, one user', () => {
-    const workers: WorkerHandle[] = [];
+    const workers: WorkerHandle<FromPgWorker>[] = [];
 
     beforeAll(async () => {
       for (let i = 0; i < 4; i += 1) {
@@ -100,7 +48,7 @@ describe.skipIf(!available)('PostgreSQL, several processes and a crash', () => {
           execArgv: ['--import', 'tsx'],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         });
-        workers.push(new WorkerHandle(child));
+        workers.push(new WorkerHandle<FromPgWorker>(child));
       }
       const hello = await Promise.all(workers.map((w) => w.next(60_000)));
       expect(hello.map((m) => m.type)).toEqual(['connected', 'connected', 'connected', 'connected']);
