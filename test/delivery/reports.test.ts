@@ -175,7 +175,10 @@ describe.each(backends.map((make) => [make().name, make] as const))('delivery re
     expect(w.seen.map((s) => s.name)).toEqual(expect.arrayContaining(['code.sent', 'delivery.reported', 'delivery.failed', 'factor.invalidated']));
   });
 
-  it.skipIf(name === 'redis')('a record lives deliveryReports.ttlMs (24 h by default): a report after that is not matched', async () => {
+  // Redis expires keys on its own clock, not the test's fake one: the TTL it is given is
+  // checked in the Redis command-count test; here the stores that read the test's clock.
+  const onTestClock = name === 'redis' ? undefined : it;
+  onTestClock?.('a record lives deliveryReports.ttlMs (24 h by default): a report after that is not matched', async () => {
     const w = await world(backend, twilioAt(server.url));
     const sid = nextSid();
     await w.mfa.startChallenge(w.userId);
