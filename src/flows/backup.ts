@@ -43,14 +43,12 @@ export async function generateBackupCodes(ctx: Context, userId: string): Promise
   const user = await loadUser(ctx, userId);
   const now = ctx.clock.now();
   const first = !hasConfirmedFactor(user.factors);
-  const refused = ctx.policy.stepUpMs === 0 ? undefined : stepUpRefusal(user.state, !first, ctx.policy, now);
+  const refused = stepUpRefusal(user.state, !first, ctx.policy, now);
   if (refused) return refused;
-  const store = ctx.store.factors;
-  let factor = user.factors.find((f) => f.id === BACKUP_FACTOR_ID) ?? null;
-  const created = factor === null;
-  if (!factor) {
-    factor = { id: BACKUP_FACTOR_ID, userId, channel: 'backup', status: 'active', createdAt: now, activatedAt: now } satisfies Factor;
-    await store.putFactor(factor);
+  const created = !user.factors.some((f) => f.id === BACKUP_FACTOR_ID);
+  if (created) {
+    const factor: Factor = { id: BACKUP_FACTOR_ID, userId, channel: 'backup', status: 'active', createdAt: now, activatedAt: now };
+    await ctx.store.factors.putFactor(factor);
   }
   const { codes, hashes } = newBackupSet(ctx.hasher, userId);
   await updateUser(ctx, userId, (s, at) => {
