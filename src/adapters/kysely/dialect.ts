@@ -6,6 +6,8 @@
  * @internal
  * @module
  */
+import { randomInt } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MysqlAdapter, PostgresAdapter, SqliteAdapter, type Kysely } from 'kysely';
 import { MfaError } from '../../config/errors.js';
 
@@ -122,7 +124,7 @@ export async function guarded<T>(what: string, op: () => Promise<T>, attempts = 
     } catch (err) {
       if (err instanceof MfaError) throw err;
       if (attempt < attempts && isRetryable(err)) {
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 5 * 2 ** attempt)));
+        await sleep(randomInt(0, 5 * 2 ** attempt)); // jitter, so retrying transactions spread out
         continue;
       }
       const cause = plainError(err);
