@@ -3,7 +3,8 @@
  * process with a queue of the messages it sent, and a tally of what the calls resolved to.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { Outcome, ToWorker } from '../redis/worker.js';
+import type { Call, Outcome, ToWorker } from '../redis/worker.js';
+import type { RoundReport } from './worker-rounds.js';
 
 /** One worker process and a queue of the messages it sent (`M`: what it sends). */
 export class WorkerHandle<M extends { readonly type: string }> {
@@ -60,3 +61,43 @@ export function tally(outcomes: readonly Outcome[]): Record<string, number> {
   }
   return out;
 }
+
+/** What one round across the workers resolved to. */
+export interface RoundResult {
+  readonly outcomes: Outcome[];
+  /** Messages sent, with the index of the worker that sent each. */
+  readonly sent: { worker: number; to: string; code: string | undefined }[];
+}
+
+/**
+ * Prepares every worker with its share of `calls` for `userId`, waits until all are ready,
+ * releases them together and gathers what they did (`doneTimeoutMs`: how long the calls may take).
+ */
+export async function runRound<M extends { readonly type: string }>(
+  workers: readonly WorkerHandle<M>[],
+  prefix: string,
+  userId: string,
+  calls: readonly Call[],
+  doneTimeoutMs?: number,
+): Promise<RoundResult> {
+  const shares = workers.map((_, i) => calls.filter((_, j) => j % workers.length === i));
+  workers.forEach((w, i) => w.post({ type: 'prepare', prefix, userId, calls: shares[i] ?? [] }));
+  for (const w of workers) {
+    const ready = await w.next();
+    if (ready.type !== 'ready') throw new Error(`expected ready, got ${ready.type}`);
+  }
+  for (const w of workers) w.post({ type: 'go' });
+  const done = await Promise.all(workers.map((w) => w.next(doneTimeoutMs)));
+  const outcomes: Outcome[] = [];
+  const sent: RoundResult['sent'] = [];
+  done.forEach((msg, worker) => {
+    const m = msg as { readonly type: string } | RoundReport;
+    if (m.type !== 'done' || !('outcomes' in m)) throw new Error(`unexpected ${m.type}`);
+    outcomes.push(...m.outcomes);
+    sent.push(...m.sent.map((s) => ({ worker, ...s })));
+  });
+  return { outcomes, sent };
+}
+
+/** `count` copies of one call. */
+export const many = (count: number, call: Call): Call[] => Array.from({ length: count }, () => call);

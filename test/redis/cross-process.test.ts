@@ -13,8 +13,8 @@ import { createMfa, type Mfa } from 'mfakit';
 import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 import { warnSkipped } from '../helpers/redis-server.js';
 import { must, PHONE, SECRET, wrong } from '../helpers/setup.js';
-import { tally, WorkerHandle } from '../helpers/worker-handle.js';
-import type { Call, ClientKind, FromWorker, Outcome } from './worker.js';
+import { many, runRound, tally, WorkerHandle } from '../helpers/worker-handle.js';
+import type { Call, ClientKind, FromWorker } from './worker.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis for the cross-process tests');
@@ -22,12 +22,6 @@ if (url === null) warnSkipped('no Redis for the cross-process tests');
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 const KINDS: readonly ClientKind[] = ['ioredis', 'node-redis', 'ioredis', 'node-redis'];
 const USER = 'u-cross';
-
-interface RoundResult {
-  readonly outcomes: Outcome[];
-  /** Messages sent, with the index of the worker that sent each. */
-  readonly sent: { worker: number; to: string; code: string | undefined }[];
-}
 
 describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', () => {
   const workers: WorkerHandle<FromWorker>[] = [];
@@ -68,24 +62,7 @@ describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', (
     return { prefix, mfa, outbox };
   }
 
-  /** Prepares every worker with its share of `calls`, waits until all are ready, releases them together. */
-  async function round(prefix: string, calls: readonly Call[]): Promise<RoundResult> {
-    const shares = workers.map((_, i) => calls.filter((_, j) => j % workers.length === i));
-    workers.forEach((w, i) => w.post({ type: 'prepare', prefix, userId: USER, calls: shares[i] ?? [] }));
-    for (const w of workers) expect((await w.next()).type).toBe('ready');
-    for (const w of workers) w.post({ type: 'go' });
-    const done = await Promise.all(workers.map((w) => w.next()));
-    const outcomes: Outcome[] = [];
-    const sent: RoundResult['sent'] = [];
-    done.forEach((m, worker) => {
-      if (m.type !== 'done') throw new Error(`unexpected ${m.type}`);
-      outcomes.push(...m.outcomes);
-      sent.push(...m.sent.map((s) => ({ worker, ...s })));
-    });
-    return { outcomes, sent };
-  }
-
-  const many = (count: number, call: Call): Call[] => Array.from({ length: count }, () => call);
+  const round = (prefix: string, calls: readonly Call[]) => runRound(workers, prefix, USER, calls);
 
   it('100 startChallenge across the workers → exactly 1 SMS', async () => {
     const { prefix, mfa } = await enrolled();

@@ -11,9 +11,7 @@
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
 import { redisStores, type RedisClientLike } from '../../src/adapters/redis/index.js';
-import { MfaError } from 'mfakit';
-import { createMfa, type Mfa } from 'mfakit';
-import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
+import { serveRounds } from '../helpers/worker-rounds.js';
 
 /** The Redis client a worker uses. */
 export type ClientKind = 'ioredis' | 'node-redis';
@@ -70,63 +68,18 @@ async function connect(url: string, kind: ClientKind): Promise<{ client: RedisCl
   };
 }
 
-function outcomeOf(res: { ok: boolean; error?: string; attemptsLeft?: number; failuresLeft?: number }): Outcome {
-  if (res.ok) return { ok: true };
-  return {
-    ok: false,
-    error: res.error ?? 'unknown',
-    ...(res.attemptsLeft !== undefined ? { attemptsLeft: res.attemptsLeft } : {}),
-    ...(res.failuresLeft !== undefined ? { failuresLeft: res.failuresLeft } : {}),
-  };
-}
-
 async function main(): Promise<void> {
   const [url, kind, secret] = process.argv.slice(2);
   if (!url || (kind !== 'ioredis' && kind !== 'node-redis') || !secret) {
     throw new Error('usage: worker.ts <redisUrl> <ioredis|node-redis> <secret>');
   }
   const redis = await connect(url, kind);
-  let round: { mfa: Mfa; outbox: OutboxSender; userId: string; calls: readonly Call[] } | undefined;
 
   const exit = async (code: number): Promise<never> => {
     await redis.close();
     process.exit(code);
   };
-  process.on('disconnect', () => void exit(1)); // the parent is gone: never linger
-
-  process.on('message', (msg: ToWorker) => {
-    void (async () => {
-      try {
-        if (msg.type === 'exit') return await exit(0);
-        if (msg.type === 'prepare') {
-          const outbox = outboxSender();
-          const mfa = createMfa({
-            stores: redisStores(redis.client, { keyPrefix: msg.prefix }),
-            senders: { sms: outbox },
-            secret,
-            appName: 'Acme',
-          });
-          round = { mfa, outbox, userId: msg.userId, calls: msg.calls };
-          return send({ type: 'ready' });
-        }
-        if (round === undefined) throw new Error('go before prepare');
-        const { mfa, outbox, userId, calls } = round;
-        const outcomes = await Promise.all(
-          calls.map(async (call): Promise<Outcome> => {
-            try {
-              if (call.op === 'verify') return outcomeOf(await mfa.verify(userId, call.code));
-              return outcomeOf(await mfa.startChallenge(call.userId ?? userId));
-            } catch (err) {
-              return { ok: 'threw', error: err instanceof MfaError ? err.code : String(err) };
-            }
-          }),
-        );
-        send({ type: 'done', outcomes, sent: outbox.messages.map((m) => ({ to: m.to, code: m.code })) });
-      } catch (err) {
-        send({ type: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) });
-      }
-    })();
-  });
+  serveRounds((prefix) => redisStores(redis.client, { keyPrefix: prefix }), secret, exit, send);
   send({ type: 'connected', kind, pid: process.pid });
 }
 

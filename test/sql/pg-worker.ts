@@ -10,10 +10,9 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { createMfa, MfaError, type Mfa } from 'mfakit';
 import { kyselyStores } from '../../src/adapters/kysely/index.js';
-import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
-import type { Call, Outcome, ToWorker } from '../redis/worker.js';
+import { serveRounds } from '../helpers/worker-rounds.js';
+import type { Outcome } from '../redis/worker.js';
 
 /** Worker → parent. */
 export type FromPgWorker =
@@ -26,16 +25,6 @@ const send = (msg: FromPgWorker): void => {
   process.send?.(msg);
 };
 
-function outcomeOf(res: { ok: boolean; error?: string; attemptsLeft?: number; failuresLeft?: number }): Outcome {
-  if (res.ok) return { ok: true };
-  return {
-    ok: false,
-    error: res.error ?? 'unknown',
-    ...(res.attemptsLeft !== undefined ? { attemptsLeft: res.attemptsLeft } : {}),
-    ...(res.failuresLeft !== undefined ? { failuresLeft: res.failuresLeft } : {}),
-  };
-}
-
 async function main(): Promise<void> {
   const [port, secret] = process.argv.slice(2);
   if (!port || !secret) throw new Error('usage: pg-worker.ts <port> <secret>');
@@ -44,42 +33,12 @@ async function main(): Promise<void> {
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
-  let round: { mfa: Mfa; outbox: OutboxSender; userId: string; calls: readonly Call[] } | undefined;
 
   const exit = async (code: number): Promise<never> => {
     await db.destroy().catch(() => undefined);
     process.exit(code);
   };
-  process.on('disconnect', () => void exit(1)); // the parent is gone: never linger
-
-  process.on('message', (msg: ToWorker) => {
-    void (async () => {
-      try {
-        if (msg.type === 'exit') return await exit(0);
-        if (msg.type === 'prepare') {
-          const outbox = outboxSender();
-          const mfa = createMfa({ stores: kyselyStores(db, { tablePrefix: msg.prefix }), senders: { sms: outbox }, secret, appName: 'Acme' });
-          round = { mfa, outbox, userId: msg.userId, calls: msg.calls };
-          return send({ type: 'ready' });
-        }
-        if (round === undefined) throw new Error('go before prepare');
-        const { mfa, outbox, userId, calls } = round;
-        const outcomes = await Promise.all(
-          calls.map(async (call): Promise<Outcome> => {
-            try {
-              if (call.op === 'verify') return outcomeOf(await mfa.verify(userId, call.code));
-              return outcomeOf(await mfa.startChallenge(call.userId ?? userId));
-            } catch (err) {
-              return { ok: 'threw', error: err instanceof MfaError ? err.code : String(err) };
-            }
-          }),
-        );
-        send({ type: 'done', outcomes, sent: outbox.messages.map((m) => ({ to: m.to, code: m.code })) });
-      } catch (err) {
-        send({ type: 'failed', message: err instanceof Error ? err.stack ?? err.message : String(err) });
-      }
-    })();
-  });
+  serveRounds((prefix) => kyselyStores(db, { tablePrefix: prefix }), secret, exit, send);
   send({ type: 'connected', pid: process.pid });
 }
 

@@ -13,8 +13,8 @@ import { kyselyStores, migrate } from '../../src/adapters/kysely/index.js';
 import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 import { PHONE, SECRET, wrong } from '../helpers/setup.js';
 import { postgresKysely, sqlAvailable, startPostgres, type SqlServer } from '../helpers/sql-servers.js';
-import { tally, WorkerHandle } from '../helpers/worker-handle.js';
-import type { Call, Outcome } from '../redis/worker.js';
+import { many, runRound, tally, WorkerHandle } from '../helpers/worker-handle.js';
+import type { Call } from '../redis/worker.js';
 import type { FromPgWorker } from './pg-worker.js';
 
 const available = sqlAvailable('postgres');
@@ -68,23 +68,7 @@ describe.skipIf(!available)('PostgreSQL, several processes and a crash', () => {
       return { prefix, mfa, outbox };
     }
 
-    async function round(prefix: string, calls: readonly Call[]) {
-      const shares = workers.map((_, i) => calls.filter((_, j) => j % workers.length === i));
-      workers.forEach((w, i) => w.post({ type: 'prepare', prefix, userId: USER, calls: shares[i] ?? [] }));
-      for (const w of workers) expect((await w.next()).type).toBe('ready');
-      for (const w of workers) w.post({ type: 'go' });
-      const done = await Promise.all(workers.map((w) => w.next(60_000)));
-      const outcomes: Outcome[] = [];
-      const sent: { worker: number; to: string; code: string | undefined }[] = [];
-      done.forEach((m, worker) => {
-        if (m.type !== 'done') throw new Error(`unexpected ${m.type}`);
-        outcomes.push(...m.outcomes);
-        sent.push(...m.sent.map((s) => ({ worker, ...s })));
-      });
-      return { outcomes, sent };
-    }
-
-    const many = (count: number, call: Call): Call[] => Array.from({ length: count }, () => call);
+    const round = (prefix: string, calls: readonly Call[]) => runRound(workers, prefix, USER, calls, 60_000);
 
     it('100 startChallenge across the workers → exactly 1 SMS', async () => {
       const { prefix, mfa } = await enrolled();
