@@ -57,8 +57,9 @@ describe('server.ts start-up failures', () => {
     expect(stderr).not.toMatch(/^\s+at /m);
   });
 
-  it('SMS_PROVIDER=twilio without TWILIO_AUTH_TOKEN, or with a malformed one: one line naming it, exit 1, no secret echoed', async () => {
-    const twilio = { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_FROM: '+15005550006', PUBLIC_URL: 'https://mfa.example.com', REDIS_URL: 'redis://127.0.0.1:1' };
+  const twilio = { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: '', TWILIO_MESSAGING_SERVICE_SID: '', TWILIO_FROM: '+15005550006', PUBLIC_URL: 'https://mfa.example.com', REDIS_URL: 'redis://127.0.0.1:1' };
+
+  it('SMS_PROVIDER=twilio without TWILIO_AUTH_TOKEN: one line naming it, exit 1', async () => {
     const missing = await runServer(twilio);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toEqual([
@@ -66,7 +67,9 @@ describe('server.ts start-up failures', () => {
     ]);
     // The environment is checked before any store connects: no Redis error for the unreachable REDIS_URL.
     expect(missing.stdout).toBe('');
+  });
 
+  it('SMS_PROVIDER=twilio with a malformed TWILIO_AUTH_TOKEN: one line naming it, exit 1, the value never echoed', async () => {
     const secret = 'my secret auth token, 1234';
     const malformed = await runServer({ ...twilio, TWILIO_AUTH_TOKEN: secret });
     expect(malformed.code).toBe(1);
