@@ -84,7 +84,7 @@ export function providerWebhookRoutes(app: AppContext, hooks: ProviderWebhooks):
     const signed = (req: Request, params: Readonly<Record<string, unknown>>): boolean => {
       const now = app.clock.now();
       const authorization = req.get('Authorization');
-      if (authorization !== undefined) {
+      if (authorization !== undefined && /^Bearer\s/i.test(authorization)) {
         const body = typeof req.body === 'string' ? req.body : '';
         return verifyVonageSignature({ signatureSecret: vonage.signatureSecret, authorization, body, maxAgeSeconds: VONAGE_MAX_AGE_SECONDS, now });
       }
