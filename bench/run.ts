@@ -49,12 +49,12 @@ const requireRedis = process.env['MFAKIT_REQUIRE_REDIS'] === '1' || !smoke;
 const SIZES = smoke
   ? {
       cryptoMs: 100, memUsers: 200, memMs: 0, redisUsers: 128, redisMs: 0, benchRequests: 5_000, sequential: 20, autoPipelining: false,
-      pgUsers: 64, pgMs: 0, pgbenchSeconds: 1, scaling: [1, 10, 100], heapUsers: 10_000, otherProcess: false,
+      pgUsers: 64, pgMs: 0, pgbenchSeconds: 1, scaling: [1, 10, 100], heapUsers: 2_000, heapCheckUsers: 2_000, otherProcess: false,
       peers: { reps: 1, minMs: 0, sequential: 5, roundUsers: { mfakit: 64, betterAuthMemory: 16, betterAuthRedis: 16, rateLimiterFlexible: 64 } },
     }
   : {
       cryptoMs: 1_500, memUsers: 5_000, memMs: 4_000, redisUsers: 4_096, redisMs: 6_000, benchRequests: 100_000, sequential: 300, autoPipelining: true,
-      pgUsers: 1_024, pgMs: 6_000, pgbenchSeconds: 5, scaling: [1, 10, 100, 1000], heapUsers: 1_000_000, otherProcess: true,
+      pgUsers: 1_024, pgMs: 6_000, pgbenchSeconds: 5, scaling: [1, 10, 100, 1000], heapUsers: 1_000_000, heapCheckUsers: 20_000, otherProcess: true,
       peers: { reps: 3, minMs: 1_500, sequential: 50, roundUsers: { mfakit: 2_048, betterAuthMemory: 64, betterAuthRedis: 256, rateLimiterFlexible: 1_024 } },
     };
 /** Connections (and users in flight) of the Postgres section. */
@@ -257,9 +257,11 @@ async function main(): Promise<number> {
     }
 
     if (only.has('heap')) {
-      process.stdout.write(`memory store heap at ${fmt(SIZES.heapUsers)} users (child process, --expose-gc)… `);
-      heap = await runHeap(SIZES.heapUsers, lib.src !== 'dist/');
-      console.log(`${fmt(heap.bytesPerUser)} B/user (${fmt(heap.heapAfterMb)} MB heap, filled in ${fmt(heap.seedMs / 1000, 1)} s)`);
+      process.stdout.write(`memory store heap at ${fmt(SIZES.heapUsers)} users (child processes, --expose-gc)… `);
+      heap = await runHeap({ users: SIZES.heapUsers, checkUsers: SIZES.heapCheckUsers, fromSrc: lib.src !== 'dist/' });
+      console.log(
+        `${fmt(heap.bytesPerUser)} B/user (${fmt(heap.heapAfterMb)} MB heap, filled in ${fmt(heap.seedMs / 1000, 1)} s; at ${fmt(heap.check?.users)} users real ${fmt(heap.check?.realBytesPerUser)} vs replay ${fmt(heap.check?.replayBytesPerUser)} B/user)`,
+      );
       check('heap measured', heap.bytesPerUser > 0, `${heap.users} users, ${heap.bytesPerUser} B/user`);
     }
 
@@ -290,7 +292,9 @@ async function main(): Promise<number> {
             ...contention,
           }
         : null,
-      peers: peers ?? null,
+      // `peers.<name>` per system (read by tools); how the section ran beside it.
+      peers: peers ? peers.systems : null,
+      peersRun: peers ? { inFlight: peers.inFlight, reps: peers.reps, wrongRequests: peers.wrongRequests, order: peers.order, redisVsRateLimiterFlexible: peers.redisVsRateLimiterFlexible, skipped: peers.skipped } : null,
       latency: {
         memory: memory ? { verifyP50Ms: memory.verifyLatency.p50Ms, verifyP99Ms: memory.verifyLatency.p99Ms } : null,
         redis: redis ? { verifyP50Ms: redis.verifyLatency.p50Ms, verifyP99Ms: redis.verifyLatency.p99Ms, underLoadP50Ms: redis.verifyLatencyUnderLoad.p50Ms, underLoadP99Ms: redis.verifyLatencyUnderLoad.p99Ms } : null,
@@ -298,10 +302,12 @@ async function main(): Promise<number> {
       },
     };
     const ran = SECTIONS.filter((s) => only.has(s));
-    const merged = mergeResults(args.out || smoke ? null : readPrevious(outFile), current, ran);
+    // Sections not run keep their previous values in the file (smoke output is scratch: never merged).
+    const merged = mergeResults(smoke ? null : readPrevious(outFile), current, ran);
     const previousMeasured = ((merged['machine'] as Json | undefined)?.['measured'] as Json | undefined) ?? {};
     const stamp = { date: machine.date, src: machine.src, mode: machine.mode, loadAverage1m: machine.loadAverage1m };
-    merged['machine'] = { ...machine, measured: { ...previousMeasured, ...Object.fromEntries(ran.map((s) => [s, stamp])) } };
+    const previousRedis = ((merged['machine'] as Json | undefined)?.['redis'] as string | null | undefined) ?? null;
+    merged['machine'] = { ...machine, redis: machine.redis ?? previousRedis, measured: { ...previousMeasured, ...Object.fromEntries(ran.map((s) => [s, stamp])) } };
     const targets = targetsOf(merged);
     merged['targets'] = targets;
     merged['checks'] = checks;
@@ -345,7 +351,7 @@ function targetsOf(r: Json): Target[] {
   const bytes = num(at('memory.bytesPerUserAt1M'));
   const g1000 = num(at('contention.guessesComparedAt1000'));
   const tries = num(at('contention.triesCounted'));
-  const vs = at('peers.redisVsRateLimiterFlexible');
+  const vs = at('peersRun.redisVsRateLimiterFlexible');
   const vsList = Array.isArray(vs) ? (vs as number[]) : null;
   return [
     t('memory floorRatio (memory ÷ bare plain-JS floor)', `>= ${T.floorRatio}`, floorRatio, floorRatio !== null && floorRatio >= T.floorRatio),

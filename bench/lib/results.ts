@@ -15,7 +15,7 @@ export const OWNED: Record<string, readonly string[]> = {
   redis: ['redis', 'latency.redis'],
   contention: ['contention'],
   postgres: ['postgres', 'latency.postgres'],
-  peers: ['peers'],
+  peers: ['peers', 'peersRun'],
 };
 
 export function readPrevious(file: string): Json | null {
