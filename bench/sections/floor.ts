@@ -40,6 +40,8 @@ export interface FloorResult {
   readonly cycles: number;
   readonly cyclesPerSec: number;
   readonly rules: typeof RULES;
+  /** When measured in several parts (before and after the memory stores): each part's cycles/s. */
+  readonly runs?: number[];
 }
 
 const key = Buffer.from(SECRET, 'utf8');
