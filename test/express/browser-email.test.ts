@@ -80,6 +80,7 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     await page.click('button:has-text("Switch SMS off")');
     await page.waitForLoadState();
     expect(await page.textContent('h1')).toBe('Switch SMS off?');
+    await page.fill('#confirm-input', 'carrier outage, ticket #88');
     await page.click('#confirm-yes');
     await page.waitForURL('**/admin');
     expect(await page.textContent('#sms-state')).toBe('off');
