@@ -66,7 +66,7 @@ describe('audit: admin actions carry by, at and reason', () => {
     must(await env.mfa.removeFactor('u1', factorId, { by: 'admin-1', reason: 'phone lost' }));
     expect(seen).toEqual([
       { name: 'factor.enrolled', payload: { userId: 'u1', factorId, channel: 'sms', maskedPhone: '+1 ••• ••• 2671', by: 'hr-sync', at: env.clock.now() - 60_000, reason: 'work phone' } },
-      { name: 'factor.removed', payload: { userId: 'u1', factorId, channel: 'sms', by: 'admin-1', at: env.clock.now(), reason: 'phone lost' } },
+      { name: 'factor.removed', payload: { userId: 'u1', factorId, channel: 'sms', maskedPhone: '+1 ••• ••• 2671', by: 'admin-1', at: env.clock.now(), reason: 'phone lost' } },
     ]);
     expect(JSON.stringify(seen)).not.toContain(PHONE.slice(2));
   });

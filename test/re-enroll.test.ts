@@ -70,7 +70,7 @@ describe('a number change: enrollSms(userId, phone, { replaces })', () => {
     const confirmed = must(await env.mfa.confirmEnrollment('u1', enrollCode));
     const factors = (await env.mfa.listFactors('u1')).factors;
     expect(factors).toMatchObject([{ id: confirmed.factorId, status: 'active', preferred: true, maskedPhone: '+1 ••• ••• 0100' }]);
-    expect(removed).toEqual([{ userId: 'u1', factorId: env.factorId, channel: 'sms', at: env.clock.now(), replacedBy: confirmed.factorId }]);
+    expect(removed).toEqual([{ userId: 'u1', factorId: env.factorId, channel: 'sms', maskedPhone: '+1 ••• ••• 2671', at: env.clock.now(), replacedBy: confirmed.factorId }]);
     env.clock.advance(30_000);
     must(await env.mfa.startChallenge('u1'));
     expect(env.outbox.last()?.to).toBe(NEW);

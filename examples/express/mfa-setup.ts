@@ -94,7 +94,8 @@ function auditLog(mfa: Mfa, log: (line: string) => void, trail: AuditTrail | und
   });
   mfa.on('factor.removed', (e) => {
     log(e.by !== undefined ? `[audit] ${e.by} removed factor ${e.factorId} (${e.channel}) of ${e.userId}: ${e.reason ?? 'no reason given'}` : `[audit] ${e.userId} removed factor ${e.factorId}`);
-    record({ action: 'factor.removed', at: e.at, userId: e.userId, channel: e.channel, ...audited(e) });
+    const destination = e.maskedPhone ?? e.maskedEmail;
+    record({ action: 'factor.removed', at: e.at, userId: e.userId, channel: e.channel, ...(destination !== undefined ? { destination } : {}), ...audited(e) });
   });
   mfa.on('factor.invalidated', (e) => {
     const destination = e.maskedPhone ?? e.maskedEmail;

@@ -69,6 +69,10 @@ export interface FactorRemovedEvent extends FactorEvent, AdminAudit {
   reason?: string;
   /** The factor that replaced it (a number change: `enrollSms(userId, phone, { replaces })`, confirmed). */
   replacedBy?: string;
+  /** Its number, masked (`sms`, `voice`). */
+  maskedPhone?: string;
+  /** Its address, masked (`email`). */
+  maskedEmail?: string;
 }
 
 /**

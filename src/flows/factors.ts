@@ -113,7 +113,7 @@ export async function replaceFactor(ctx: Context, old: Factor, replacement: stri
     await store.setPreferred(userId, replacement);
     ctx.events.emit('preferred.changed', { userId, factorId: replacement });
   }
-  ctx.events.emit('factor.removed', { userId, factorId: old.id, channel: old.channel, at: ctx.clock.now(), replacedBy: replacement });
+  ctx.events.emit('factor.removed', { userId, factorId: old.id, channel: old.channel, ...maskedOf(old), at: ctx.clock.now(), replacedBy: replacement });
 }
 
 /**
@@ -139,7 +139,7 @@ export async function removeFactor(
     await store.setPreferred(userId, null);
     ctx.events.emit('preferred.changed', { userId, factorId: null });
   }
-  ctx.events.emit('factor.removed', { userId, factorId, channel: f.channel, at: ctx.clock.now(), ...(admin ? { by: admin.by, ...(admin.reason !== undefined ? { reason: admin.reason } : {}) } : {}) });
+  ctx.events.emit('factor.removed', { userId, factorId, channel: f.channel, ...maskedOf(f), at: ctx.clock.now(), ...(admin ? { by: admin.by, ...(admin.reason !== undefined ? { reason: admin.reason } : {}) } : {}) });
   return { ok: true, factorId };
 }
 

@@ -50,9 +50,9 @@ describe('audit page', () => {
 
     page = await admin.post(action, { reason: 'lost phone, ticket #1234', confirm: 'yes' });
     expect(flashOf(page.html)).toBe("alice's number was removed.");
-    expect(app.audit.list()).toEqual([{ action: 'factor.removed', at: app.clock.now(), userId: ALICE_ID, channel: 'sms', by: ADMIN_ID, reason: 'lost phone, ticket #1234' }]);
+    expect(app.audit.list()).toEqual([{ action: 'factor.removed', at: app.clock.now(), userId: ALICE_ID, channel: 'sms', destination: '+1 ••• ••• 0147', by: ADMIN_ID, reason: 'lost phone, ticket #1234' }]);
     const audit = await admin.get('/admin/audit');
-    expect(audit.html).toMatch(/data-action="factor.removed">\s*<td[^>]*>09:00 UTC<\/td>\s*<td>Text message removed<\/td>\s*<td>alice<\/td>\s*<td>admin<\/td>\s*<td[^>]*><\/td>\s*<td>lost phone, ticket #1234<\/td>/);
+    expect(audit.html).toMatch(/data-action="factor.removed">\s*<td[^>]*>09:00 UTC<\/td>\s*<td>Text message removed<\/td>\s*<td>alice<\/td>\s*<td>admin<\/td>\s*<td[^>]*>\+1 ••• ••• 0147<\/td>\s*<td>lost phone, ticket #1234<\/td>/);
   });
 
   it('lists every kind of admin action, newest first, with no code and no full number', async () => {
