@@ -54,6 +54,9 @@ export type { TotpEnrollment } from './flows/totp.js';
 export type { BackupCodes } from './flows/backup.js';
 export type { AddVerifiedError, VerifiedBy, VerifiedDestination, VerifiedFactor } from './flows/provision.js';
 export type { DeliveryReportHandled, DeliveryReportInput } from './flows/delivery-reports.js';
+export type { DevicesRevoked, RequiresMfaContext, RevokeAudit, VerifyOptions } from './flows/devices.js';
+export type { LockAudit, UserLocked } from './flows/admin-lock.js';
+export type { DevicesRevokedEvent } from './config/events.js';
 export type {
   Clock,
   CombinedStore,

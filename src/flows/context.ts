@@ -9,6 +9,7 @@ import type { ResolvedOptions } from '../config/options.js';
 import type { MfaEmitter } from '../config/events.js';
 import type { CodeHasher } from '../factors/code.js';
 import type { CodeKinds } from '../factors/index.js';
+import type { DeviceSigner } from '../factors/device-token.js';
 import type { SecretBox } from '../factors/secret-box.js';
 import type { StateContext } from '../store/user-state.js';
 import type { Channel } from '../core/types.js';
@@ -17,6 +18,8 @@ import type { Channel } from '../core/types.js';
 export interface Context extends StateContext {
   readonly options: ResolvedOptions;
   readonly hasher: CodeHasher;
+  /** Signs and checks device tokens (trusted devices). */
+  readonly devices: DeviceSigner;
   /** Seals the secrets read back in clear (TOTP). */
   readonly box: SecretBox;
   readonly events: MfaEmitter;
