@@ -66,24 +66,27 @@ export function formatDeviceToken(expiresAt: number, mac: string): string {
 /**
  * What a device token is bound to besides the user: each confirmed factor (active or
  * invalid; a pending enrollment is left out) as its id, status, channel and number or
- * address, sorted, each length-prefixed. Adding, removing or invalidating a factor, or
+ * address, sorted, every field and entry length-prefixed (no two lists share a fingerprint). Adding, removing or invalidating a factor, or
  * changing its number (even directly in the host's database), changes it, and with it every
  * token's MAC.
  *
  * @example
  * ```ts
  * factorFingerprint([{ id: 'f_1', userId: 'u1', channel: 'sms', status: 'active', phone: '+14155552671', createdAt: 0 }]);
- * // '28:f_1|active|sms|+14155552671'
+ * // '33:3:f_16:active3:sms12:+14155552671'
  * ```
  */
 export function factorFingerprint(factors: readonly Factor[]): string {
   return factors
     .filter((f) => f.status !== 'pending')
-    .map((f) => `${f.id}|${f.status}|${f.channel}|${f.phone ?? f.email ?? ''}`)
+    .map((f) => [f.id, f.status, f.channel, f.phone ?? f.email ?? ''].map(prefixed).join(''))
     .sort()
-    .map((entry) => `${entry.length}:${entry}`)
-    .join(',');
+    .map(prefixed)
+    .join('');
 }
+
+/** A string behind its length, so consecutive fields cannot slide into each other. */
+const prefixed = (v: string): string => `${v.length}:${v}`;
 
 /**
  * The state after a sign-in verify that trusts the device, in the same compare-and-set: the
