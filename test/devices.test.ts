@@ -7,6 +7,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createMfa, type MfaEventMap, type MfaEventName, type MfaOptions, type Stores } from '../src/index.js';
 import { memoryStores } from '../src/adapters/memory/index.js';
 import { redisStores } from '../src/adapters/redis/index.js';
+import { type DeviceClaim, DeviceSigner } from '../src/factors/device-token.js';
 import { fakeClock, type FakeClock, outboxSender, type OutboxSender } from '../src/testing/index.js';
 import { warnSkipped } from './helpers/redis-server.js';
 import { must, PHONE, SECRET, wrong } from './helpers/setup.js';
@@ -357,5 +358,38 @@ describe.each(backends)('trusted devices on %s', (_name, backendOf) => {
     expect(await env.mfa.requiresMfa('nobody', { deviceToken: token })).toEqual({ ok: true, required: true, reason: 'must_enroll' });
     must(await env.mfa.exceptions.add('u1', { by: 'admin-1', reason: 'kiosk' }));
     expect(await env.mfa.requiresMfa('u1', { deviceToken: token })).toMatchObject({ required: false, reason: 'exception' });
+  });
+});
+
+describe('the device token MAC (DeviceSigner)', () => {
+  const claim: DeviceClaim = { userId: 'u1', generation: 'g'.repeat(22), expiresAt: Date.UTC(2026, 1, 1), fingerprint: '33:3:f_16:active3:sms12:+14155552671' };
+  const signer = new DeviceSigner([SECRET]);
+  const mac = signer.sign(claim);
+
+  it('is 128 bits, base64url, and bound to every field of the claim', () => {
+    expect(mac).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(signer.verify(claim, mac)).toBe(true);
+    for (const other of [
+      { ...claim, userId: 'u2' },
+      { ...claim, generation: 'h'.repeat(22) },
+      { ...claim, expiresAt: claim.expiresAt + 1 },
+      { ...claim, fingerprint: '' },
+      // Length prefixes: moving a character from one field to the next is another claim.
+      { ...claim, userId: 'u1g', generation: 'g'.repeat(21) },
+    ]) expect(signer.verify(other, mac)).toBe(false);
+  });
+
+  it('signs with the first secret, verifies with any; only the canonical 22-character form', () => {
+    const rotated = new DeviceSigner([NEW_SECRET, SECRET]);
+    expect(rotated.verify(claim, mac)).toBe(true);
+    expect(rotated.sign(claim)).not.toBe(mac);
+    expect(new DeviceSigner([NEW_SECRET]).verify(claim, mac)).toBe(false);
+    // The last character carries 2 bits past the 128: another character that decodes to the same bytes is refused.
+    const last = mac.at(-1) ?? 'A';
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const twin = alphabet[alphabet.indexOf(last) ^ 1] ?? 'A';
+    expect(signer.verify(claim, mac.slice(0, -1) + twin)).toBe(false);
+    expect(signer.verify(claim, `${mac}A`)).toBe(false);
+    expect(signer.verify(claim, mac.slice(1))).toBe(false);
   });
 });
