@@ -254,10 +254,11 @@ describe.each(backends)('trusted devices on %s', (_name, backendOf) => {
     const env = await enrolled();
     const token = await trustedSignIn(env);
     for (let i = 0; i < 8; i++) {
-      env.clock.advance(30_000);
-      must(await env.mfa.startChallenge('u1').then((r) => (r.ok || r.error !== 'resend_cooldown' ? r : env.mfa.resend('u1'))));
+      // A code has 4 tries: a new one after every 4 wrong entries.
+      if (i % 4 === 0) must(await env.mfa.startChallenge('u1'));
       await env.mfa.verify('u1', wrong(env.outbox.last()?.code ?? ''));
       if (i < 7) expect(await skips(env, token)).toBe(true);
+      env.clock.advance(30_000);
     }
     expect(env.events.some((e) => e.name === 'user.locked')).toBe(true);
     expect(await skips(env, token)).toBe(false);
