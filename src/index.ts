@@ -15,6 +15,7 @@
 export { createMfa, Mfa, type EnrollNumberOptions, type ExceptionList } from './flows/mfa.js';
 export { MfaError, type MfaErrorCode } from './config/errors.js';
 export type {
+  AdminAudit,
   BackupGeneratedEvent,
   BackupLowEvent,
   ChannelChangedEvent,
@@ -23,6 +24,7 @@ export type {
   DeliveryFailedEvent,
   DeliveryReportedEvent,
   ExceptionAddedEvent,
+  ExceptionRemovedEvent,
   FactorEnrolledEvent,
   FactorEvent,
   FactorInvalidatedEvent,
@@ -33,6 +35,7 @@ export type {
   PreferredChangedEvent,
   UserEvent,
   UserLockedEvent,
+  UserUnlockedEvent,
   VerificationFailedEvent,
   VerificationSucceededEvent,
 } from './config/events.js';
@@ -54,9 +57,12 @@ export type { TotpEnrollment } from './flows/totp.js';
 export type { BackupCodes } from './flows/backup.js';
 export type { AddVerifiedError, VerifiedBy, VerifiedDestination, VerifiedFactor } from './flows/provision.js';
 export type { DeliveryReportHandled, DeliveryReportInput } from './flows/delivery-reports.js';
-export type { DevicesRevoked, RequiresMfaContext, RevokeAudit, VerifyOptions } from './flows/devices.js';
+export type { DevicesRevoked, RequiresMfaContext, VerifyOptions } from './flows/devices.js';
 export type { LockAudit, UserLocked } from './flows/admin-lock.js';
 export type { DevicesRevokedEvent } from './config/events.js';
+export type { ChannelSwitched } from './flows/settings.js';
+export type { ChannelSetting, MfaSettings } from './core/settings.js';
+export type { AuditInput } from './core/audit.js';
 export type {
   Clock,
   CombinedStore,

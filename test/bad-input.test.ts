@@ -168,16 +168,19 @@ describe('other arguments of the wrong type or size', () => {
     expect(await stores.factors.listExceptions()).toEqual([]);
   });
 
-  it('setChannelEnabled with a bad channel or flag → invalid_argument, the channel stays on', () => {
+  it('setChannelEnabled with a bad channel, flag or audit note → invalid_argument, the channel stays on', async () => {
     const { mfa } = setup();
-    expect(() => mfa.setChannelEnabled('fax' as 'sms', false)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    expect(() => mfa.setChannelEnabled('sms', 'no' as unknown as boolean)).toThrow(expect.objectContaining({ code: 'invalid_argument' }));
-    expect(mfa.isChannelEnabled('sms')).toBe(true);
+    await expect(mfa.setChannelEnabled('fax' as 'sms', false)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(mfa.setChannelEnabled('sms', 'no' as unknown as boolean)).rejects.toMatchObject({ code: 'invalid_argument' });
+    await expect(mfa.setChannelEnabled('sms', false, { by: 7 as unknown as string })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/by/) });
+    await expect(mfa.setChannelEnabled('sms', false, { reason: 'x'.repeat(501) })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringMatching(/reason/) });
+    await expect(mfa.setChannelEnabled('sms', false, 'ops' as unknown as { by: string })).rejects.toMatchObject({ code: 'invalid_argument' });
+    expect((await mfa.getSettings()).channels.sms).toEqual({ enabled: true });
   });
 
-  it('setChannelEnabled names every kind in its refusal', () => {
+  it('setChannelEnabled names every kind in its refusal', async () => {
     const { mfa } = setup();
-    expect(() => mfa.setChannelEnabled('fax' as 'sms', false)).toThrow(
+    await expect(mfa.setChannelEnabled('fax' as 'sms', false)).rejects.toThrow(
       expect.objectContaining({ code: 'invalid_argument', message: 'channel must be one of sms, voice, email, totp, backup' }),
     );
   });

@@ -98,7 +98,7 @@ describe('email factor', () => {
     if (!sms.ok) throw new Error(sms.error);
     await env.mfa.setPreferred('u1', sms.factorId);
     env.clock.advance(30_000);
-    env.mfa.setChannelEnabled('sms', false);
+    await env.mfa.setChannelEnabled('sms', false);
     const sent = await env.mfa.startChallenge('u1');
     expect(sent).toMatchObject({ ok: true, channel: 'email', factorId: env.factorId });
     expect(await env.mfa.verify('u1', env.mail.lastCode())).toMatchObject({ ok: true, channel: 'email' });

@@ -47,14 +47,17 @@ describe('factors, preferred method and fallback', () => {
     const { mfa, outbox } = await twoFactors();
     const seen: unknown[] = [];
     mfa.on('channel.changed', (e) => seen.push(e));
-    mfa.setChannelEnabled('sms', false);
-    expect(mfa.isChannelEnabled('sms')).toBe(false);
+    await mfa.setChannelEnabled('sms', false);
+    expect((await mfa.getSettings()).channels.sms.enabled).toBe(false);
     const before = outbox.messages.length;
     expect(await mfa.startChallenge('u1')).toEqual({ ok: false, error: 'channel_disabled', channel: 'sms' });
     expect(outbox.messages).toHaveLength(before);
-    mfa.setChannelEnabled('sms', true);
+    await mfa.setChannelEnabled('sms', true);
     expect(await mfa.startChallenge('u1')).toMatchObject({ ok: true });
-    expect(seen).toEqual([{ channel: 'sms', enabled: false }, { channel: 'sms', enabled: true }]);
+    expect(seen).toEqual([
+      { channel: 'sms', enabled: false, at: expect.any(Number) },
+      { channel: 'sms', enabled: true, at: expect.any(Number) },
+    ]);
   });
 
   it('no factor at all: no_usable_factor, and the same for an unknown user', async () => {
@@ -124,9 +127,9 @@ describe('listFactors says whether each factor is usable now, and why not', () =
       ['+1 ••• ••• 2671', 'active', true, undefined],
       ['+1 ••• ••• 0147', 'pending', false, 'pending'],
     ]);
-    mfa.setChannelEnabled('sms', false);
+    await mfa.setChannelEnabled('sms', false);
     expect((await view())[0]).toEqual(['+1 ••• ••• 2671', 'active', false, 'channel_disabled']);
-    mfa.setChannelEnabled('sms', true);
+    await mfa.setChannelEnabled('sms', true);
     await mfa.handleOptOut('+14155552671');
     expect((await view())[0]).toEqual(['+1 ••• ••• 2671', 'invalid', false, 'invalid']);
   });

@@ -12,7 +12,7 @@ describe('addVerifiedFactor: a destination the host already verified', () => {
     const added = must(await env.mfa.addVerifiedFactor('u1', { phone: '+1 415 555 2671' }, AUDIT));
     expect(added).toEqual({ ok: true, factorId: expect.stringMatching(/^f_/), channel: 'sms' });
     expect(env.outbox.messages).toHaveLength(0);
-    expect(seen).toEqual([{ userId: 'u1', factorId: added.factorId, channel: 'sms', maskedPhone: '+1 ••• ••• 2671', by: 'hr-sync', reason: 'work phone from the HR system' }]);
+    expect(seen).toEqual([{ userId: 'u1', factorId: added.factorId, channel: 'sms', maskedPhone: '+1 ••• ••• 2671', by: 'hr-sync', at: env.clock.now(), reason: 'work phone from the HR system' }]);
     expect((await env.mfa.listFactors('u1')).factors).toMatchObject([{ id: added.factorId, status: 'active', usable: true }]);
     expect(await env.mfa.requiresMfa('u1')).toEqual({ ok: true, required: true });
     expect(await env.mfa.startChallenge('u1')).toMatchObject({ ok: true, sent: true, factorId: added.factorId });

@@ -279,9 +279,9 @@ describe('leak spy: no code outside the SMS body, no full number outside `to`', 
     await r('enroll second', () => mfa.enrollSms('u1', '(415) 555-0100', { country: 'US' }));
     const second = await r('confirm second', () => mfa.confirmEnrollment('u1', s.lastCode()));
     if (!second.ok) throw new Error(second.error);
-    mfa.setChannelEnabled('sms', false);
+    await mfa.setChannelEnabled('sms', false);
     await r('start while off', () => mfa.startChallenge('u1'));
-    mfa.setChannelEnabled('sms', true);
+    await mfa.setChannelEnabled('sms', true);
     expect(await r('opt out', () => mfa.handleOptOut('+1 (415) 555-2671'))).toEqual({ ok: true, invalidated: 1 });
     await r('opt out garbage', () => mfa.handleOptOut('not a number'));
     await r('list after opt out', () => mfa.listFactors('u1'));

@@ -35,7 +35,7 @@ describe('getStatus for a code page', () => {
     clock.advance(30_000);
     expect((await mfa.getStatus('u1')).signInFactorId).toBe(second.factorId);
     expect(await mfa.startChallenge('u1')).toMatchObject({ ok: true, factorId: second.factorId });
-    mfa.setChannelEnabled('sms', false);
+    await mfa.setChannelEnabled('sms', false);
     expect((await mfa.getStatus('u1')).signInFactorId).toBeUndefined();
   });
 

@@ -85,8 +85,8 @@ describe('step-up for factor changes', () => {
     expect(await env.mfa.removeFactor('u1', 'f_pending')).toEqual({ ok: true, factorId: 'f_pending' });
     expect(await env.mfa.removeFactor('u1', env.factorId, { by: 'support-7', reason: 'lost phone, ticket #4521' })).toEqual({ ok: true, factorId: env.factorId });
     expect(seen).toEqual([
-      { userId: 'u1', factorId: 'f_pending', channel: 'sms' },
-      { userId: 'u1', factorId: env.factorId, channel: 'sms', by: 'support-7', reason: 'lost phone, ticket #4521' },
+      { userId: 'u1', factorId: 'f_pending', channel: 'sms', at: env.clock.now() },
+      { userId: 'u1', factorId: env.factorId, channel: 'sms', by: 'support-7', at: env.clock.now(), reason: 'lost phone, ticket #4521' },
     ]);
     await expect(env.mfa.removeFactor('u1', 'f_x', { reason: 'no by' })).rejects.toMatchObject({ code: 'invalid_argument' });
     await expect(env.mfa.removeFactor('u1', 'f_x', { by: '' })).rejects.toMatchObject({ code: 'invalid_argument' });

@@ -1,5 +1,5 @@
 /** What every section needs: a code-capturing sender, counting wrappers, seeded users. */
-import type { Factor, FactorStore, SmsMessage, SmsSender, StateStore } from '../../src/index.js';
+import type { Factor, FactorStore, SmsMessage, SmsSender, StateStore, Stores } from '../../src/index.js';
 import type { Mfa } from 'mfakit';
 import type { FakeClock } from '../../src/testing/clock.js';
 import type { Library } from './mfakit.js';
@@ -74,6 +74,47 @@ export function countingState(inner: StateStore): CountingState {
   return s;
 }
 
+/**
+ * The stores as `redisStores(client)` / `memoryStores()` return them (the production wiring,
+ * `combined` fast paths included), with counters: state reads (`read` + `loadUser`), writes
+ * (`write` + `commit`) and lost compare-and-sets (a `write` that returned false or a
+ * `commit` that answered `ok: false`). Every call is passed through unchanged.
+ */
+export interface CountingStores extends Stores {
+  readonly counts: { reads: number; writes: number; failedWrites: number };
+}
+
+export function countingStores(inner: Stores): CountingStores {
+  const counts = { reads: 0, writes: 0, failedWrites: 0 };
+  const state: StateStore = {
+    async read(key) {
+      counts.reads++;
+      return inner.state.read(key);
+    },
+    async write(key, value, expected, ttl) {
+      counts.writes++;
+      const ok = await inner.state.write(key, value, expected, ttl);
+      if (!ok) counts.failedWrites++;
+      return ok;
+    },
+  };
+  const c = inner.combined;
+  const combined: Stores['combined'] = c && {
+    multiKey: c.multiKey,
+    async loadUser(userId, stateKey) {
+      counts.reads++;
+      return c.loadUser(userId, stateKey);
+    },
+    async commit(writes, touch) {
+      counts.writes++;
+      const r = await c.commit(writes, touch);
+      if (!r.ok) counts.failedWrites++;
+      return r;
+    },
+  };
+  return { factors: inner.factors, state, ...(combined ? { combined } : {}), counts };
+}
+
 /** A wrong code for `code` (same length, all digits). */
 export function wrongCode(code: string): string {
   return String((Number(code) + 1) % 10 ** code.length).padStart(code.length, '0');
@@ -105,7 +146,7 @@ export async function seedUsers(factors: FactorStore, prefix: string, count: num
   return users;
 }
 
-export function makeMfa(lib: Library, stores: { factors: FactorStore; state: StateStore }, clock: FakeClock, sender: SmsSender): Mfa {
+export function makeMfa(lib: Library, stores: Stores, clock: FakeClock, sender: SmsSender): Mfa {
   return lib.createMfa({ stores, clock, secret: SECRET, appName: 'Bench', senders: { sms: sender } });
 }
 

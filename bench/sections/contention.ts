@@ -1,11 +1,14 @@
 /**
- * 4. Contention: `requests` concurrent wrong verifies of one user's one live code. The
- * rules allow exactly `maxTries` (4) of them to count; every other one must be refused
- * without counting, and nothing may throw. Retries are compare-and-set writes that lost.
+ * 4. Contention: `requests` concurrent wrong verifies of one user's one live code, through
+ * the stores as users get them (`redisStores(client)` with its `combined` fast paths, or
+ * `memoryStores()`). The rules allow exactly `maxTries` (4) of them to be compared and
+ * counted; every other one must be refused without a comparison, and nothing may throw.
+ * Retries are compare-and-sets that lost (a `write` that returned false or a `commit` that
+ * answered `ok: false`): each is a decision taken again on the current record.
  */
 import { performance } from 'node:perf_hooks';
 import type { Mfa } from 'mfakit';
-import { type CaptureSender, type CountingState, expectOk, type User, wrongCode } from '../lib/fixture.js';
+import { type CaptureSender, type CountingStores, expectOk, type User, wrongCode } from '../lib/fixture.js';
 import { round } from '../lib/stats.js';
 
 export interface ContentionResult {
@@ -16,10 +19,12 @@ export interface ContentionResult {
   /** Failures recorded in the user's state afterwards (`getStatus().failures`): must be 4. */
   readonly triesCounted: number;
   readonly consecutiveFailures: number;
-  /** Responses that say they counted (`code_mismatch`, or the `code_exhausted` that killed the code). */
+  /** Responses that say they compared and counted (`code_mismatch`, or the `code_exhausted` that killed the code). */
   readonly countedResponses: number;
+  /** Guesses compared against the code: the responses that counted (each one a comparison an attacker learns from). */
+  readonly guessesCompared: number;
   readonly outcomes: Record<string, number>;
-  /** Compare-and-set writes that lost a race (each one is a re-read and re-decide). */
+  /** Compare-and-set writes that lost a race (each one a decision taken again). */
   readonly casRetries: number;
   readonly stateReads: number;
   readonly stateWrites: number;
@@ -29,9 +34,14 @@ export interface ContentionResult {
   readonly wallMs: number;
 }
 
+export interface ContentionInstance {
+  readonly mfa: Mfa;
+  readonly stores: CountingStores;
+}
+
 export async function runContention(
   store: string,
-  instances: readonly { mfa: Mfa; state: CountingState }[],
+  instances: readonly ContentionInstance[],
   sender: CaptureSender,
   user: User,
   requests: number,
@@ -42,11 +52,11 @@ export async function runContention(
   const code = sender.codes.get(user.phone);
   if (code === undefined) throw new Error('contention: no code sent');
   const wrong = wrongCode(code);
-  const before = instances.map((i) => ({ r: i.state.reads, w: i.state.writes, f: i.state.failedWrites }));
+  const before = instances.map((i) => ({ ...i.stores.counts }));
 
   const t0 = performance.now();
   const settled = await Promise.allSettled(
-    Array.from({ length: requests }, (_, k) => (instances[k % instances.length] as (typeof instances)[number]).mfa.verify(user.id, wrong)),
+    Array.from({ length: requests }, (_, k) => (instances[k % instances.length] as ContentionInstance).mfa.verify(user.id, wrong)),
   );
   const wallMs = performance.now() - t0;
 
@@ -66,7 +76,8 @@ export async function runContention(
     if (r.error === 'code_mismatch' || (r.error === 'code_exhausted' && r.failuresLeft !== undefined)) counted++;
   }
   const status = await first.mfa.getStatus(user.id);
-  const sum = (f: (i: { state: CountingState }, k: number) => number) => instances.reduce((a, i, k) => a + f(i, k), 0);
+  const sum = (f: (c: { reads: number; writes: number; failedWrites: number }, b: { reads: number; writes: number; failedWrites: number }) => number) =>
+    instances.reduce((a, i, k) => a + f(i.stores.counts, before[k] ?? { reads: 0, writes: 0, failedWrites: 0 }), 0);
   return {
     store,
     requests,
@@ -74,12 +85,37 @@ export async function runContention(
     triesCounted: status.failures,
     consecutiveFailures: status.consecutiveFailures,
     countedResponses: counted,
+    guessesCompared: counted,
     outcomes,
-    casRetries: sum((i, k) => i.state.failedWrites - (before[k]?.f ?? 0)),
-    stateReads: sum((i, k) => i.state.reads - (before[k]?.r ?? 0)),
-    stateWrites: sum((i, k) => i.state.writes - (before[k]?.w ?? 0)),
+    casRetries: sum((c, b) => c.failedWrites - b.failedWrites),
+    stateReads: sum((c, b) => c.reads - b.reads),
+    stateWrites: sum((c, b) => c.writes - b.writes),
     errors,
     ...(firstError !== undefined ? { firstError } : {}),
     wallMs: round(wallMs, 1),
   };
 }
+
+/** One row of the scaling table: `requests` concurrent wrong codes. */
+export interface ScalingRow {
+  readonly requests: number;
+  readonly casRetries: number;
+  /** casRetries / requests. */
+  readonly retriesPerRequest: number;
+  readonly guessesCompared: number;
+  readonly triesCounted: number;
+  readonly errors: number;
+  readonly firstError?: string;
+  readonly wallMs: number;
+}
+
+export const toScalingRow = (r: ContentionResult): ScalingRow => ({
+  requests: r.requests,
+  casRetries: r.casRetries,
+  retriesPerRequest: round(r.casRetries / r.requests, 2),
+  guessesCompared: r.guessesCompared,
+  triesCounted: r.triesCounted,
+  errors: r.errors,
+  ...(r.firstError !== undefined ? { firstError: r.firstError } : {}),
+  wallMs: r.wallMs,
+});

@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
-import { kyselyStores, migrate } from '../../src/kysely.js';
 import { findPostgresBin, startPostgres, type SqlServer } from '../../test/helpers/sql-servers.js';
 import { benchClock, captureSender, expectOk, makeMfa, ROUND_GAP_MS, seedUsers, type User } from '../lib/fixture.js';
 import type { Library } from '../lib/mfakit.js';
@@ -89,14 +88,14 @@ export async function runPostgres(lib: Library, opts: { users: number; clients: 
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: pgPool }) });
   try {
     const version = String((await sql<{ v: string }>`show server_version`.execute(db)).rows[0]?.['server_version' as 'v'] ?? 'unknown');
-    await migrate(db);
+    await lib.migrate(db);
     await sql`create table bench_cas (k int primary key, value text not null, version bigint not null, expires_at bigint)`.execute(db);
     await sql`insert into bench_cas select g, repeat('x', 260), 1, null from generate_series(1, 100000) g`.execute(db);
     const limitBefore = await pgbench(server, opts.clients, opts.pgbenchSeconds, dir);
 
     const clock = benchClock();
     const sender = captureSender();
-    const stores = kyselyStores(db, { clock });
+    const stores = lib.kyselyStores(db, { clock });
     const mfa = makeMfa(lib, stores, clock, sender);
     const users = await seedUsers(stores.factors, 'p', opts.users, clock.now(), 0, 16);
 

@@ -4,7 +4,9 @@
  * concurrent users, commands per operation from `INFO commandstats`, `MEMORY USAGE` of one
  * user's state; 5. verify latency (unloaded, and under the 64-user load).
  */
+import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Mfa } from 'mfakit';
 import {
@@ -36,6 +38,8 @@ export interface RedisResult {
   readonly users: number;
   readonly verifyPerSec: number;
   readonly startPerSec: number;
+  /** Start + verify cycles per second over the same rounds: cycles ÷ (start time + verify time). */
+  readonly cyclesPerSec: number;
   /** redis-benchmark -c <clients>: EVALSHA of a script with the adapter CAS's keys and commands. */
   readonly storeLimitPerSec: number | null;
   readonly storeLimitScript: string;
@@ -45,8 +49,16 @@ export interface RedisResult {
   readonly ratio: number | null;
   /** startPerSec / storeLimitPerSec. */
   readonly startRatio: number | null;
-  /** Top-level commands the client sent per uncontended verify / start (what the targets count). */
+  /**
+   * Top-level commands the client sent per uncontended verify / start (what the targets
+   * count). Measured as it always was: the same instance started the challenge just before.
+   */
   readonly commandsPerVerify: number;
+  /** Commands per verify when this process wrote the user's record last (same measurement as commandsPerVerify). */
+  readonly commandsPerVerifyWarm: number;
+  /** Commands per verify when another process wrote the user's record last (a child process started the challenge). */
+  readonly commandsPerVerifyCold: number | null;
+  readonly verifyCommandsCold: Record<string, number> | null;
   readonly commandsPerStart: number;
   /** INFO commandstats total delta per operation, including the GET/TIME/SET the Lua script runs. */
   readonly serverCallsPerVerify: number;
@@ -158,13 +170,13 @@ async function throughput(r: Rig, users: readonly User[], clients: number, minMs
     verifyMs += t.verifyMs;
     ops += users.length;
   }
-  return { startPerSec: (ops * 1000) / startMs, verifyPerSec: (ops * 1000) / verifyMs };
+  return { startPerSec: (ops * 1000) / startMs, verifyPerSec: (ops * 1000) / verifyMs, cyclesPerSec: (ops * 1000) / (startMs + verifyMs) };
 }
 
 export async function runRedis(
   lib: Library,
   target: RedisTarget,
-  opts: { users: number; clients: number; minMs: number; benchRequests: number; sequential: number; redisBenchmarkBin: string | null; autoPipelining: boolean },
+  opts: { users: number; clients: number; minMs: number; benchRequests: number; sequential: number; redisBenchmarkBin: string | null; autoPipelining: boolean; otherProcess: boolean },
 ): Promise<RedisResult> {
   const prefix = `mfakit-bench:${process.pid}:`;
   const r = await rig(lib, target.url, prefix);
@@ -234,6 +246,22 @@ export async function runRedis(
     const c2 = new Map(r.counts);
     r.clock.advance(ROUND_GAP_MS);
     const n = seq.length;
+
+    // Another process wrote last: a child process starts the challenges, this one verifies.
+    let cold: { perVerify: number; commands: Record<string, number> } | null = null;
+    if (opts.otherProcess) {
+      const coldUsers = seq.slice(0, Math.min(50, seq.length));
+      const codes = await otherProcessStarts(target.url, prefix, r.clock.now(), coldUsers, lib.src !== 'dist/');
+      const c3 = new Map(r.counts);
+      for (const u of coldUsers) {
+        const code = codes[u.phone];
+        if (code === undefined) throw new Error(`the other process sent no code to ${u.id}`);
+        expectOk(await r.mfa.verify(u.id, code), 'verify (another process wrote last)');
+      }
+      const coldClient = diff(new Map(r.counts), c3);
+      cold = { perVerify: round(total(coldClient) / coldUsers.length, 2), commands: perOp(coldClient, coldUsers.length) };
+      r.clock.advance(ROUND_GAP_MS);
+    }
     const startServer = statDelta(s0, s1);
     const verifyServer = statDelta(s1b, s2);
     const startClient = diff(c1, c0);
@@ -263,12 +291,16 @@ export async function runRedis(
       users: users.length,
       verifyPerSec: round(tp.verifyPerSec),
       startPerSec: round(tp.startPerSec),
+      cyclesPerSec: round(tp.cyclesPerSec),
       storeLimitPerSec: storeLimitPerSec === null ? null : round(storeLimitPerSec),
       storeLimitScript: note,
       storeLimitRuns: [limitBefore, limitAfter].map((v) => (v === null ? null : round(v))),
       ratio: storeLimitPerSec ? round(tp.verifyPerSec / storeLimitPerSec, 3) : null,
       startRatio: storeLimitPerSec ? round(tp.startPerSec / storeLimitPerSec, 3) : null,
       commandsPerVerify: round(total(verifyClient) / n, 2),
+      commandsPerVerifyWarm: round(total(verifyClient) / n, 2),
+      commandsPerVerifyCold: cold?.perVerify ?? null,
+      verifyCommandsCold: cold?.commands ?? null,
       commandsPerStart: round(total(startClient) / n, 2),
       serverCallsPerVerify: round(total(verifyServer) / n, 2),
       serverCallsPerStart: round(total(startServer) / n, 2),
@@ -291,6 +323,28 @@ export async function runRedis(
     r.io.disconnect();
     admin.disconnect();
   }
+}
+
+/** Runs bench/lib/other-process.ts: another process starts the users' challenges; resolves phone → code. */
+function otherProcessStarts(url: string, prefix: string, now: number, users: readonly User[], fromSrc: boolean): Promise<Record<string, string>> {
+  const script = fileURLToPath(new URL('../lib/other-process.ts', import.meta.url));
+  const args = ['--import', 'tsx', script, url, prefix, String(now), JSON.stringify(users.map((u) => ({ id: u.id, phone: u.phone }))), ...(fromSrc ? ['--src'] : [])];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-4000)));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`other process exited ${code}:\n${err}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as Record<string, string>);
+      } catch (e) {
+        reject(new Error(`other process: unreadable output (${String(e)})`));
+      }
+    });
+  });
 }
 
 /** Deletes every key under `prefix` (SCAN + UNLINK). */

@@ -12,6 +12,7 @@ import type { FakeClock } from 'mfakit/testing';
 import { type AppContext, pageContext } from './context.js';
 import { type CodeChannel, devOutbox, type DevOutbox } from './dev-outbox.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
+import type { Delivery } from './delivery-env.js';
 import { secretFromEnv, seedDemoFactors, setupMfa } from './mfa-setup.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -21,6 +22,7 @@ import { authenticatorRoutes, forgetTotpSecretElsewhere } from './routes/authent
 import { backupCodeRoutes, forgetBackupCodesElsewhere } from './routes/backup-codes.js';
 import { enrollRoutes } from './routes/enroll.js';
 import { homeRoutes } from './routes/home.js';
+import { providerWebhookRoutes } from './routes/provider-webhooks.js';
 import { settingsRoutes } from './routes/settings.js';
 import { stepUpRoutes } from './routes/step-up.js';
 import { testClockRoutes } from './routes/test-clock.js';
@@ -40,7 +42,14 @@ export interface CreateAppOptions {
   readonly testClock?: FakeClock;
   /** mfakit's stores. Default: memory stores. */
   readonly stores?: Stores;
-  /** The SMS sender. Default: the dev outbox; required in production. */
+  /**
+   * Real delivery read from the environment (`deliveryFromEnv` in delivery-env.ts): the
+   * providers' senders, their signed webhooks, and delivery reports. Default: none (the dev
+   * outbox, and the token-guarded `/webhooks/sms`). `sender`, `voiceSender` and `emailSender`
+   * take precedence over its senders.
+   */
+  readonly delivery?: Delivery;
+  /** The SMS sender. Default: `delivery`'s, else the dev outbox; required in production. */
   readonly sender?: SmsSender;
   /** The voice-call sender. Default: the dev outbox; in production, without one, voice is not offered. */
   readonly voiceSender?: VoiceSender;
@@ -74,33 +83,43 @@ export interface CreatedApp {
   readonly users: UserDirectory;
   /** The dev outbox, when the default development sender is in use. */
   readonly outbox: DevOutbox | undefined;
-  /** How the SMS webhook authenticates its caller: `token`, `closed` (no token set) or `insecure-open`. */
-  readonly webhook: WebhookAuth['kind'];
+  /**
+   * How the STOP webhook authenticates its caller: `signed` (a provider is configured: its
+   * signed webhooks, and no `/webhooks/sms`), else `token`, `closed` (no token set) or `insecure-open`.
+   */
+  readonly webhook: WebhookAuth['kind'] | 'signed';
 }
 
 export async function createApp(options: CreateAppOptions = {}): Promise<CreatedApp> {
   const env = process.env;
   const production = options.production ?? env['NODE_ENV'] === 'production';
   if (production && options.testClock) throw new StartupError('The test clock is never available in production.');
+  const signedHooks = options.delivery?.webhooks;
   const hook = webhookAuth({
     token: options.webhookToken ?? env['SMS_WEBHOOK_TOKEN'],
     insecureNoToken: options.webhookInsecureNoToken ?? env['SMS_WEBHOOK_INSECURE_NO_TOKEN'] === '1',
     production,
   });
   // Loud on purpose, wherever the app is created (server.ts announces a closed webhook too).
-  if (hook.kind === 'insecure-open') console.warn(webhookNotice(hook));
+  if (hook.kind === 'insecure-open' && !signedHooks) console.warn(webhookNotice(hook));
   const clock: Clock = options.testClock ?? options.clock ?? systemClock;
   const demo = options.users ?? DEMO_USERS;
   const users = await UserDirectory.create(demo);
   const stores = options.stores ?? memoryStores({ clock });
 
-  const anyMissing = !options.sender || !options.voiceSender || !options.emailSender;
+  const real = {
+    sms: options.sender ?? options.delivery?.sms,
+    voice: options.voiceSender ?? options.delivery?.voice,
+    email: options.emailSender ?? options.delivery?.email,
+  };
+  // In development, a channel without a real sender goes to the dev outbox.
+  const anyMissing = !real.sms || !real.voice || !real.email;
   const outbox = anyMissing && !production ? devOutbox(clock) : undefined;
-  const sms = options.sender ?? outbox?.senders.sms;
+  const sms = real.sms ?? outbox?.senders.sms;
   if (!sms) {
-    throw new StartupError('No SMS sender: in production, pass your provider\'s SmsSender (see examples/express/README.md, "Sending real codes").');
+    throw new StartupError('No SMS sender: in production, set SMS_PROVIDER (twilio, vonage or sns) and its variables (see examples/express/README.md, "Send real messages").');
   }
-  const senders = { sms, voice: options.voiceSender ?? outbox?.senders.voice, email: options.emailSender ?? outbox?.senders.email };
+  const senders = { sms, voice: real.voice ?? outbox?.senders.voice, email: real.email ?? outbox?.senders.email };
   const channels = new Set<CodeChannel>((['sms', 'voice', 'email'] as const).filter((ch) => senders[ch] !== undefined));
   const mfa = setupMfa({
     stores,
@@ -108,6 +127,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     clock,
     users,
     secret: options.mfaSecret ?? secretFromEnv(env, 'MFA_SECRET', production),
+    deliveryReports: options.delivery?.deliveryReports ?? false,
     log: options.log ?? ((line) => console.log(line)),
   });
   if (options.seedFactors ?? true) await seedDemoFactors(stores, demo, clock.now());
@@ -123,9 +143,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   app.use(cspNonce, securityHeaders(production));
   app.use('/assets', express.static(fileURLToPath(new URL('./assets', import.meta.url)), { maxAge: production ? '1d' : 0 }));
   if (options.testClock) app.use(testClockRoutes(options.testClock));
+  if (signedHooks) {
+    // Called by the providers: no session, no CSRF token; each request must carry the
+    // provider's signature. Before the app's body parser: they parse their own bodies.
+    app.use(providerWebhookRoutes(ctx, signedHooks));
+  }
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
-  // Called by the SMS provider: no session, no CSRF token (authenticated by its own token).
-  app.use(webhookRoutes(ctx, hook));
+  // Development without a provider: the STOP route guarded by a shared token (or closed).
+  if (!signedHooks) app.use(webhookRoutes(ctx, hook));
 
   app.use(cookieParser(), sessions({ secret: sessionSecret, production }), protect, forgetTotpSecretElsewhere, forgetBackupCodesElsewhere);
   app.use(authRoutes(ctx, new LoginThrottle(options.loginLimits)), challengeRoutes(ctx), homeRoutes(ctx), stepUpRoutes(ctx), settingsRoutes(ctx), enrollRoutes(ctx), authenticatorRoutes(ctx), backupCodeRoutes(ctx), adminRoutes(ctx));
@@ -133,7 +158,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is nothing at this address.')));
   app.use(errorHandler(ctx));
-  return { app, mfa, clock, users, outbox, webhook: hook.kind };
+  return { app, mfa, clock, users, outbox, webhook: signedHooks ? 'signed' : hook.kind };
 }
 
 /** Renders errors as pages; internal details go to the log, never to the browser. */

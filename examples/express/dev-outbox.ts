@@ -4,8 +4,8 @@
  * `devOutboxSender`; voice and email are recorded here the same way. Never used when
  * NODE_ENV=production (both refuse to be created then).
  *
- * ADAPT: a real server passes its providers' `SmsSender`, `VoiceSender` and `EmailSender`
- * (see examples/express/README.md, "Sending real codes").
+ * ADAPT: a real server uses its providers' senders: `SMS_PROVIDER`, `SMTP_URL` (see
+ * delivery-env.ts and examples/express/README.md, "Send real messages").
  * @module
  */
 import type { Clock, EmailSender, Purpose, SendReceipt, SmsSender, VoiceSender } from 'mfakit';

@@ -21,6 +21,11 @@ export interface MfaSetupOptions {
   /** At least 32 characters; a list rotates secrets (the first signs, all verify). */
   readonly secret: string | readonly string[];
   readonly users: UserDirectory;
+  /**
+   * Record each sent message's id so the provider's status callbacks (`handleDeliveryReport`)
+   * find their factor: on when a real provider reports back (default off).
+   */
+  readonly deliveryReports?: boolean;
   /** Where audit lines go (default: stdout). */
   readonly log?: (line: string) => void;
 }
@@ -37,6 +42,9 @@ export function setupMfa(o: MfaSetupOptions): Mfa {
     secret: typeof o.secret === 'string' ? o.secret : [...o.secret],
     appName: APP_NAME,
     clock: o.clock,
+    // A provider's late "undelivered" (a landline, a dead number) makes the factor invalid,
+    // so the next sign-in falls back: one more short-lived store write per send.
+    deliveryReports: o.deliveryReports ?? false,
     // ADAPT: this demo lets a user with no factor in and asks them to add one ('optional').
     // mfakit's default, 'required', answers such a user `must_enroll` instead: allow only the
     // enrollment pages until a first factor is confirmed.
@@ -60,8 +68,9 @@ export function setupMfa(o: MfaSetupOptions): Mfa {
  * never a code or a full number, so they are safe to log.
  */
 function auditLog(mfa: Mfa, log: (line: string) => void): void {
-  mfa.on('code.sent', (e) => log(`[audit] ${e.purpose} code sent by ${e.channel} to ${e.maskedTo} for ${e.userId} via ${e.sender}`));
-  mfa.on('delivery.failed', (e) => log(`[audit] ${e.channel} delivery to ${e.maskedTo} failed for ${e.userId} (${e.reason})`));
+  mfa.on('code.sent', (e) => log(`[audit] ${e.purpose} code sent by ${e.channel} to ${e.maskedTo} for ${e.userId} via ${e.provider ?? e.sender} (message ${e.messageId})`));
+  mfa.on('delivery.failed', (e) => log(`[audit] ${e.channel} delivery to ${e.maskedTo} failed for ${e.userId} (${e.deliveryReason ?? e.reason}${e.provider ? ` via ${e.provider}` : ''})`));
+  mfa.on('delivery.reported', (e) => log(`[audit] ${e.channel} message ${e.messageId} for ${e.userId}: ${e.status}${e.errorCode ? ` (error ${e.errorCode})` : ''}`));
   mfa.on('user.locked', (e) => log(`[audit] ${e.userId} locked until ${e.lockedUntil === null ? 'an admin unlocks' : new Date(e.lockedUntil).toISOString()}`));
   mfa.on('user.unlocked', (e) => log(`[audit] ${e.userId} unlocked`));
   mfa.on('factor.enrolled', (e) => log(`[audit] ${e.userId} enrolled ${e.maskedPhone ?? e.maskedEmail ?? ''} for ${e.channel}`));

@@ -6,8 +6,10 @@
  * - `NODE_ENV=production`: no dev outbox, secure cookies, secrets required
  * - `MFA_SECRET`, `SESSION_SECRET`: 32+ random characters (random per run in development)
  * - `REDIS_URL`: use Redis stores (`mfakit/redis`) instead of memory
- * - `SMS_WEBHOOK_TOKEN`: token the STOP webhook requires (`/webhooks/sms?token=...`); without
- *   it the webhook refuses every request, unless `SMS_WEBHOOK_INSECURE_NO_TOKEN=1` (development only)
+ * - `SMS_PROVIDER` (`console` by default: the dev outbox; `twilio`, `vonage`, `sns`), `SMS_FAILOVER`,
+ *   the providers' variables, `PUBLIC_URL`, `SMTP_URL` + `MAIL_FROM`: see delivery-env.ts and the README
+ * - `SMS_WEBHOOK_TOKEN` (no provider only): token the STOP webhook requires (`/webhooks/sms?token=...`);
+ *   without it the webhook refuses every request, unless `SMS_WEBHOOK_INSECURE_NO_TOKEN=1` (development only)
  * - `MFAKIT_TEST_CLOCK=1`: fake clock + `POST /__test/advance?ms=` (tests only; refused in production)
  *
  * A start-up problem the operator can fix (Redis unreachable, a secret missing) ends the
@@ -18,8 +20,10 @@ import type { AddressInfo } from 'node:net';
 import { MfaError, systemClock } from 'mfakit';
 import { fakeClock } from 'mfakit/testing';
 import { createApp, type CreatedApp } from './app.js';
+import { deliveryFromEnv } from './delivery-env.js';
 import { redactUrl, storesFromEnv, type StoreSetup } from './mfa-setup.js';
 import { StartupError } from './startup-error.js';
+import { TWILIO_INBOUND_PATH, TWILIO_STATUS_PATH, VONAGE_INBOUND_PATH, VONAGE_STATUS_PATH, type ProviderWebhooks } from './routes/provider-webhooks.js';
 import { webhookNotice } from './routes/webhooks.js';
 import { DEMO_USERS } from './users.js';
 
@@ -38,12 +42,17 @@ function startupHint(err: unknown): string | undefined {
 
 let storeSetup: StoreSetup | undefined;
 let created: CreatedApp;
+let deliverySummary = '';
+let signedHooks: ProviderWebhooks | undefined;
 const testClock = env['MFAKIT_TEST_CLOCK'] === '1' ? fakeClock(Date.now()) : undefined;
 try {
   if (testClock && production) throw new StartupError('MFAKIT_TEST_CLOCK is refused when NODE_ENV=production.');
   const clock = testClock ?? systemClock;
+  const delivery = await deliveryFromEnv(env); // before the stores: a bad variable opens no connection
+  deliverySummary = delivery.summary;
+  signedHooks = delivery.webhooks;
   storeSetup = await storesFromEnv(env, clock);
-  created = await createApp({ production, clock, ...(testClock ? { testClock } : {}), stores: storeSetup.stores });
+  created = await createApp({ production, clock, ...(testClock ? { testClock } : {}), stores: storeSetup.stores, delivery });
 } catch (err) {
   const hint = startupHint(err);
   if (!hint) throw err;
@@ -59,6 +68,8 @@ const server = created.app.listen(port, host, () => {
   const { port: actual } = server.address() as AddressInfo;
   const url = `http://${host === '0.0.0.0' ? 'localhost' : host}:${actual}`;
   console.log(`mfakit example listening on ${url} (${stores.kind} stores${production ? ', production mode' : ''}${testClock ? ', TEST CLOCK' : ''})`);
+  console.log(`Delivery: ${deliverySummary}`);
+  if (signedHooks) console.log(webhookLines(signedHooks));
   if (created.webhook === 'closed') console.log(webhookNotice({ kind: 'closed' }));
   if (!production) {
     console.log('Demo users (username / password):');
@@ -66,13 +77,29 @@ const server = created.app.listen(port, host, () => {
       const factors = [u.phone && 'SMS', u.email && 'email'].filter(Boolean).join(' and ');
       console.log(`  ${u.username.padEnd(6)} / ${u.password.padEnd(16)} ${u.role}, ${factors ? `${factors} enrolled` : 'no number yet'}`);
     }
-    console.log(`Text messages, voice calls and emails appear at ${url}/dev/outbox`);
+    if (!created.outbox) console.log('Every channel has a real sender: no dev outbox.');
+    else if (signedHooks) console.log(`Messages on channels without a real sender appear at ${url}/dev/outbox`);
+    else console.log(`Text messages, voice calls and emails appear at ${url}/dev/outbox`);
   }
 });
 server.on('error', (err) => {
   console.error(err.message);
   process.exit(1);
 });
+
+/** The webhook URLs to paste into the providers' consoles. */
+function webhookLines(hooks: ProviderWebhooks): string {
+  const lines = ['Signed webhooks (requests without a valid signature get 403):'];
+  if (hooks.twilio) {
+    lines.push(`  Twilio, the number's "A message comes in": ${hooks.publicUrl}${TWILIO_INBOUND_PATH}`);
+    lines.push(`  Twilio status callbacks (sent with each message): ${hooks.publicUrl}${TWILIO_STATUS_PATH}`);
+  }
+  if (hooks.vonage) {
+    lines.push(`  Vonage inbound SMS: ${hooks.publicUrl}${VONAGE_INBOUND_PATH}`);
+    lines.push(`  Vonage delivery receipts (sent with each message): ${hooks.publicUrl}${VONAGE_STATUS_PATH}`);
+  }
+  return lines.join('\n');
+}
 
 const shutdown = () => {
   server.close(() => void stores.close().finally(() => process.exit(0)));

@@ -21,6 +21,25 @@ export interface UserEvent {
 }
 
 /**
+ * The audit fields of an admin action (unlock, exception list, channel switch, verified
+ * binding, removal by an admin): who, when, and why. `by` and `reason` are what the host
+ * passed; `at` is the instance's clock.
+ *
+ * @example
+ * ```ts
+ * mfa.on('user.unlocked', (e) => auditLog.push({ action: 'unlock', user: e.userId, by: e.by, at: e.at, reason: e.reason }));
+ * ```
+ */
+export interface AdminAudit {
+  /** Who did it, when the host said (`{ by }`). */
+  by?: string;
+  /** When (epoch ms). */
+  at: number;
+  /** Why, when the host said (`{ reason }`). */
+  reason?: string;
+}
+
+/**
  * Fields of events about one factor.
  *
  * @example
@@ -43,7 +62,7 @@ export interface FactorEvent extends UserEvent {
  * mfa.on('factor.removed', (e: FactorRemovedEvent) => audit('removed', e.userId, e.factorId, e.by ?? 'the user'));
  * ```
  */
-export interface FactorRemovedEvent extends FactorEvent {
+export interface FactorRemovedEvent extends FactorEvent, AdminAudit {
   /** The admin who removed it (absent: the user did). */
   by?: string;
   /** Why, as the admin said. */
@@ -220,7 +239,7 @@ export interface UserLockedEvent extends UserEvent {
  * mfa.on('devices.revoked', (e: DevicesRevokedEvent) => audit('devices revoked', e.userId, e.by ?? 'the user', e.reason));
  * ```
  */
-export interface DevicesRevokedEvent extends UserEvent {
+export interface DevicesRevokedEvent extends UserEvent, AdminAudit {
   /** Who revoked them (an admin id); absent when the user did. */
   by?: string;
   /** When (epoch ms). */
@@ -237,13 +256,15 @@ export interface DevicesRevokedEvent extends UserEvent {
  * mfa.on('factor.enrolled', (e: FactorEnrolledEvent) => email(e.userId, `New number ${e.maskedPhone}`));
  * ```
  */
-export interface FactorEnrolledEvent extends FactorEvent {
+export interface FactorEnrolledEvent extends FactorEvent, AdminAudit {
   /** The number, masked (`sms`, `voice`). */
   maskedPhone?: string;
   /** The address, masked (`email`). */
   maskedEmail?: string;
   /** Who bound it without a code (`addVerifiedFactor`); absent when the user confirmed a code. */
   by?: string;
+  /** When it became active. */
+  at: number;
   /** Why, as `addVerifiedFactor` was told. */
   reason?: string;
 }
@@ -322,9 +343,11 @@ export interface PreferredChangedEvent extends UserEvent {
  * mfa.on('exception.added', (e: ExceptionAddedEvent) => audit('exception', e.userId, e.addedBy, e.reason));
  * ```
  */
-export interface ExceptionAddedEvent extends UserEvent {
-  /** Who added the entry. */
+export interface ExceptionAddedEvent extends UserEvent, AdminAudit {
+  /** Who added the entry (the same as `by`). */
   addedBy: string;
+  /** Who added the entry. */
+  by: string;
   /** Why. */
   reason: string;
   /** When the entry stops applying. */
@@ -332,14 +355,41 @@ export interface ExceptionAddedEvent extends UserEvent {
 }
 
 /**
- * Payload of `channel.changed`.
+ * Payload of `exception.removed`.
  *
  * @example
  * ```ts
- * mfa.on('channel.changed', (e: ChannelChangedEvent) => status.set(e.channel, e.enabled));
+ * mfa.on('exception.removed', (e: ExceptionRemovedEvent) => audit('exception removed', e.userId, e.by, e.reason));
  * ```
  */
-export interface ChannelChangedEvent {
+export interface ExceptionRemovedEvent extends UserEvent, AdminAudit {
+  /** Whether there was an entry to remove. */
+  removed: boolean;
+}
+
+/**
+ * Payload of `user.unlocked` (an admin unlock).
+ *
+ * @example
+ * ```ts
+ * mfa.on('user.unlocked', (e: UserUnlockedEvent) => audit('unlocked', e.userId, e.by ?? 'unknown admin', e.reason));
+ * ```
+ */
+export interface UserUnlockedEvent extends UserEvent, AdminAudit {
+  /** Whether the user was locked. */
+  wasLocked: boolean;
+}
+
+/**
+ * Payload of `channel.changed`: emitted by the instance that made the switch (every other
+ * instance on the store obeys it at its next call, without an event).
+ *
+ * @example
+ * ```ts
+ * mfa.on('channel.changed', (e: ChannelChangedEvent) => audit(`${e.channel} ${e.enabled ? 'on' : 'off'}`, e.by, e.reason));
+ * ```
+ */
+export interface ChannelChangedEvent extends AdminAudit {
   /** The channel switched. */
   channel: Channel;
   /** Whether it is on now. */
@@ -371,7 +421,7 @@ export interface MfaEventMap {
   /** The user was locked. */
   'user.locked': UserLockedEvent;
   /** An admin cleared the lock and the counters. */
-  'user.unlocked': UserEvent;
+  'user.unlocked': UserUnlockedEvent;
   /** An enrollment was confirmed. */
   'factor.enrolled': FactorEnrolledEvent;
   /** A factor was removed. */
@@ -389,7 +439,7 @@ export interface MfaEventMap {
   /** A user was put on the exception list. */
   'exception.added': ExceptionAddedEvent;
   /** A user was taken off the exception list. */
-  'exception.removed': UserEvent;
+  'exception.removed': ExceptionRemovedEvent;
   /** A channel was switched on or off. */
   'channel.changed': ChannelChangedEvent;
 }

@@ -4,6 +4,7 @@
  * @internal
  * @module
  */
+import type { AuditNote } from '../core/audit.js';
 import { MfaError } from './errors.js';
 
 /** Longest accepted user id, factor id, or free-text field. */
@@ -52,6 +53,18 @@ export function locale(value: unknown): string | undefined {
     throw new MfaError('invalid_argument', 'locale must be a BCP 47 tag such as "en" or "fr-CA"');
   }
   return value;
+}
+
+/**
+ * The optional `{ by, reason }` of an admin action, checked and copied once (absent fields
+ * stay absent, so events carry only what the host said).
+ */
+export function auditInput(value: unknown, name = 'audit'): AuditNote {
+  const o = options<{ by: unknown; reason: unknown }>(value, name);
+  return {
+    ...(o.by !== undefined ? { by: text(o.by, 'by') } : {}),
+    ...(o.reason !== undefined ? { reason: text(o.reason, 'reason', MAX_REASON_LENGTH) } : {}),
+  };
 }
 
 function typeOf(v: unknown): string {

@@ -55,7 +55,7 @@ export async function generateBackupCodes(ctx: Context, userId: string): Promise
     const next = replaceBackupSet(s, BACKUP_FACTOR_ID, hashes, ctx.policy, at);
     return { state: first && ctx.policy.stepUpMs > 0 ? recordProof(next, at) : next, outcome: undefined };
   });
-  if (created) ctx.events.emit('factor.enrolled', { userId, factorId: BACKUP_FACTOR_ID, channel: 'backup' });
+  if (created) ctx.events.emit('factor.enrolled', { userId, factorId: BACKUP_FACTOR_ID, channel: 'backup', at: now });
   ctx.events.emit('backup.generated', { userId, factorId: BACKUP_FACTOR_ID, count: codes.length });
   return { ok: true, factorId: BACKUP_FACTOR_ID, codes };
 }

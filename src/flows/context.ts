@@ -12,7 +12,6 @@ import type { CodeKinds } from '../factors/index.js';
 import type { DeviceSigner } from '../factors/device-token.js';
 import type { SecretBox } from '../factors/secret-box.js';
 import type { StateContext } from '../store/user-state.js';
-import type { Channel } from '../core/types.js';
 
 /** Shared by the flows of one `Mfa` instance. */
 export interface Context extends StateContext {
@@ -25,8 +24,9 @@ export interface Context extends StateContext {
   readonly events: MfaEmitter;
   /** The code-sending factor kinds that have a sender. */
   readonly kinds: CodeKinds;
-  /** Channels switched off by the host (the set `channels.off` reads). */
-  readonly disabled: Set<Channel>;
-  /** The channels a challenge may use now, for the choice rules of `core/`. */
+  /**
+   * The channels with a sender, and their order; `off` is empty here: the switches are
+   * shared settings in the store, read per call (`currentChannels` in `settings.ts`).
+   */
   readonly channels: Channels;
 }

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { deviceTrustedUntil, factorFingerprint, formatDeviceToken, parseDeviceToken, withTrustedDevice } from '../core/devices.js';
 import type { SignInContext } from '../config/options.js';
+import type { AuditNote } from '../core/audit.js';
 import type { MfaRequirement } from '../core/outcomes.js';
 import { withoutDevices } from '../core/state.js';
 import { loadUser, updateUser } from '../store/user-state.js';
@@ -110,33 +111,12 @@ export interface DevicesRevoked {
   readonly revoked: boolean;
 }
 
-/**
- * Who revoked the trusted devices, and why (both optional: a user signing out of every
- * device names nobody).
- *
- * @example
- * ```ts
- * const audit: RevokeAudit = { by: 'support-7', reason: 'lost laptop, ticket #4521' };
- * ```
- */
-export interface RevokeAudit {
-  /** Who did it (an admin id); absent when the user did it. */
-  readonly by?: string | undefined;
-  /** Why. */
-  readonly reason?: string | undefined;
-}
-
 /** Drops the user's device generation: every device token issued so far stops working. */
-export async function revokeTrustedDevices(ctx: Context, userId: string, audit: RevokeAudit): Promise<{ ok: true; revoked: boolean }> {
+export async function revokeTrustedDevices(ctx: Context, userId: string, audit: AuditNote): Promise<{ ok: true; revoked: boolean }> {
   const { outcome: revoked } = await updateUser(ctx, userId, (s, now) => {
     const live = s.devices !== undefined && now < s.devices.until;
     return s.devices ? { state: withoutDevices(s), outcome: live } : { outcome: false };
   });
-  ctx.events.emit('devices.revoked', {
-    userId,
-    at: ctx.clock.now(),
-    ...(audit.by !== undefined ? { by: audit.by } : {}),
-    ...(audit.reason !== undefined ? { reason: audit.reason } : {}),
-  });
+  ctx.events.emit('devices.revoked', { userId, at: ctx.clock.now(), ...audit });
   return { ok: true, revoked };
 }

@@ -75,9 +75,10 @@ export async function confirmEnrollment(ctx: Context, userId: string, input: str
   if (!res.ok) return res;
   const factor = await store.getFactor(userId, res.factorId);
   if (!factor || factor.status !== 'pending') return { ok: false, error: 'factor_not_found' };
-  const active: Factor = { ...factor, status: 'active', activatedAt: ctx.clock.now() };
+  const at = ctx.clock.now();
+  const active: Factor = { ...factor, status: 'active', activatedAt: at };
   await saveActive(ctx, active, all);
-  ctx.events.emit('factor.enrolled', { userId, factorId: active.id, channel: active.channel, ...maskedOf(active) });
+  ctx.events.emit('factor.enrolled', { userId, factorId: active.id, channel: active.channel, ...maskedOf(active), at });
   ctx.events.emit('verification.succeeded', { userId, factorId: active.id, channel: active.channel, purpose: 'enroll' });
   return { ok: true, factorId: active.id, channel: active.channel, purpose: 'enroll' };
 }

@@ -7,6 +7,7 @@
 import { MfaError } from '../config/errors.js';
 import { MAX_REASON_LENGTH, options, text } from '../config/validate.js';
 import { exceptionApplies, validExpiry } from '../core/exceptions.js';
+import type { AuditNote } from '../core/audit.js';
 import type { Result } from '../core/outcomes.js';
 import type { ExceptionEntry } from '../core/types.js';
 import type { Context } from './context.js';
@@ -88,16 +89,18 @@ export async function addException(
   ctx.events.emit('exception.added', {
     userId,
     addedBy: by,
+    by,
+    at: now,
     reason,
     ...(entry.expiresAt !== undefined ? { expiresAt: entry.expiresAt } : {}),
   });
   return { ok: true, entry };
 }
 
-/** Removes a user's entry. */
-export async function removeException(ctx: Context, userId: string): Promise<{ ok: true; removed: boolean }> {
+/** Removes a user's entry; `exception.removed` says who asked and why (also when there was none, for the audit). */
+export async function removeException(ctx: Context, userId: string, audit: AuditNote): Promise<{ ok: true; removed: boolean }> {
   const removed = await ctx.store.factors.deleteException(userId);
-  if (removed) ctx.events.emit('exception.removed', { userId });
+  ctx.events.emit('exception.removed', { userId, removed, at: ctx.clock.now(), ...audit });
   return { ok: true, removed };
 }
 

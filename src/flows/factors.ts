@@ -15,6 +15,7 @@ import type { DeliveryFailureReason } from '../ports/delivery.js';
 import { loadUser, updateUser } from '../store/user-state.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
+import { currentChannels } from './settings.js';
 import { stepUpCheck } from './step-up.js';
 
 /** A factor's destination as the API shows it: the number or the address, masked. */
@@ -47,9 +48,9 @@ export function viewOf(f: Factor, preferredId: string | null, channels: Channels
 }
 
 /** The views of a loaded user's factors. */
-export function viewsOf(ctx: Context, user: { factors: readonly Factor[]; preferred: string | null; state: UserState }): FactorView[] {
+export function viewsOf(user: { factors: readonly Factor[]; preferred: string | null; state: UserState }, channels: Channels): FactorView[] {
   const left = backupCodesLeft(user.state, BACKUP_FACTOR_ID);
-  return user.factors.map((f) => viewOf(f, user.preferred, ctx.channels, left));
+  return user.factors.map((f) => viewOf(f, user.preferred, channels, left));
 }
 
 /**
@@ -79,7 +80,8 @@ async function changeFactor(ctx: Context, userId: string, factorId: string, chan
 
 /** All factors of a user, masked (one read: factors, preferred factor and state together where the store can). */
 export async function listFactors(ctx: Context, userId: string): Promise<FactorView[]> {
-  return viewsOf(ctx, await loadUser(ctx, userId));
+  const [user, channels] = await Promise.all([loadUser(ctx, userId), currentChannels(ctx)]);
+  return viewsOf(user, channels);
 }
 
 /** Marks an active factor preferred (`null` clears it). */
@@ -122,7 +124,7 @@ export async function removeFactor(
     await store.setPreferred(userId, null);
     ctx.events.emit('preferred.changed', { userId, factorId: null });
   }
-  ctx.events.emit('factor.removed', { userId, factorId, channel: f.channel, ...(admin ? { by: admin.by, ...(admin.reason !== undefined ? { reason: admin.reason } : {}) } : {}) });
+  ctx.events.emit('factor.removed', { userId, factorId, channel: f.channel, at: ctx.clock.now(), ...(admin ? { by: admin.by, ...(admin.reason !== undefined ? { reason: admin.reason } : {}) } : {}) });
   return { ok: true, factorId };
 }
 

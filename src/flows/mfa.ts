@@ -7,12 +7,14 @@ import type { CountryCode } from 'libphonenumber-js';
 import { MfaError } from '../config/errors.js';
 import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/events.js';
 import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
-import { locale, loose, MAX_REASON_LENGTH, options, purposeOf, text } from '../config/validate.js';
+import { auditInput, locale, loose, MAX_REASON_LENGTH, options, purposeOf, text } from '../config/validate.js';
 import type {
   AppChallenge, ChallengeError, CodeSent, EnrollEmailError, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
   OptOutHandled, PreferredChanged, ResendError, Result, Unlocked, Verified, VerifyError,
 } from '../core/outcomes.js';
+import type { AuditInput } from '../core/audit.js';
 import type { Policy } from '../core/policy.js';
+import type { MfaSettings } from '../core/settings.js';
 import { CHANNELS, type Channel, type ExceptionEntry, type Purpose } from '../core/types.js';
 import { CodeHasher } from '../factors/code.js';
 import { DeviceSigner } from '../factors/device-token.js';
@@ -29,10 +31,11 @@ import { type DeliveryReportHandled, type DeliveryReportInput, handleDeliveryRep
 import { confirmEnrollment, enrollEmail, enrollNumber } from './enroll.js';
 import { activeException, addException, type ExceptionInput, listExceptions, removeException } from './exceptions.js';
 import { invalidateNumber, listFactors, removeFactor, setPreferred } from './factors.js';
+import { type ChannelSwitched, getSettings, setChannelEnabled } from './settings.js';
 import { requiresMfa, resend, startChallenge } from './sign-in.js';
 import { enrollTotp, type TotpEnrollment } from './totp.js';
 import { verify } from './verify.js';
-import { type DevicesRevoked, type RequiresMfaContext, type RevokeAudit, revokeTrustedDevices, trustedRequirement, type VerifyOptions } from './devices.js';
+import { type DevicesRevoked, type RequiresMfaContext, revokeTrustedDevices, trustedRequirement, type VerifyOptions } from './devices.js';
 import { type LockAudit, lockUser, type UserLocked } from './admin-lock.js';
 import { MAX_DEVICE_TOKEN_LENGTH } from '../core/devices.js';
 
@@ -63,8 +66,8 @@ export interface EnrollNumberOptions {
 export interface ExceptionList {
   /** Adds or replaces an entry; `exception_not_allowed` for admins. */
   add(userId: string, entry: ExceptionInput): Promise<Result<ExceptionAdded, 'exception_not_allowed'>>;
-  /** Removes an entry. */
-  remove(userId: string): Promise<Ok<ExceptionRemoved>>;
+  /** Removes an entry; `audit` (`{ by, reason }`) goes into the `exception.removed` event. */
+  remove(userId: string, audit?: AuditInput): Promise<Ok<ExceptionRemoved>>;
   /** Whether an entry applies now. */
   has(userId: string): Promise<boolean>;
   /** Entries that apply now. */
@@ -99,7 +102,6 @@ export class Mfa {
     const o = parseOptions(input);
     const secrets = typeof o.secret === 'string' ? [o.secret] : o.secret;
     const kinds = codeKinds(o);
-    const disabled = new Set<Channel>();
     this.#ctx = {
       options: o,
       policy: policyOf(o),
@@ -112,14 +114,13 @@ export class Mfa {
       box: new SecretBox(secrets),
       events: new MfaEmitter(),
       kinds,
-      disabled,
       // An authenticator app and backup codes need no sender: the user holds the code.
-      channels: { off: disabled, withSender: new Set([...(Object.keys(kinds) as Channel[]), 'totp', 'backup']), priority: o.channels.priority },
+      channels: { off: new Set(), withSender: new Set([...(Object.keys(kinds) as Channel[]), 'totp', 'backup']), priority: o.channels.priority },
     };
     const ctx = this.#ctx;
     this.exceptions = {
       add: async (userId, entry) => addException(ctx, text(userId, 'userId'), entry),
-      remove: async (userId) => removeException(ctx, text(userId, 'userId')),
+      remove: async (userId, audit) => removeException(ctx, text(userId, 'userId'), auditInput(audit)),
       has: async (userId) => (await activeException(ctx, text(userId, 'userId'))) !== null,
       list: async () => listExceptions(ctx),
     };
@@ -234,11 +235,8 @@ export class Mfa {
    * await mfa.revokeTrustedDevices('u1', { by: 'support-7', reason: 'lost laptop' }); // { ok: true, revoked: true }
    * ```
    */
-  async revokeTrustedDevices(userId: string, audit?: RevokeAudit): Promise<Ok<DevicesRevoked>> {
-    const a = options<RevokeAudit>(audit, 'audit');
-    const by = a.by === undefined ? undefined : text(a.by, 'by');
-    const reason = a.reason === undefined ? undefined : text(a.reason, 'reason', MAX_REASON_LENGTH);
-    return revokeTrustedDevices(this.#ctx, text(userId, 'userId'), { by, reason });
+  async revokeTrustedDevices(userId: string, audit?: AuditInput): Promise<Ok<DevicesRevoked>> {
+    return revokeTrustedDevices(this.#ctx, text(userId, 'userId'), auditInput(audit));
   }
 
   /**
@@ -332,9 +330,12 @@ export class Mfa {
     return { ok: true, ...(await handleDeliveryReport(this.#ctx, reportOf(report))) };
   }
 
-  /** Admin unlock: clears the lock and the failure counters. */
-  async unlock(userId: string): Promise<Ok<Unlocked>> {
-    return unlock(this.#ctx, text(userId, 'userId'));
+  /**
+   * Admin unlock: clears the lock and the failure counters. `audit` (`{ by, reason }`) goes,
+   * with the time, into the `user.unlocked` event.
+   */
+  async unlock(userId: string, audit?: AuditInput): Promise<Ok<Unlocked>> {
+    return unlock(this.#ctx, text(userId, 'userId'), auditInput(audit));
   }
 
   /** Lock, counters, pending code, send budget and factors of a user. */
@@ -343,21 +344,39 @@ export class Mfa {
     return { ok: true, ...(await getStatus(this.#ctx, text(userId, 'userId'), o.purpose === undefined ? undefined : purposeOf(o.purpose))) };
   }
 
-  /** Switches a channel on or off for this instance (e.g. SMS off during a carrier outage). */
-  setChannelEnabled(channel: Channel, enabled: boolean): void {
+  /**
+   * Switches a channel on or off (e.g. SMS off during a carrier outage) for **every instance
+   * on the same store**: the switch is a shared setting, read by each challenge, so another
+   * process obeys it at its next call. Challenges then fall back to the user's next usable
+   * factor. `audit` (`{ by, reason }`) is kept with the setting (`getSettings()`) and goes,
+   * with the time, into the `channel.changed` event this instance emits.
+   *
+   * @example
+   * ```ts
+   * await mfa.setChannelEnabled('sms', false, { by: 'ops-1', reason: 'carrier outage, ticket #88' });
+   * (await mfa.getSettings()).channels.sms; // { enabled: false, changedBy: 'ops-1', changedAt: …, reason: 'carrier outage, ticket #88' }
+   * ```
+   */
+  async setChannelEnabled(channel: Channel, enabled: boolean, audit?: AuditInput): Promise<Ok<ChannelSwitched>> {
     if (!CHANNELS.includes(channel)) {
       throw new MfaError('invalid_argument', `channel must be one of ${CHANNELS.join(', ')}`);
     }
     if (typeof enabled !== 'boolean') throw new MfaError('invalid_argument', 'enabled must be a boolean');
-    const was = !this.#ctx.disabled.has(channel);
-    if (enabled) this.#ctx.disabled.delete(channel);
-    else this.#ctx.disabled.add(channel);
-    if (was !== enabled) this.#ctx.events.emit('channel.changed', { channel, enabled });
+    return { ok: true, ...(await setChannelEnabled(this.#ctx, channel, enabled, auditInput(audit))) };
   }
 
-  /** Whether a channel is switched on. */
-  isChannelEnabled(channel: Channel): boolean {
-    return !this.#ctx.disabled.has(channel);
+  /**
+   * The shared settings, as every instance on the store sees them now: each channel's
+   * switch, with who changed it, when and why.
+   *
+   * @example
+   * ```ts
+   * const { channels } = await mfa.getSettings();
+   * if (!channels.sms.enabled) console.log(`SMS off since ${new Date(channels.sms.changedAt ?? 0).toISOString()} (${channels.sms.reason ?? 'no reason'})`);
+   * ```
+   */
+  async getSettings(): Promise<MfaSettings> {
+    return getSettings(this.#ctx);
   }
 
   /** Subscribes to an event. */

@@ -111,6 +111,6 @@ export async function addVerifiedFactor(
     factor = { id: randomId('f'), userId, channel: destination.channel, status: 'active', phone: checked.e164, createdAt: now, activatedAt: now };
   }
   await saveActive(ctx, factor, await ctx.store.factors.listFactors(userId));
-  ctx.events.emit('factor.enrolled', { userId, factorId: factor.id, channel: factor.channel, ...maskedOf(factor), by: audit.by, reason: audit.reason });
+  ctx.events.emit('factor.enrolled', { userId, factorId: factor.id, channel: factor.channel, ...maskedOf(factor), by: audit.by, at: now, reason: audit.reason });
   return { ok: true, factorId: factor.id, channel: factor.channel };
 }

@@ -19,6 +19,7 @@ import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
+import { currentChannels } from './settings.js';
 
 /**
  * Whether this sign-in needs MFA: the exception list first, then the policy; a user who
@@ -48,11 +49,11 @@ export async function startChallenge(
   userId: string,
   opts: { factorId?: string | undefined; locale?: string | undefined },
 ): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
-  const { state, snapshot, factors, preferred } = await loadUser(ctx, userId);
+  const [{ state, snapshot, factors, preferred }, channels] = await Promise.all([loadUser(ctx, userId), currentChannels(ctx)]);
   // A locked user is refused before anything else is looked at.
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
-  const chosen = selectFactor(factors, preferred, opts.factorId, ctx.channels, backupCodesLeft(state, BACKUP_FACTOR_ID));
+  const chosen = selectFactor(factors, preferred, opts.factorId, channels, backupCodesLeft(state, BACKUP_FACTOR_ID));
   if ('ok' in chosen) return chosen;
   // An authenticator app or the backup codes need nothing sent: the user holds the code.
   if (chosen.channel === 'totp' || chosen.channel === 'backup') return { ok: true, sent: false, factorId: chosen.id, channel: chosen.channel, purpose: 'sign_in' };
@@ -65,10 +66,10 @@ export async function resend(
   userId: string,
   opts: { locale?: string | undefined; purpose: Purpose },
 ): Promise<Result<CodeSent, ResendError>> {
-  const { state, snapshot, factors } = await loadUser(ctx, userId);
+  const [{ state, snapshot, factors }, channels] = await Promise.all([loadUser(ctx, userId), currentChannels(ctx)]);
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
-  const target = resendTarget(state, factors, opts.purpose, ctx.channels);
+  const target = resendTarget(state, factors, opts.purpose, channels);
   if ('ok' in target) return target;
   return issueAndSend(ctx, userId, target.factor, target.purpose, opts.locale, { snapshot });
 }

@@ -7,6 +7,7 @@
 import { MfaError } from '../config/errors.js';
 import { decodeDestination, decodeMessage, decodeUser, encodeDestination, encodeMessage, encodeUser, type MessageRecord } from '../core/codec.js';
 import type { Policy } from '../core/policy.js';
+import { decodeSettings, DEFAULT_SETTINGS, encodeSettings, type SettingsState } from '../core/settings.js';
 import { type DestinationState, destinationTtl, EMPTY_STATE, ttlOf, type UserState } from '../core/state.js';
 import type { StateWrite } from '../ports/combined-store.js';
 import type { VersionedRecord } from '../ports/state-store.js';
@@ -26,6 +27,17 @@ export const destinationKey = (hash: string): string => `dest:${hash}`;
 
 /** State key of a sent message (keyed hash of the provider's message id, never the id). */
 export const messageKey = (hash: string): string => `msg:${hash}`;
+
+/** State key of the shared settings (one record for every instance on the store). */
+export const SETTINGS_KEY = 'settings';
+
+/** The codec of the shared settings: kept until changed (no TTL). */
+export const settingsCodec: Codec<SettingsState> = {
+  empty: DEFAULT_SETTINGS,
+  decode: decodeSettings,
+  encode: encodeSettings,
+  ttl: () => null,
+};
 
 /** The codec of a sent message's record (`null`: none), kept `ttlMs` for delivery reports. */
 export const messageCodec = (ttlMs: number): Codec<MessageRecord | null> => ({

@@ -4,6 +4,7 @@ import { defineFactorTests } from './store-tests-factors.js';
 import { defineRuleTests } from './store-tests-rules.js';
 import { defineConcurrencyTests, defineStateTests, defineTtlTests } from './store-tests-state.js';
 import { defineBackupTests } from './store-tests-backup.js';
+import { defineSettingsTests } from './store-tests-settings.js';
 import { defineTotpTests } from './store-tests-totp.js';
 import type { StoreTestContext, StoreTestOptions, TestApi, TestFn } from './types.js';
 
@@ -14,7 +15,8 @@ export type { ExpectLike, StoreTestContext, StoreTestOptions, TestApi, TestFn } 
  * Defines the store conformance suite: the contracts of `FactorStore` and `StateStore`
  * (copies, compare-and-set, versions, TTLs, deletes, and atomicity under 100–200
  * concurrent writers), the optional `combined` fast paths when `combined` says so, then the rules end to end through `createMfa` over the stores
- * (4 tries per code, 8 failures lock, cooldown, one live code, 30 concurrent calls).
+ * (4 tries per code, 8 failures lock, cooldown, one live code, 30 concurrent calls, shared
+ * settings seen by a second instance).
  * Run it against your own stores to prove they fit mfakit.
  *
  * @example
@@ -67,6 +69,7 @@ export function defineStoreTests(t: TestApi, options: StoreTestOptions): void {
       defineRuleTests(it, expect, withStores, ctx);
       defineTotpTests(it, expect, withStores, ctx);
       defineBackupTests(it, expect, withStores, ctx);
+      defineSettingsTests(it, expect, withStores, ctx);
     });
     options.extra?.(ctx);
   });

@@ -25,7 +25,7 @@ describe('admin access', () => {
     expect(page.status).toBe(403);
     expect(textOf(page.html, 'error-message')).toBe('This page is for administrators only.');
     expect((await bob.post('/admin/sms-channel', { enabled: 'off' })).status).toBe(403);
-    expect(app.mfa.isChannelEnabled('sms')).toBe(true);
+    expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(true);
   });
 
   it('GET /admin shows the switch, the users and the (empty) exception list', async () => {
@@ -45,7 +45,7 @@ describe('SMS channel switch', () => {
     expect(flashOf(page.html)).toBe('SMS is switched off: no text messages will be sent.');
     expect(textOf(page.html, 'sms-state')).toBe('off');
     expect(page.html).toContain('SMS is switched off.');
-    expect(app.mfa.isChannelEnabled('sms')).toBe(false);
+    expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(false);
 
     // Alice has an email address too: her code goes there. The admin has numbers only.
     const alice = new Client(app.url);
@@ -56,7 +56,7 @@ describe('SMS channel switch', () => {
 
     page = await admin.post('/admin/sms-channel', { enabled: 'on' });
     expect(flashOf(page.html)).toBe('SMS is switched on.');
-    expect(app.mfa.isChannelEnabled('sms')).toBe(true);
+    expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(true);
     expect(flashOf((await other.post('/mfa/resend')).html)).toBe('We sent a new code by text message to +1 ••• ••• 2671.');
   });
 });

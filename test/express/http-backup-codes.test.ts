@@ -263,7 +263,7 @@ describe('signing in with a backup code', () => {
     await c.get('/settings');
     const codes = codesOn((await c.post(PAGE)).html);
     await c.post(`${PAGE}/saved`);
-    app.mfa.setChannelEnabled('sms', false);
+    await app.mfa.setChannelEnabled('sms', false);
     let page = await c.get('/');
     expect(textOf(page.html, 'codes-go-to')).toBe('Sign-in asks for one of your backup codes: none of your other ways can be used right now.');
     await c.post('/logout');

@@ -49,17 +49,17 @@ describe('the code page says one thing at a time', () => {
   });
 
   it('SMS switched off: "no other way to get a code" comes without a button to send one', async () => {
-    app.mfa.setChannelEnabled('sms', false);
+    await app.mfa.setChannelEnabled('sms', false);
     const page = await login(c, 'admin'); // numbers for text messages only
     expect(textOf(page.html, 'cannot-send')).toMatch(/^Text messages are switched off right now .* no other way to receive a code/);
     expect(page.html).not.toContain('Send a new code');
     expect(page.html).not.toContain('id="resend"');
     expect(visibleText(page.html).match(/switched off/g)).toHaveLength(1);
     // A code sent before the switch can still be entered; no resend is offered meanwhile.
-    app.mfa.setChannelEnabled('sms', true);
+    await app.mfa.setChannelEnabled('sms', true);
     await app.advance(30_000);
     await c.post('/mfa/resend');
-    app.mfa.setChannelEnabled('sms', false);
+    await app.mfa.setChannelEnabled('sms', false);
     const withCode = await c.get('/mfa');
     expect(withCode.html).toContain('id="code"');
     expect(withCode.html).not.toContain('id="resend"');
@@ -144,13 +144,13 @@ describe('confirmation before acts that are hard to undo', () => {
     expect(ask.html).toContain('<h1>Switch SMS off?</h1>');
     expect(textOf(ask.html, 'confirm-consequence')).toMatch(/cannot complete sign-in until SMS is switched back on/);
     expect(ask.html).toContain('name="enabled" value="off"');
-    expect(app.mfa.isChannelEnabled('sms')).toBe(true);
+    expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(true);
 
     const off = await c.post('/admin/sms-channel', { enabled: 'off', confirm: 'yes' });
     expect(flashOf(off.html)).toBe('SMS is switched off: no text messages will be sent.');
-    expect(app.mfa.isChannelEnabled('sms')).toBe(false);
+    expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(false);
     const on = await c.post('/admin/sms-channel', { enabled: 'on' });
     expect(flashOf(on.html)).toBe('SMS is switched on.');
-    expect(app.mfa.isChannelEnabled('sms')).toBe(true);
+    expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(true);
   });
 });

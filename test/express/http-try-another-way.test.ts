@@ -62,7 +62,7 @@ describe('try another way', () => {
   });
 
   it('lists only usable factors: none with SMS off and only a number left', async () => {
-    app.mfa.setChannelEnabled('sms', false);
+    await app.mfa.setChannelEnabled('sms', false);
     const page = await login(c, 'alice');
     expect(textOf(page.html, 'sent-by')).toBe('by email');
     expect(page.html).not.toContain('id="other-ways"');
@@ -116,7 +116,7 @@ describe('SMS switched off', () => {
 
   it('a code texted before the switch: "Send a new code" goes to email instead', async () => {
     await login(c, 'alice');
-    app.mfa.setChannelEnabled('sms', false);
+    await app.mfa.setChannelEnabled('sms', false);
     await app.advance(30_000);
     const page = await c.post('/mfa/resend');
     expect(flashOf(page.html)).toBe('We sent a new code by email to a•••@example.com.');

@@ -228,9 +228,9 @@ describe('password, then the MFA challenge', () => {
   });
 
   it('no code waiting: no_pending_code', async () => {
-    app.mfa.setChannelEnabled('sms', false);
+    await app.mfa.setChannelEnabled('sms', false);
     await login(c, 'admin'); // SMS only: no code goes out
-    app.mfa.setChannelEnabled('sms', true);
+    await app.mfa.setChannelEnabled('sms', true);
     const page = await c.post('/mfa/verify', { code: '123456' });
     expect(flashOf(page.html)).toBe('There is no code waiting to be entered. Request a new code.');
   });
@@ -249,7 +249,7 @@ describe('password, then the MFA challenge', () => {
     expect(await app.mfa.verify(ADMIN_ID, lastCode(app, ADMIN_PHONE))).toMatchObject({ ok: true });
     await app.mfa.enrollSms(ADMIN_ID, '+1 604 555 0199');
     await app.mfa.confirmEnrollment(ADMIN_ID, lastCode(app, '+16045550199'));
-    app.mfa.setChannelEnabled('sms', false);
+    await app.mfa.setChannelEnabled('sms', false);
     await app.advance(30_000);
     const page = await login(c, 'admin');
     expect(page.path).toBe('/mfa');

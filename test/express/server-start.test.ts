@@ -22,7 +22,7 @@ async function closedPort(): Promise<number> {
 /** Runs server.ts with `env` until it exits (it must exit on its own). */
 async function runServer(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'examples/express/server.ts'], {
-    env: { ...process.env, PORT: '0', NODE_ENV: 'development', REDIS_URL: '', MFAKIT_TEST_CLOCK: '', SMS_WEBHOOK_TOKEN: '', ...env },
+    env: { ...process.env, PORT: '0', NODE_ENV: 'development', REDIS_URL: '', MFAKIT_TEST_CLOCK: '', SMS_WEBHOOK_TOKEN: '', SMS_PROVIDER: '', SMS_FAILOVER: '', SMTP_URL: '', MAIL_FROM: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -55,5 +55,25 @@ describe('server.ts start-up failures', () => {
     expect(code).toBe(1);
     expect(stderr.trim()).toMatch(/^mfakit example: cannot start: No SMS sender/);
     expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  const twilio = { SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: '', TWILIO_MESSAGING_SERVICE_SID: '', TWILIO_FROM: '+15005550006', PUBLIC_URL: 'https://mfa.example.com', REDIS_URL: 'redis://127.0.0.1:1' };
+
+  it('SMS_PROVIDER=twilio without TWILIO_AUTH_TOKEN: one line naming it, exit 1', async () => {
+    const missing = await runServer(twilio);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toEqual([
+      'mfakit example: cannot start: TWILIO_AUTH_TOKEN must be set when Twilio is the SMS_PROVIDER or the SMS_FAILOVER (Twilio Console → Account info).',
+    ]);
+    // The environment is checked before any store connects: no Redis error for the unreachable REDIS_URL.
+    expect(missing.stdout).toBe('');
+  });
+
+  it('SMS_PROVIDER=twilio with a malformed TWILIO_AUTH_TOKEN: one line naming it, exit 1, the value never echoed', async () => {
+    const secret = 'my secret auth token, 1234';
+    const malformed = await runServer({ ...twilio, TWILIO_AUTH_TOKEN: secret });
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr.trim().split('\n')).toEqual(['mfakit example: cannot start: TWILIO_AUTH_TOKEN is malformed: expected 32 hex digits (the value is not shown).']);
+    expect(malformed.stdout + malformed.stderr).not.toContain('secret auth token');
   });
 });

@@ -48,7 +48,7 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     return [...sent];
   }
 
-  it('verify: GET + EVALSHA; startChallenge and resend: EVALSHA + EVALSHA', async () => {
+  it('verify: GET + EVALSHA; startChallenge and resend: EVALSHA + GET (the shared settings) + EVALSHA', async () => {
     const clock = fakeClock(Date.now());
     const outbox = outboxSender();
     const mfa = server(clock, outbox);
@@ -58,11 +58,11 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     clock.advance(30_000);
     await mfa.startChallenge('warm-up'); // loads the read script
 
-    expect(await count(() => mfa.startChallenge('u1'))).toEqual(['EVALSHA', 'EVALSHA']);
+    expect(await count(() => mfa.startChallenge('u1'))).toEqual(['EVALSHA', 'GET', 'EVALSHA']);
     const code = outbox.last()?.code ?? '';
     expect(await count(async () => expect((await mfa.verify('u1', wrong(code))).ok).toBe(false))).toEqual(['GET', 'EVALSHA']);
     clock.advance(30_000);
-    expect(await count(async () => expect((await mfa.resend('u1')).ok).toBe(true))).toEqual(['EVALSHA', 'EVALSHA']);
+    expect(await count(async () => expect((await mfa.resend('u1')).ok).toBe(true))).toEqual(['EVALSHA', 'GET', 'EVALSHA']);
     const fresh = outbox.last()?.code ?? '';
     expect(await count(async () => expect((await mfa.verify('u1', fresh)).ok).toBe(true))).toEqual(['GET', 'EVALSHA']);
     // The verify recorded the factor's use in the same command.
@@ -78,10 +78,10 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     expect(await n(() => mfa.enrollSms('t1', '+14155550199'))).toBe(7);
     expect(await n(() => mfa.confirmEnrollment('t1', outbox.last()?.code ?? ''))).toBe(7);
     expect(await n(() => mfa.requiresMfa('t1'))).toBe(2);
-    expect(await n(() => mfa.getStatus('t1'))).toBe(1);
-    expect(await n(() => mfa.listFactors('t1'))).toBe(1); // factors, preferred and state in one script
-    expect(await n(() => mfa.startChallenge('t1'))).toBe(2);
-    expect(await n(() => mfa.startChallenge('t1'))).toBe(1); // refused: cooldown
+    expect(await n(() => mfa.getStatus('t1'))).toBe(2); // the user in one script, the shared settings
+    expect(await n(() => mfa.listFactors('t1'))).toBe(2); // factors, preferred and state in one script; the shared settings
+    expect(await n(() => mfa.startChallenge('t1'))).toBe(3);
+    expect(await n(() => mfa.startChallenge('t1'))).toBe(2); // refused: cooldown
     expect(await n(() => mfa.verify('t1', 'abc'))).toBe(1); // refused: malformed
     // No code pending: one more read, of the factors, to look for an authenticator app.
     expect(await n(() => mfa.verify('nobody', '123456'))).toBe(2);
@@ -101,7 +101,7 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     clock.advance(30_000);
     await mfa.startChallenge('warm-up');
 
-    expect(await count(() => mfa.startChallenge('r1'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
+    expect(await count(() => mfa.startChallenge('r1'))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA']);
     const code = outbox.last()?.code ?? '';
     expect(await count(async () => expect((await mfa.verify('r1', code)).ok).toBe(true))).toEqual(['GET', 'EVALSHA']);
     // A report: one GET of the record; a delivery or an unknown id reads and writes nothing more.
@@ -120,11 +120,11 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     for (const userId of ['s1', 's2', 's3']) {
       await factors.putFactor({ id: `f_${userId}`, userId, channel: 'sms', status: 'active', phone: '+14155550123', createdAt: 1 });
     }
-    expect(await count(() => a.startChallenge('s1'))).toEqual(['EVALSHA', 'EVALSHA']);
+    expect(await count(() => a.startChallenge('s1'))).toEqual(['EVALSHA', 'GET', 'EVALSHA']);
     // b has never seen the number: it starts from "no sends", the commit answers with a's record.
-    expect(await count(() => b.startChallenge('s2'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
+    expect(await count(() => b.startChallenge('s2'))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA']);
     // a's copy is now stale (b wrote since): one more again.
-    expect(await count(() => a.startChallenge('s3'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
+    expect(await count(() => a.startChallenge('s3'))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA']);
     const status = await a.getStatus('s3');
     expect(status.pending?.state).toBe('live');
     expect(outboxA.messages.length + outboxB.messages.length).toBe(3);

@@ -171,4 +171,16 @@ describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', (
     expect(status.failures).toBe(0);
     expect(status.factors.find((f) => f.channel === 'backup')?.backupCodesLeft).toBe(8);
   });
+
+  it('SMS switched off by the parent: every worker obeys at its next call (no SMS sent); switched on again, exactly 1 SMS', async () => {
+    const { prefix, mfa } = await enrolled();
+    must(await mfa.setChannelEnabled('sms', false, { by: 'ops-1', reason: 'carrier outage' }));
+    const off = await round(prefix, many(40, { op: 'startChallenge' }));
+    expect(tally(off.outcomes)).toEqual({ channel_disabled: 40 });
+    expect(off.sent).toHaveLength(0);
+    must(await mfa.setChannelEnabled('sms', true, { by: 'ops-1' }));
+    const on = await round(prefix, many(40, { op: 'startChallenge' }));
+    expect(tally(on.outcomes)).toEqual({ ok: 1, resend_cooldown: 39 });
+    expect(on.sent).toHaveLength(1);
+  });
 });

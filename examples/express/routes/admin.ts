@@ -1,9 +1,8 @@
 /**
  * Admin: SMS channel switch, unlock, removing a user's sign-in method (a lost phone), exception list.
  *
- * ADAPT: the channel switch here lives in this process (`mfa.setChannelEnabled`). With
- * several processes, keep the switch in shared config (a feature flag) and apply it in
- * each one.
+ * The channel switch is one of mfakit's shared settings (`mfa.setChannelEnabled`): it is kept
+ * in the store, so every process on the same store obeys it at its next call.
  * @module
  */
 import { Router } from 'express';
@@ -27,12 +26,12 @@ export function adminRoutes(app: AppContext): Router {
     const users = await Promise.all(app.users.list().map(async (user) => ({ user, status: await app.mfa.getStatus(user.id) })));
     const exceptions = await app.mfa.exceptions.list();
     res.set('Cache-Control', 'no-store');
-    res.send(adminPage(await pageContext(app, req, res), { smsEnabled: app.mfa.isChannelEnabled('sms'), users, exceptions }));
+    res.send(adminPage(await pageContext(app, req, res), { smsEnabled: (await app.mfa.getSettings()).channels.sms.enabled, users, exceptions }));
   });
 
   router.post('/admin/sms-channel', async (req, res) => {
     const enabled = field(req, 'enabled') === 'on';
-    if (!enabled && app.mfa.isChannelEnabled('sms') && !confirmed(field(req, 'confirm'))) {
+    if (!enabled && (await app.mfa.getSettings()).channels.sms.enabled && !confirmed(field(req, 'confirm'))) {
       // Switching SMS off stops every sign-in that needs a text: ask first (second post with confirm=yes).
       return res.set('Cache-Control', 'no-store').send(
         confirmPage(await pageContext(app, req, res), {
@@ -46,7 +45,7 @@ export function adminRoutes(app: AppContext): Router {
         }),
       );
     }
-    app.mfa.setChannelEnabled('sms', enabled);
+    await app.mfa.setChannelEnabled('sms', enabled, { by: signedInUser(res).id });
     flash(req, enabled ? 'success' : 'info', enabled ? 'SMS is switched on.' : 'SMS is switched off: no text messages will be sent.');
     res.redirect(303, '/admin');
   });
@@ -57,7 +56,7 @@ export function adminRoutes(app: AppContext): Router {
       flash(req, 'error', 'No such user.');
       return res.redirect(303, '/admin');
     }
-    const { wasLocked } = await app.mfa.unlock(user.id);
+    const { wasLocked } = await app.mfa.unlock(user.id, { by: signedInUser(res).id, reason: 'unlocked from the admin page' });
     flash(req, 'success', wasLocked ? `${user.username} is unlocked.` : `${user.username} was not locked; the wrong-code count is reset.`);
     res.redirect(303, '/admin');
   });
@@ -122,7 +121,7 @@ export function adminRoutes(app: AppContext): Router {
   });
 
   router.post('/admin/exceptions/:id/remove', async (req, res) => {
-    const { removed } = await app.mfa.exceptions.remove(req.params.id);
+    const { removed } = await app.mfa.exceptions.remove(req.params.id, { by: signedInUser(res).id });
     flash(req, removed ? 'success' : 'error', removed ? 'Removed from the exception list.' : 'That user was not on the list.');
     res.redirect(303, '/admin');
   });

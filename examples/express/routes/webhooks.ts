@@ -1,11 +1,12 @@
 /**
- * Inbound SMS webhook: a STOP reply means the number must never be texted again, so every
- * factor on it becomes `invalid` (mfakit's `handleOptOut`). Accepts Twilio-style form
- * fields (`From`, `Body`) and answers with empty TwiML.
+ * Inbound SMS webhook for development without a provider (`SMS_PROVIDER` unset, or `sns`
+ * only): a STOP reply means the number must never be texted again, so every factor on it
+ * becomes `invalid` (mfakit's `handleOptOut`). Accepts Twilio-style form fields (`From`,
+ * `Body`) and answers with empty TwiML.
  *
- * ADAPT: authenticate the provider. With Twilio, check the `X-Twilio-Signature` header
- * (`twilio.validateRequest`); other providers sign their webhooks too. Here a shared token
- * in the query string (`SMS_WEBHOOK_TOKEN`) stands in for that, compared in constant time.
+ * With Twilio or Vonage configured this route is not mounted: their signed webhooks
+ * (provider-webhooks.ts) check the provider's signature instead. Here a shared token in the
+ * query string (`SMS_WEBHOOK_TOKEN`) stands in for a signature, compared in constant time.
  * Without a token the route refuses every request, in every mode, because an open route
  * lets anyone switch off anyone's MFA number. Only `SMS_WEBHOOK_INSECURE_NO_TOKEN=1`
  * (development only, announced loudly at start-up) opens it without a token.

@@ -14,6 +14,12 @@ import { COUNTRIES } from './messages.js';
 
 const STATUS_LABEL = { active: 'active', pending: 'waiting for code', invalid: 'unusable (replied STOP)' } as const;
 
+/** The status badge's words: an invalid factor says why (a STOP reply, or the provider cannot deliver to it). */
+function statusLabel(f: FactorView): string {
+  if (f.status === 'invalid' && f.invalidReason === 'undeliverable') return 'unusable (cannot receive codes)';
+  return STATUS_LABEL[f.status];
+}
+
 /** What the forms show: the defaults, or what the user typed before a refusal. */
 export interface SettingsForm {
   readonly country: string;
@@ -37,7 +43,7 @@ function factorRows(ctx: PageContext, factors: readonly FactorView[]) {
     (f) => html`<tr data-factor="${f.id}" data-channel="${f.channel}">
     <td class="nowrap">${destination(f)}</td>
     <td>${KIND_LABEL[f.channel]}</td>
-    <td><span class="badge ${f.status}">${STATUS_LABEL[f.status]}</span> ${f.preferred && html`<span class="badge preferred">preferred</span>`}</td>
+    <td><span class="badge ${f.status}">${statusLabel(f)}</span> ${f.preferred && html`<span class="badge preferred">preferred</span>`}</td>
     <td class="muted">${f.lastUsedAt !== undefined ? formatTime(f.lastUsedAt, ctx.now) : '—'}</td>
     <td>
       ${f.status === 'pending' && f.channel !== 'totp' && html`<a href="/settings/confirm">Enter code</a>`}

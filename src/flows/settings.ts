@@ -1,0 +1,62 @@
+/**
+ * The shared settings: read by every challenge (so a switch made by one instance holds in
+ * every other at its next call), changed by compare-and-set, audited.
+ * @internal
+ * @module
+ */
+import type { Channels } from '../core/choice.js';
+import { channelsOff, type ChannelSetting, type MfaSettings, type SettingsState, settingsView, switchChannel } from '../core/settings.js';
+import type { AuditNote } from '../core/audit.js';
+import type { Channel } from '../core/types.js';
+import { update } from '../store/cas.js';
+import { decodeWith, SETTINGS_KEY, settingsCodec } from '../store/records.js';
+import type { Context } from './context.js';
+
+/** The settings record as stored now. */
+async function readSettings(ctx: Context): Promise<SettingsState> {
+  return decodeWith(settingsCodec, await ctx.store.read(SETTINGS_KEY));
+}
+
+/** The channels a challenge may use now: the instance's senders and order, the store's switches. */
+export async function currentChannels(ctx: Context): Promise<Channels> {
+  return { ...ctx.channels, off: channelsOff(await readSettings(ctx)) };
+}
+
+/** Every channel's switch, with who changed it, when and why. */
+export async function getSettings(ctx: Context): Promise<MfaSettings> {
+  return settingsView(await readSettings(ctx));
+}
+
+/** Outcome of `setChannelEnabled`. */
+export interface ChannelSwitched {
+  /** The channel. */
+  readonly channel: Channel;
+  /** Whether it is on now. */
+  readonly enabled: boolean;
+  /** Whether this call changed it (`false`: it already was). */
+  readonly changed: boolean;
+  /** The setting in force, with who changed it last. */
+  readonly setting: ChannelSetting;
+}
+
+/** Switches a channel for every instance on the store; emits `channel.changed` when it changed. */
+export async function setChannelEnabled(ctx: Context, channel: Channel, enabled: boolean, audit: AuditNote): Promise<ChannelSwitched> {
+  const { outcome } = await update<[SettingsState], ReturnType<typeof switchChannel>['outcome']>(
+    ctx,
+    [{ key: SETTINGS_KEY, codec: settingsCodec }],
+    ([s], now) => {
+      const d = switchChannel(s, channel, enabled, audit, now);
+      return d.state ? { states: [d.state], outcome: d.outcome } : { outcome: d.outcome };
+    },
+  );
+  if (outcome.changed) {
+    ctx.events.emit('channel.changed', {
+      channel,
+      enabled,
+      at: outcome.setting.changedAt ?? ctx.clock.now(),
+      ...(audit.by !== undefined ? { by: audit.by } : {}),
+      ...(audit.reason !== undefined ? { reason: audit.reason } : {}),
+    });
+  }
+  return { channel, enabled, changed: outcome.changed, setting: outcome.setting };
+}
