@@ -14,6 +14,7 @@ import { cpus, loadavg, totalmem, arch, platform } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import { benchClock, captureSender, countingStores, makeMfa, seedUsers } from './lib/fixture.js';
 import { loadLibrary } from './lib/mfakit.js';
 import { INSTALL_HINT, killAllChildren, type OwnRedis, startOwnRedis, which } from './lib/redis-server.js';
@@ -101,7 +102,19 @@ async function redisSetup(): Promise<{ target: RedisTarget | null; own: OwnRedis
   return { target: { url: own.url, host: own.host, port: own.port, source: 'spawned' }, own, benchBin };
 }
 
+/** Seconds each section took in this run (where the 5-minute budget goes). */
+const seconds: Record<string, number> = {};
+async function timed<T>(section: Section, fn: () => Promise<T> | T): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    seconds[section] = Math.round(((performance.now() - t0) / 1000 + (seconds[section] ?? 0)) * 10) / 10;
+  }
+}
+
 async function main(): Promise<number> {
+  const started = performance.now();
   const lib = await loadLibrary({ fromSrc: args.src === true, log: (m) => console.log(m) });
   const needRedis = only.has('redis') || only.has('contention') || only.has('peers');
   const { target, own, benchBin } = needRedis ? await redisSetup() : { target: null, own: null, benchBin: null };
@@ -136,27 +149,27 @@ async function main(): Promise<number> {
     if (only.has('crypto') || only.has('memory')) {
       process.stdout.write('crypto ceiling… ');
       // `--only memory` (e.g. for profiling) still needs a ceiling: measure it briefly.
-      crypto = runCrypto(lib, only.has('crypto') ? SIZES.cryptoMs : 200);
+      crypto = await timed('crypto', () => runCrypto(lib, only.has('crypto') ? SIZES.cryptoMs : 200));
       console.log(`${fmt(crypto.hmacOpsPerSec)} HMAC/s`);
     }
     if (only.has('memory') && crypto) {
       // The floor is measured before and after the memory stores (half the time each) and
       // averaged, so a load change on a shared machine moves both sides of floorRatio alike.
       process.stdout.write('bare plain-JS floor (before and after)… ');
-      const f1 = await runFloor({ users: SIZES.memUsers, minMs: SIZES.memMs / 2 });
+      const f1 = await timed('memory', () => runFloor({ users: SIZES.memUsers, minMs: SIZES.memMs / 2 }));
       floor = f1;
       console.log(`${fmt(f1.cyclesPerSec)} cycles/s`);
       process.stdout.write('memory stores… ');
-      memory = await runMemory(lib, { users: SIZES.memUsers, minMs: SIZES.memMs, ceiling: crypto.cryptoCeilingCyclesPerSec });
+      memory = await timed('memory', () => runMemory(lib, { users: SIZES.memUsers, minMs: SIZES.memMs, ceiling: (crypto as CryptoResult).cryptoCeilingCyclesPerSec }));
       console.log(`${fmt(memory.cyclesPerSec)} cycles/s`);
       check('memory cycles', memory.cycles > 0 && memory.cyclesPerSec > 0, `${memory.cycles} start+verify cycles, all verified`);
-      const f2 = await runFloor({ users: SIZES.memUsers, minMs: SIZES.memMs / 2 });
+      const f2 = await timed('memory', () => runFloor({ users: SIZES.memUsers, minMs: SIZES.memMs / 2 }));
       floor = { ...f2, cycles: f1.cycles + f2.cycles, cyclesPerSec: Math.round((f1.cyclesPerSec + f2.cyclesPerSec) / 2), runs: [f1.cyclesPerSec, f2.cyclesPerSec] };
       console.log(`bare plain-JS floor after: ${fmt(f2.cyclesPerSec)} cycles/s (mean ${fmt(floor.cyclesPerSec)})`);
     }
     if (only.has('redis') && target) {
       process.stdout.write(`redis (${target.source} ${target.host}:${target.port})… `);
-      redis = await runRedis(lib, target, {
+      redis = await timed('redis', () => runRedis(lib, target, {
         users: SIZES.redisUsers,
         clients: CLIENTS,
         minMs: SIZES.redisMs,
@@ -165,12 +178,13 @@ async function main(): Promise<number> {
         redisBenchmarkBin: benchBin,
         autoPipelining: SIZES.autoPipelining,
         otherProcess: SIZES.otherProcess,
-      });
+      }));
       console.log(`verify ${fmt(redis.verifyPerSec)}/s, start ${fmt(redis.startPerSec)}/s, limit ${fmt(redis.storeLimitPerSec)}/s`);
       check('redis commands counted', redis.commandsPerVerify > 0 && redis.commandsPerStart > 0, `${redis.commandsPerVerify}/verify, ${redis.commandsPerStart}/start`);
       check('redis state size read', redis.stateBytes !== null && redis.stateBytes > 0, `MEMORY USAGE ${redis.stateBytes ?? 'null'}`);
       if (benchBin) check('redis store limit', redis.storeLimitPerSec !== null && redis.storeLimitPerSec > 0, `${redis.storeLimitPerSec} ops/s`);
     }
+    const contentionStarted = performance.now();
     if (only.has('contention')) {
       process.stdout.write('contention… ');
       {
@@ -220,13 +234,14 @@ async function main(): Promise<number> {
           `${c.requests} concurrent wrong verifies: ${c.triesCounted} tries counted in state, ${c.countedResponses} responses counted, ${c.errors} errors${c.firstError ? ` (${c.firstError})` : ''}`,
         );
       }
-      console.log('done');
+      seconds['contention'] = Math.round((performance.now() - contentionStarted) / 100) / 10;
+      console.log(`done (${seconds['contention']} s)`);
     }
 
     if (only.has('postgres')) {
       if (postgresAvailable()) {
         process.stdout.write('postgres (own server, mfakit/kysely)… ');
-        postgres = await runPostgres(lib, { users: SIZES.pgUsers, clients: PG_CLIENTS, minMs: SIZES.pgMs, pgbenchSeconds: SIZES.pgbenchSeconds, sequential: SIZES.sequential });
+        postgres = await timed('postgres', () => runPostgres(lib, { users: SIZES.pgUsers, clients: PG_CLIENTS, minMs: SIZES.pgMs, pgbenchSeconds: SIZES.pgbenchSeconds, sequential: SIZES.sequential }));
         console.log(`verify ${fmt(postgres.verifyPerSec)}/s, start ${fmt(postgres.startPerSec)}/s, limit ${fmt(postgres.storeLimitPerSec)}/s`);
         check('postgres round trips counted', postgres.roundTripsPerVerify > 0 && postgres.roundTripsPerStart > 0, `${postgres.roundTripsPerVerify}/verify, ${postgres.roundTripsPerStart}/start`);
         check('postgres store limit', postgres.storeLimitPerSec !== null && postgres.storeLimitPerSec > 0, `${postgres.storeLimitPerSec} tx/s`);
@@ -241,7 +256,7 @@ async function main(): Promise<number> {
       console.log(`peers side by side (${SIZES.peers.reps} rep${SIZES.peers.reps > 1 ? 's' : ''}, rotated)…`);
       const admin = target ? await connect(target.url) : null;
       try {
-        peers = await runPeers(lib, {
+        peers = await timed('peers', () => runPeers(lib, {
           url: target?.url ?? null,
           admin,
           reps: SIZES.peers.reps,
@@ -251,7 +266,7 @@ async function main(): Promise<number> {
           sequential: SIZES.peers.sequential,
           roundUsers: SIZES.peers.roundUsers,
           log: (m) => console.log(`  ${m}`),
-        });
+        }));
       } finally {
         admin?.disconnect();
       }
@@ -264,7 +279,7 @@ async function main(): Promise<number> {
 
     if (only.has('heap')) {
       process.stdout.write(`memory store heap at ${fmt(SIZES.heapUsers)} users (child processes, --expose-gc)… `);
-      heap = await runHeap({ users: SIZES.heapUsers, checkUsers: SIZES.heapCheckUsers, fromSrc: lib.src !== 'dist/' });
+      heap = await timed('heap', () => runHeap({ users: SIZES.heapUsers, checkUsers: SIZES.heapCheckUsers, fromSrc: lib.src !== 'dist/' }));
       console.log(
         `${fmt(heap.bytesPerUser)} B/user (${fmt(heap.heapAfterMb)} MB heap, filled in ${fmt(heap.seedMs / 1000, 1)} s; at ${fmt(heap.check?.users)} users real ${fmt(heap.check?.realBytesPerUser)} vs replay ${fmt(heap.check?.replayBytesPerUser)} B/user)`,
       );
@@ -313,13 +328,14 @@ async function main(): Promise<number> {
     const previousMeasured = ((merged['machine'] as Json | undefined)?.['measured'] as Json | undefined) ?? {};
     const stamp = { date: machine.date, src: machine.src, mode: machine.mode, loadAverage1m: machine.loadAverage1m };
     const previousRedis = ((merged['machine'] as Json | undefined)?.['redis'] as string | null | undefined) ?? null;
-    merged['machine'] = { ...machine, redis: machine.redis ?? previousRedis, measured: { ...previousMeasured, ...Object.fromEntries(ran.map((s) => [s, stamp])) } };
+    merged['machine'] = { ...machine, redis: machine.redis ?? previousRedis, sectionSeconds: seconds, runSeconds: Math.round((performance.now() - started) / 1000), measured: { ...previousMeasured, ...Object.fromEntries(ran.map((s) => [s, stamp])) } };
     const targets = targetsOf(merged);
     merged['targets'] = targets;
     merged['checks'] = checks;
     printResults(machine, crypto, memoryOut, heap, redis, contention, peers, postgres);
     printTargets(targets);
     writeFileSync(outFile, `${JSON.stringify(merged, null, 2)}\n`);
+    console.log(`\nseconds per section: ${Object.entries(seconds).map(([k, v]) => `${k} ${v}`).join(', ')}; whole run ${Math.round((performance.now() - started) / 1000)} s`);
     console.log(`\nwrote ${outFile}${ran.length < SECTIONS.length ? ` (merged: ${ran.join(', ')} measured now, the other sections kept from earlier runs)` : ''}`);
   } finally {
     await own?.stop();

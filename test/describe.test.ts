@@ -24,6 +24,7 @@ const ALL: { [K in FailureCode]: Failure<K> } = {
   no_codes_left: { ok: false, error: 'no_codes_left' },
   exception_not_allowed: { ok: false, error: 'exception_not_allowed' },
   step_up_required: { ok: false, error: 'step_up_required' },
+  no_verified_number: { ok: false, error: 'no_verified_number' },
 };
 
 // Issue "What a new user hits", item 11: a sentence for each error code, in two locales.

@@ -9,6 +9,7 @@ import express, { type ErrorRequestHandler, type Express } from 'express';
 import { MfaError, systemClock, type Clock, type EmailSender, type Mfa, type SmsSender, type Stores, type VoiceSender } from 'mfakit';
 import { memoryStores } from 'mfakit/memory';
 import type { FakeClock } from 'mfakit/testing';
+import { AuditTrail } from './audit-trail.js';
 import { type AppContext, pageContext } from './context.js';
 import { type CodeChannel, devOutbox, type DevOutbox } from './dev-outbox.js';
 import { LoginThrottle, type LoginLimits } from './login-throttle.js';
@@ -83,6 +84,8 @@ export interface CreatedApp {
   readonly users: UserDirectory;
   /** The dev outbox, when the default development sender is in use. */
   readonly outbox: DevOutbox | undefined;
+  /** The audit trail of this instance (the `/admin/audit` page), fed by mfakit's events. */
+  readonly audit: AuditTrail;
   /**
    * How the STOP webhook authenticates its caller: `signed` (a provider is configured: its
    * signed webhooks, and no `/webhooks/sms`), else `token`, `closed` (no token set) or `insecure-open`.
@@ -121,6 +124,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
   }
   const senders = { sms, voice: real.voice ?? outbox?.senders.voice, email: real.email ?? outbox?.senders.email };
   const channels = new Set<CodeChannel>((['sms', 'voice', 'email'] as const).filter((ch) => senders[ch] !== undefined));
+  const audit = new AuditTrail();
   const mfa = setupMfa({
     stores,
     senders,
@@ -129,13 +133,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     secret: options.mfaSecret ?? secretFromEnv(env, 'MFA_SECRET', production),
     deliveryReports: options.delivery?.deliveryReports ?? false,
     log: options.log ?? ((line) => console.log(line)),
+    audit,
   });
   if (options.seedFactors ?? true) await seedDemoFactors(stores, demo, clock.now());
 
   const sessionSecret = options.sessionSecret ?? secretFromEnv(env, 'SESSION_SECRET', production);
   const { protect, tokenFor } = csrf({ secret: sessionSecret, production });
   const log = options.log ?? ((line: string) => console.log(line));
-  const ctx: AppContext = { mfa, users, clock, production, outbox, channels, demoUsers: production ? undefined : demo, tokenFor, log };
+  const ctx: AppContext = { mfa, users, clock, production, outbox, channels, demoUsers: production ? undefined : demo, tokenFor, log, audit };
 
   const app = express();
   app.disable('x-powered-by');
@@ -158,7 +163,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
 
   app.use((_req, _res, next) => next(new HttpError(404, 'There is nothing at this address.')));
   app.use(errorHandler(ctx));
-  return { app, mfa, clock, users, outbox, webhook: signedHooks ? 'signed' : hook.kind };
+  return { app, mfa, clock, users, outbox, audit, webhook: signedHooks ? 'signed' : hook.kind };
 }
 
 /** Renders errors as pages; internal details go to the log, never to the browser. */

@@ -5,6 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import type { Clock, Mfa } from 'mfakit';
+import type { AuditTrail } from './audit-trail.js';
 import type { CodeChannel, DevOutbox } from './dev-outbox.js';
 import { nonceOf } from './security.js';
 import { currentUser, takeFlash } from './session.js';
@@ -23,6 +24,8 @@ export interface AppContext {
   readonly channels: ReadonlySet<CodeChannel>;
   /** Demo credentials to show on the sign-in page (absent in production). */
   readonly demoUsers: readonly DemoUser[] | undefined;
+  /** This instance's audit trail (admin actions and factor changes, from mfakit's events). */
+  readonly audit: AuditTrail;
   /** Where the app's own log lines go. */
   readonly log: (line: string) => void;
   /** The CSRF token for a page's forms. */
@@ -58,4 +61,13 @@ export function field(req: Request, name: string, maxLength = 200): string {
   const body: unknown = req.body;
   const value = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
   return typeof value === 'string' ? value.slice(0, maxLength) : '';
+}
+
+/**
+ * A reason an admin typed, for the audit log: mfakit refuses control characters (a thrown
+ * MfaError), so they become spaces; '' when only blanks were typed.
+ */
+export function reasonOf(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createMfa, type Clock, type EmailSender, type Mfa, type SmsSender, type Stores, type VoiceSender } from 'mfakit';
 import { memoryStores } from 'mfakit/memory';
+import type { AuditEntry, AuditTrail } from './audit-trail.js';
 import { StartupError } from './startup-error.js';
 import type { DemoUser, UserDirectory } from './users.js';
 
@@ -28,6 +29,8 @@ export interface MfaSetupOptions {
   readonly deliveryReports?: boolean;
   /** Where audit lines go (default: stdout). */
   readonly log?: (line: string) => void;
+  /** Where the audit entries of admin actions go (the `/admin/audit` page); none by default. */
+  readonly audit?: AuditTrail;
 }
 
 /** Creates the app's mfakit instance. */
@@ -59,26 +62,64 @@ export function setupMfa(o: MfaSetupOptions): Mfa {
     // Without a preferred factor, sign-in uses the last used one, then sms, voice, email
     // (`channels.priority`): with SMS switched off, codes go by voice or email.
   });
-  auditLog(mfa, o.log ?? ((line) => console.log(line)));
+  auditLog(mfa, o.log ?? ((line) => console.log(line)), o.audit, o.clock);
   return mfa;
 }
 
 /**
  * ADAPT: send these to your audit log / SIEM. Payloads carry masked numbers and ids,
- * never a code or a full number, so they are safe to log.
+ * never a code or a full number, so they are safe to log. Admin actions (`channel.changed`,
+ * `user.unlocked`, `exception.*`, a `factor.enrolled` or `factor.removed` with `by`) carry who
+ * (`by`), when (`at`) and why (`reason`). Each one also goes, as a structured entry, to the
+ * app's audit trail (the `/admin/audit` page; see audit-trail.ts for why it is per process).
  */
-function auditLog(mfa: Mfa, log: (line: string) => void): void {
+function auditLog(mfa: Mfa, log: (line: string) => void, trail: AuditTrail | undefined, clock: Clock): void {
+  const record = (entry: AuditEntry) => trail?.record(entry);
+  const note = (e: { by?: string; reason?: string }) => `${e.by !== undefined ? ` by ${e.by}` : ''}${e.reason !== undefined ? `: ${e.reason}` : ''}`;
   mfa.on('code.sent', (e) => log(`[audit] ${e.purpose} code sent by ${e.channel} to ${e.maskedTo} for ${e.userId} via ${e.provider ?? e.sender} (message ${e.messageId})`));
   mfa.on('delivery.failed', (e) => log(`[audit] ${e.channel} delivery to ${e.maskedTo} failed for ${e.userId} (${e.deliveryReason ?? e.reason}${e.provider ? ` via ${e.provider}` : ''})`));
   mfa.on('delivery.reported', (e) => log(`[audit] ${e.channel} message ${e.messageId} for ${e.userId}: ${e.status}${e.errorCode ? ` (error ${e.errorCode})` : ''}`));
-  mfa.on('user.locked', (e) => log(`[audit] ${e.userId} locked until ${e.lockedUntil === null ? 'an admin unlocks' : new Date(e.lockedUntil).toISOString()}`));
-  mfa.on('user.unlocked', (e) => log(`[audit] ${e.userId} unlocked`));
-  mfa.on('factor.enrolled', (e) => log(`[audit] ${e.userId} enrolled ${e.maskedPhone ?? e.maskedEmail ?? ''} for ${e.channel}`));
-  mfa.on('factor.removed', (e) => log(e.by !== undefined ? `[audit] ${e.by} removed factor ${e.factorId} (${e.channel}) of ${e.userId}: ${e.reason ?? 'no reason given'}` : `[audit] ${e.userId} removed factor ${e.factorId}`));
-  mfa.on('factor.invalidated', (e) => log(`[audit] ${e.maskedPhone ?? e.factorId} of ${e.userId} invalidated (${e.reason})`));
-  mfa.on('exception.added', (e) => log(`[audit] ${e.addedBy} exempted ${e.userId} from MFA: ${e.reason}`));
-  mfa.on('exception.removed', (e) => log(`[audit] ${e.userId} removed from the exception list`));
-  mfa.on('channel.changed', (e) => log(`[audit] channel ${e.channel} switched ${e.enabled ? 'on' : 'off'}`));
+  mfa.on('user.locked', (e) => {
+    log(`[audit] ${e.userId} locked until ${e.lockedUntil === null ? 'an admin unlocks' : new Date(e.lockedUntil).toISOString()}`);
+    record({ action: 'user.locked', at: clock.now(), userId: e.userId, lockedUntil: e.lockedUntil });
+  });
+  mfa.on('user.unlocked', (e) => {
+    log(`[audit] ${e.userId} unlocked${note(e)}`);
+    record({ action: 'user.unlocked', at: e.at, userId: e.userId, ...audited(e) });
+  });
+  mfa.on('factor.enrolled', (e) => {
+    const destination = e.maskedPhone ?? e.maskedEmail;
+    log(`[audit] ${e.userId} enrolled ${destination ?? ''} for ${e.channel}${note(e)}`);
+    record({ action: 'factor.enrolled', at: e.at, userId: e.userId, channel: e.channel, ...(destination !== undefined ? { destination } : {}), ...audited(e) });
+  });
+  mfa.on('factor.removed', (e) => {
+    log(e.by !== undefined ? `[audit] ${e.by} removed factor ${e.factorId} (${e.channel}) of ${e.userId}: ${e.reason ?? 'no reason given'}` : `[audit] ${e.userId} removed factor ${e.factorId}`);
+    record({ action: 'factor.removed', at: e.at, userId: e.userId, channel: e.channel, ...audited(e) });
+  });
+  mfa.on('factor.invalidated', (e) => {
+    const destination = e.maskedPhone ?? e.maskedEmail;
+    log(`[audit] ${destination ?? e.factorId} of ${e.userId} invalidated (${e.reason})`);
+    record({ action: 'factor.invalidated', at: clock.now(), userId: e.userId, channel: e.channel, reason: e.reason, ...(destination !== undefined ? { destination } : {}) });
+  });
+  mfa.on('backup.generated', (e) => record({ action: 'backup.generated', at: clock.now(), userId: e.userId, channel: 'backup' }));
+  mfa.on('exception.added', (e) => {
+    log(`[audit] ${e.addedBy} exempted ${e.userId} from MFA: ${e.reason}`);
+    record({ action: 'exception.added', at: e.at, userId: e.userId, ...audited(e) });
+  });
+  mfa.on('exception.removed', (e) => {
+    // Emitted also when there was no entry: the attempt is audited too.
+    log(`[audit] ${e.userId} removed from the exception list${e.removed ? '' : ' (was not on it)'}${note(e)}`);
+    record({ action: 'exception.removed', at: e.at, userId: e.userId, ...audited(e), ...(e.removed ? {} : { nothingChanged: true as const }) });
+  });
+  mfa.on('channel.changed', (e) => {
+    log(`[audit] channel ${e.channel} switched ${e.enabled ? 'on' : 'off'}${note(e)}`);
+    record({ action: 'channel.changed', at: e.at, channel: e.channel, enabled: e.enabled, ...audited(e) });
+  });
+}
+
+/** `by` and `reason` of an admin event, only when present. */
+function audited(e: { readonly by?: string | undefined; readonly reason?: string | undefined }): { by?: string; reason?: string } {
+  return { ...(e.by !== undefined ? { by: e.by } : {}), ...(e.reason !== undefined ? { reason: e.reason } : {}) };
 }
 
 /** The stores in use and how to release them. */

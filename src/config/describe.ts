@@ -75,6 +75,7 @@ const SENTENCES: Record<FailureCode | `${FailureCode}.${string}`, Texts> = {
     'For your security, confirm it is you with a code first, then try again.',
     'Par sécurité, confirmez d’abord votre identité avec un code, puis réessayez.',
   ],
+  no_verified_number: ['Enter the phone number to use.', 'Saisissez le numéro de téléphone à utiliser.'],
   exception_not_allowed: ['Administrators cannot skip multi-factor authentication.', 'Les administrateurs ne peuvent pas se passer de l’authentification multifacteur.'],
 };
 

@@ -67,6 +67,8 @@ export interface FactorRemovedEvent extends FactorEvent, AdminAudit {
   by?: string;
   /** Why, as the admin said. */
   reason?: string;
+  /** The factor that replaced it (a number change: `enrollSms(userId, phone, { replaces })`, confirmed). */
+  replacedBy?: string;
 }
 
 /**

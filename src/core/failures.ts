@@ -109,6 +109,11 @@ export interface FailureDetails {
    * verify: run a challenge (`startChallenge`, `verify`), then retry the change.
    */
   step_up_required: object;
+  /**
+   * `enrollSms(userId)` / `enrollVoice(userId)` without a number: the user has no confirmed
+   * number to enroll again; ask for one.
+   */
+  no_verified_number: object;
 }
 
 /**
@@ -213,4 +218,6 @@ export type EnrollError =
   | 'not_mobile_number'
   | 'country_not_allowed'
   | 'phone_rejected'
-  | 'step_up_required';
+  | 'step_up_required'
+  | 'no_verified_number'
+  | 'factor_not_found';

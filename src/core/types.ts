@@ -95,6 +95,11 @@ export interface Factor {
   invalidatedAt?: number;
   /** Why the factor became `invalid`. */
   invalidReason?: InvalidReason;
+  /**
+   * A pending factor only: the factor it replaces once confirmed (a number change, see
+   * `enrollSms(userId, phone, { replaces })`). Never on an active factor.
+   */
+  readonly replaces?: string;
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import { parseEmail } from '../config/email.js';
-import type { CodeSent, EnrollEmailError, EnrollError, Result, Verified, VerifyError } from '../core/outcomes.js';
+import type { CodeSent, EnrollEmailError, EnrollError, Failure, Result, Verified, VerifyError } from '../core/outcomes.js';
 import { hasConfirmedFactor } from '../core/step-up.js';
 import type { Factor } from '../core/types.js';
 import { randomId } from '../factors/code.js';
@@ -14,22 +14,65 @@ import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
 import { issueAndSend } from './deliver.js';
 import { stepUpCheck } from './step-up.js';
-import { maskedOf } from './factors.js';
+import { maskedOf, replaceFactor } from './factors.js';
 import { verifyCode, verifyTotp } from './verify.js';
 
-/** Starts enrolling a number for SMS or voice codes: checks it, creates a pending factor, sends a code. */
+/** Options of {@link enrollNumber} once checked. */
+export interface EnrollNumberInput {
+  readonly country?: CountryCode | undefined;
+  readonly locale?: string | undefined;
+  /** The confirmed factor this enrollment replaces once confirmed (a number change). */
+  readonly replaces?: string | undefined;
+}
+
+/**
+ * Starts enrolling a number for SMS or voice codes: checks it, creates a pending factor, sends
+ * a code. Without a number (`input` undefined), the number of the replaced factor, else of the
+ * user's most recently confirmed number factor, is enrolled again (Okta's re-enrollment).
+ */
 export async function enrollNumber(
   ctx: Context,
   userId: string,
   channel: 'sms' | 'voice',
-  input: string,
-  opts: { country?: CountryCode | undefined; locale?: string | undefined },
+  input: string | undefined,
+  opts: EnrollNumberInput,
 ): Promise<Result<CodeSent, EnrollError>> {
-  const checked = await checkNumber(ctx.options, userId, input, opts.country);
+  const target = await replacedAndNumber(ctx, userId, input, opts.replaces);
+  if ('ok' in target) return target;
+  const checked = await checkNumber(ctx.options, userId, target.number, target.number === input ? opts.country : undefined);
   if ('ok' in checked) return checked;
   const stepUp = await stepUpCheck(ctx, userId);
   if (stepUp) return stepUp;
-  return enrollPending(ctx, { id: randomId('f'), userId, channel, status: 'pending', phone: checked.e164, createdAt: ctx.clock.now() }, opts.locale);
+  const factor: Factor = { id: randomId('f'), userId, channel, status: 'pending', phone: checked.e164, createdAt: ctx.clock.now(), ...(target.replaces ? { replaces: target.replaces } : {}) };
+  return enrollPending(ctx, factor, opts.locale);
+}
+
+/**
+ * The factor an enrollment replaces (it must exist and be confirmed) and the number to enroll:
+ * the one given, else the replaced factor's, else the user's last confirmed number.
+ */
+async function replacedAndNumber(
+  ctx: Context,
+  userId: string,
+  input: string | undefined,
+  replacesId: string | undefined,
+): Promise<{ number: string; replaces?: string } | Failure<'factor_not_found' | 'no_verified_number'>> {
+  const all = input === undefined || replacesId !== undefined ? await ctx.store.factors.listFactors(userId) : [];
+  const replaced = replacesId === undefined ? undefined : all.find((f) => f.id === replacesId && f.status !== 'pending');
+  if (replacesId !== undefined && !replaced) return { ok: false, error: 'factor_not_found' };
+  const number = input ?? replaced?.phone ?? lastConfirmedNumber(all);
+  if (number === undefined) return { ok: false, error: 'no_verified_number' };
+  return { number, ...(replaced ? { replaces: replaced.id } : {}) };
+}
+
+/** The number of the user's most recently confirmed SMS or voice factor (active, or invalid since). */
+function lastConfirmedNumber(factors: readonly Factor[]): string | undefined {
+  let best: Factor | undefined;
+  for (const f of factors) {
+    if (f.phone === undefined || f.activatedAt === undefined) continue;
+    if (!best || f.activatedAt > (best.activatedAt ?? 0)) best = f;
+  }
+  return best?.phone;
 }
 
 /** Starts enrolling an email address: checks it, creates a pending factor, sends a code. */
@@ -76,9 +119,12 @@ export async function confirmEnrollment(ctx: Context, userId: string, input: str
   const factor = await store.getFactor(userId, res.factorId);
   if (!factor || factor.status !== 'pending') return { ok: false, error: 'factor_not_found' };
   const at = ctx.clock.now();
-  const active: Factor = { ...factor, status: 'active', activatedAt: at };
+  const { replaces, ...confirmed } = factor;
+  const active: Factor = { ...confirmed, status: 'active', activatedAt: at };
   await saveActive(ctx, active, all);
   ctx.events.emit('factor.enrolled', { userId, factorId: active.id, channel: active.channel, ...maskedOf(active), at });
+  const replaced = replaces === undefined ? undefined : all.find((f) => f.id === replaces);
+  if (replaced) await replaceFactor(ctx, replaced, active.id);
   ctx.events.emit('verification.succeeded', { userId, factorId: active.id, channel: active.channel, purpose: 'enroll' });
   return { ok: true, factorId: active.id, channel: active.channel, purpose: 'enroll' };
 }

@@ -102,6 +102,21 @@ export async function setPreferred(
 }
 
 /**
+ * Removes the factor a confirmed enrollment replaces (a number change): its live code dies
+ * with it, and if it was the preferred factor, the new one is preferred instead.
+ */
+export async function replaceFactor(ctx: Context, old: Factor, replacement: string): Promise<void> {
+  const store = ctx.store.factors;
+  const userId = old.userId;
+  await changeFactor(ctx, userId, old.id, () => store.deleteFactor(userId, old.id));
+  if ((await store.getPreferred(userId)) === old.id) {
+    await store.setPreferred(userId, replacement);
+    ctx.events.emit('preferred.changed', { userId, factorId: replacement });
+  }
+  ctx.events.emit('factor.removed', { userId, factorId: old.id, channel: old.channel, at: ctx.clock.now(), replacedBy: replacement });
+}
+
+/**
  * Removes a factor; its live code dies with it. A confirmed factor needs a recent sign-in
  * verify (step-up) unless an admin removes it (`admin`: who and why, in the event).
  */

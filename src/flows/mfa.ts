@@ -52,6 +52,12 @@ export interface EnrollNumberOptions {
   readonly country?: CountryCode;
   /** Locale of the message. */
   readonly locale?: string;
+  /**
+   * A number change: the id of the user's confirmed factor this one replaces. Once the new
+   * number is confirmed, the old factor is removed (a code sent to it dies with it) and, if it
+   * was preferred, the new one is. Until then the old factor keeps working.
+   */
+  readonly replaces?: string;
 }
 
 /**
@@ -126,20 +132,32 @@ export class Mfa {
     };
   }
 
-  /** Starts SMS enrollment: checks the number, sends an enrollment code by text message. */
-  async enrollSms(userId: string, phone: string, opts?: EnrollNumberOptions): Promise<Result<CodeSent, EnrollError>> {
+  /**
+   * Starts SMS enrollment: checks the number, sends an enrollment code by text message.
+   * Without a number (`enrollSms(userId)`), the user's last confirmed number is enrolled
+   * again (or, with `{ replaces }`, the replaced factor's); none → `no_verified_number`.
+   *
+   * @example
+   * ```ts
+   * await mfa.enrollSms('u1', '+1 415 555 2671');                        // a new number
+   * await mfa.enrollSms('u1');                                           // the last confirmed number, again
+   * await mfa.enrollSms('u1', '+1 415 555 0100', { replaces: oldFactorId }); // a number change
+   * ```
+   */
+  async enrollSms(userId: string, phone?: string, opts?: EnrollNumberOptions): Promise<Result<CodeSent, EnrollError>> {
     return this.#enrollNumber('sms', userId, phone, opts);
   }
 
-  /** Starts voice enrollment: checks the number, calls it to say an enrollment code. */
-  async enrollVoice(userId: string, phone: string, opts?: EnrollNumberOptions): Promise<Result<CodeSent, EnrollError>> {
+  /** Starts voice enrollment: checks the number, calls it to say an enrollment code (the number optional, as for `enrollSms`). */
+  async enrollVoice(userId: string, phone?: string, opts?: EnrollNumberOptions): Promise<Result<CodeSent, EnrollError>> {
     return this.#enrollNumber('voice', userId, phone, opts);
   }
 
-  #enrollNumber(channel: 'sms' | 'voice', userId: string, phone: string, opts: unknown): Promise<Result<CodeSent, EnrollError>> {
+  #enrollNumber(channel: 'sms' | 'voice', userId: string, phone: string | undefined, opts: unknown): Promise<Result<CodeSent, EnrollError>> {
     const o = options<EnrollNumberOptions>(opts, 'options');
     const country = o.country === undefined ? undefined : (text(o.country, 'country', 2).toUpperCase() as CountryCode);
-    return enrollNumber(this.#ctx, text(userId, 'userId'), channel, loose(phone, 'phone'), { country, locale: locale(o.locale) });
+    const replaces = o.replaces === undefined ? undefined : text(o.replaces, 'replaces');
+    return enrollNumber(this.#ctx, text(userId, 'userId'), channel, phone === undefined ? undefined : loose(phone, 'phone'), { country, locale: locale(o.locale), replaces });
   }
 
   /** Starts email enrollment: checks the address, emails an enrollment code. */

@@ -80,10 +80,17 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     await page.click('button:has-text("Switch SMS off")');
     await page.waitForLoadState();
     expect(await page.textContent('h1')).toBe('Switch SMS off?');
+    await page.fill('#confirm-input', 'carrier outage, ticket #88');
+    await shot(page, 'admin-sms-off-confirm');
     await page.click('#confirm-yes');
     await page.waitForURL('**/admin');
     expect(await page.textContent('#sms-state')).toBe('off');
     await shot(page, 'admin-sms-off');
+    await page.click('#audit-link');
+    await page.waitForURL('**/admin/audit');
+    expect(await page.textContent('tr[data-action="channel.changed"] td:nth-child(2)')).toBe('SMS switched off');
+    expect(await page.textContent('tr[data-action="channel.changed"] td:nth-child(6)')).toBe('carrier outage, ticket #88');
+    await shot(page, 'admin-audit');
 
     const other = await browser.newContext({ baseURL: app.url });
     try {

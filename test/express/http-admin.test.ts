@@ -1,8 +1,8 @@
-/** HTTP tests of the admin page: SMS switch, unlock, exception list. */
+/** HTTP tests of the admin page: access, SMS switch and sign-in, unlock, exception list (and their audit entries). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from './helpers/app.js';
 import { Client, flashOf, textOf } from './helpers/client.js';
-import { ALICE_ID, ALICE_PHONE, BOB_ID, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
+import { ADMIN_ID, ALICE_ID, ALICE_PHONE, BOB_ID, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
 
 let app: RunningApp;
 let admin: Client;
@@ -24,14 +24,15 @@ describe('admin access', () => {
     const page = await bob.get('/admin');
     expect(page.status).toBe(403);
     expect(textOf(page.html, 'error-message')).toBe('This page is for administrators only.');
-    expect((await bob.post('/admin/sms-channel', { enabled: 'off' })).status).toBe(403);
+    expect((await bob.post('/admin/channels/sms', { enabled: 'off', confirm: 'yes', reason: 'x' })).status).toBe(403);
     expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(true);
   });
 
   it('GET /admin shows the switch, the users and the (empty) exception list', async () => {
     const page = await admin.get('/admin');
     expect(page.status).toBe(200);
-    expect(textOf(page.html, 'sms-state')).toBe('on');
+    for (const channel of ['sms', 'voice', 'email']) expect(textOf(page.html, `${channel}-state`)).toBe('on');
+    expect(textOf(page.html, 'sms-changed')).toBe('never switched (on by default)');
     expect(page.html).toContain('data-user="alice"');
     expect(textOf(page.html, 'no-exceptions')).toBe('Nobody is on the list.');
   });
@@ -40,8 +41,8 @@ describe('admin access', () => {
 describe('SMS channel switch', () => {
   it('switches SMS off (sign-in then explains) and back on', async () => {
     await admin.get('/admin');
-    let page = await admin.post('/admin/sms-channel', { enabled: 'off' });
-    page = await admin.post('/admin/sms-channel', { enabled: 'off', confirm: 'yes' });
+    let page = await admin.post('/admin/channels/sms', { enabled: 'off' });
+    page = await admin.post('/admin/channels/sms', { enabled: 'off', confirm: 'yes', reason: 'carrier outage' });
     expect(flashOf(page.html)).toBe('SMS is switched off: no text messages will be sent.');
     expect(textOf(page.html, 'sms-state')).toBe('off');
     expect(page.html).toContain('SMS is switched off.');
@@ -54,7 +55,7 @@ describe('SMS channel switch', () => {
     const challenge = await login(other, 'admin');
     expect(textOf(challenge.html, 'cannot-send')).toMatch(/switched off/);
 
-    page = await admin.post('/admin/sms-channel', { enabled: 'on' });
+    page = await admin.post('/admin/channels/sms', { enabled: 'on' });
     expect(flashOf(page.html)).toBe('SMS is switched on.');
     expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(true);
     expect(flashOf((await other.post('/mfa/resend')).html)).toBe('We sent a new code by text message to +1 ••• ••• 2671.');
@@ -79,6 +80,10 @@ describe('unlock', () => {
 
     page = await admin.post(`/admin/users/${ALICE_ID}/unlock`);
     expect(flashOf(page.html)).toBe('alice is unlocked.');
+    // The audit page: mfakit locked her, the admin unlocked her (newest first).
+    const audit = await admin.get('/admin/audit');
+    expect(audit.html).toMatch(/data-action="user.unlocked"[\s\S]*?Unlocked<\/td>\s*<td>alice<\/td>\s*<td>admin<\/td>[\s\S]*?unlocked from the admin page[\s\S]*?data-action="user.locked"[\s\S]*?Locked after wrong codes until 09:21 UTC<\/td>\s*<td>alice<\/td>\s*<td>mfakit<\/td>/);
+    expect(app.audit.list()[0]).toEqual({ action: 'user.unlocked', at: app.clock.now(), userId: ALICE_ID, by: ADMIN_ID, reason: 'unlocked from the admin page' });
     expect((await app.mfa.getStatus(ALICE_ID)).locked).toBe(false);
     page = await admin.post(`/admin/users/${ALICE_ID}/unlock`);
     expect(flashOf(page.html)).toBe('alice was not locked; the wrong-code count is reset.');
@@ -99,15 +104,20 @@ describe('exception list', () => {
     expect(flashOf(page.html)).toBe('bob can now sign in without a code.');
     expect(page.html).toMatch(/data-user="bob"[\s\S]*?travelling &lt;no phone&gt;[\s\S]*?by admin, 09:00 UTC[\s\S]*?2026-01-06 09:00 UTC/);
     const entries = await app.mfa.exceptions.list();
-    expect(entries).toMatchObject([{ userId: BOB_ID, addedBy: 'admin', reason: 'travelling <no phone>' }]);
+    expect(entries).toMatchObject([{ userId: BOB_ID, addedBy: ADMIN_ID, reason: 'travelling <no phone>' }]);
 
     page = await admin.post('/admin/exceptions', { userId: ALICE_ID, reason: 'line one\nline two', expiresInHours: '' });
     expect(flashOf(page.html)).toBe('alice can now sign in without a code.');
     expect(page.html).toContain('line one line two');
     expect(page.html).toMatch(/data-user="alice"[\s\S]*?never/);
 
-    page = await admin.post(`/admin/exceptions/${BOB_ID}/remove`);
+    page = await admin.post(`/admin/exceptions/${BOB_ID}/remove`, { reason: 'back from travel' });
     expect(flashOf(page.html)).toBe('Removed from the exception list.');
+    expect(app.audit.list().map((e) => [e.action, e.userId, e.by, e.reason])).toEqual([
+      ['exception.removed', BOB_ID, ADMIN_ID, 'back from travel'],
+      ['exception.added', ALICE_ID, ADMIN_ID, 'line one line two'],
+      ['exception.added', BOB_ID, ADMIN_ID, 'travelling <no phone>'],
+    ]);
     page = await admin.post(`/admin/exceptions/${BOB_ID}/remove`);
     expect(flashOf(page.html)).toBe('That user was not on the list.');
     expect(await app.mfa.exceptions.has(BOB_ID)).toBe(false);

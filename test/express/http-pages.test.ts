@@ -140,16 +140,16 @@ describe('confirmation before acts that are hard to undo', () => {
   it('switching SMS off asks first; switching it on does not', async () => {
     await signIn(app, c, 'admin');
     await c.get('/admin');
-    const ask = await c.post('/admin/sms-channel', { enabled: 'off' });
+    const ask = await c.post('/admin/channels/sms', { enabled: 'off' });
     expect(ask.html).toContain('<h1>Switch SMS off?</h1>');
     expect(textOf(ask.html, 'confirm-consequence')).toMatch(/cannot complete sign-in until SMS is switched back on/);
     expect(ask.html).toContain('name="enabled" value="off"');
     expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(true);
 
-    const off = await c.post('/admin/sms-channel', { enabled: 'off', confirm: 'yes' });
+    const off = await c.post('/admin/channels/sms', { enabled: 'off', confirm: 'yes', reason: 'carrier outage' });
     expect(flashOf(off.html)).toBe('SMS is switched off: no text messages will be sent.');
     expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(false);
-    const on = await c.post('/admin/sms-channel', { enabled: 'on' });
+    const on = await c.post('/admin/channels/sms', { enabled: 'on' });
     expect(flashOf(on.html)).toBe('SMS is switched on.');
     expect((await app.mfa.getSettings()).channels.sms.enabled).toBe(true);
   });

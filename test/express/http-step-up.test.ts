@@ -259,7 +259,7 @@ describe('admin removal', () => {
     expect(page.path).toBe('/admin');
     expect(flashOf(page.html)).toBe("alice's number was removed.");
     expect((await app.mfa.listFactors(ALICE_ID)).factors.some((f) => f.id === phone?.id)).toBe(false);
-    expect(app.log).toContain(`[audit] admin removed factor ${phone?.id ?? ''} (sms) of ${ALICE_ID}: lost phone, ticket #1234`);
+    expect(app.log).toContain(`[audit] ${ADMIN_ID} removed factor ${phone?.id ?? ''} (sms) of ${ALICE_ID}: lost phone, ticket #1234`);
   });
 
   it('an admin cannot remove their own factor there (that would skip their step-up)', async () => {

@@ -91,8 +91,8 @@ describe('SMS switched off', () => {
     const admin = new Client(app.url);
     await signIn(app, admin, 'admin');
     await admin.get('/admin');
-    await admin.post('/admin/sms-channel', { enabled: 'off' });
-    const off = await admin.post('/admin/sms-channel', { enabled: 'off', confirm: 'yes' });
+    await admin.post('/admin/channels/sms', { enabled: 'off' });
+    const off = await admin.post('/admin/channels/sms', { enabled: 'off', confirm: 'yes', reason: 'carrier outage' });
     expect(textOf(off.html, 'sms-state')).toBe('off');
     const sent = app.outbox?.list().length ?? 0;
 

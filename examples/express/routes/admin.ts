@@ -1,53 +1,39 @@
 /**
- * Admin: SMS channel switch, unlock, removing a user's sign-in method (a lost phone), exception list.
+ * Admin: the page, unlock, removing a user's sign-in method (a lost phone), exception list;
+ * the channel switches (admin-channels.ts), provisioning a work phone (admin-provision.ts) and
+ * the audit page (admin-audit.ts) are mounted here, behind the same guard.
  *
- * The channel switch is one of mfakit's shared settings (`mfa.setChannelEnabled`): it is kept
- * in the store, so every process on the same store obeys it at its next call.
+ * Every mfakit call names the admin by id (`by`) with the reason they typed: the events carry
+ * both to the audit log and the audit page.
  * @module
  */
 import { Router } from 'express';
-import { type AppContext, field, pageContext } from '../context.js';
+import { type AppContext, field, pageContext, reasonOf } from '../context.js';
 import { flash, requireAdmin, signedInUser } from '../session.js';
 import { adminPage } from '../views/admin.js';
+import { CODE_CHANNELS } from '../views/admin-channels.js';
 import { confirmed, confirmPage } from '../views/confirm.js';
 import { described, THING } from '../views/factor-labels.js';
 import { failureMessage } from '../views/messages.js';
+import { adminAuditRoutes } from './admin-audit.js';
+import { adminChannelRoutes } from './admin-channels.js';
+import { adminProvisionRoutes } from './admin-provision.js';
 
 const HOUR = 60 * 60_000;
-
-/** A reason for the audit log: mfakit refuses control characters (a thrown MfaError), so they become spaces. */
-const reasonOf = (text: string) => text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 
 export function adminRoutes(app: AppContext): Router {
   const router = Router();
   router.use('/admin', requireAdmin(app.users));
+  router.use(adminChannelRoutes(app), adminProvisionRoutes(app), adminAuditRoutes(app));
 
   router.get('/admin', async (req, res) => {
     const users = await Promise.all(app.users.list().map(async (user) => ({ user, status: await app.mfa.getStatus(user.id) })));
     const exceptions = await app.mfa.exceptions.list();
+    // The shared settings: what every instance on the store obeys now.
+    const { channels } = await app.mfa.getSettings();
+    const rows = CODE_CHANNELS.map((channel) => ({ channel, setting: channels[channel], offered: app.channels.has(channel) }));
     res.set('Cache-Control', 'no-store');
-    res.send(adminPage(await pageContext(app, req, res), { smsEnabled: (await app.mfa.getSettings()).channels.sms.enabled, users, exceptions }));
-  });
-
-  router.post('/admin/sms-channel', async (req, res) => {
-    const enabled = field(req, 'enabled') === 'on';
-    if (!enabled && (await app.mfa.getSettings()).channels.sms.enabled && !confirmed(field(req, 'confirm'))) {
-      // Switching SMS off stops every sign-in that needs a text: ask first (second post with confirm=yes).
-      return res.set('Cache-Control', 'no-store').send(
-        confirmPage(await pageContext(app, req, res), {
-          title: 'Switch SMS off?',
-          consequence:
-            'No text message will be sent. Users with an email address or a number for voice calls get their codes there instead; users with only numbers for text messages cannot complete sign-in until SMS is switched back on (or they are put on the exception list).',
-          action: '/admin/sms-channel',
-          fields: { enabled: 'off' },
-          confirmLabel: 'Yes, switch SMS off',
-          cancelHref: '/admin',
-        }),
-      );
-    }
-    await app.mfa.setChannelEnabled('sms', enabled, { by: signedInUser(res).id });
-    flash(req, enabled ? 'success' : 'info', enabled ? 'SMS is switched on.' : 'SMS is switched off: no text messages will be sent.');
-    res.redirect(303, '/admin');
+    res.send(adminPage(await pageContext(app, req, res), { channels: rows, users, exceptions }));
   });
 
   router.post('/admin/users/:id/unlock', async (req, res) => {
@@ -94,7 +80,7 @@ export function adminRoutes(app: AppContext): Router {
         }),
       );
     }
-    const result = await app.mfa.removeFactor(user.id, factor.id, { by: admin.username, reason });
+    const result = await app.mfa.removeFactor(user.id, factor.id, { by: admin.id, reason });
     if (result.ok) flash(req, 'success', `${user.username}'s ${THING[factor.channel]} was removed.`);
     else flash(req, 'error', failureMessage(result, app.clock.now()));
     res.redirect(303, '/admin');
@@ -110,7 +96,7 @@ export function adminRoutes(app: AppContext): Router {
     else if (!Number.isInteger(hours) || hours < 0 || hours > 24 * 90) flash(req, 'error', 'Pick an expiry from the list.');
     else {
       const result = await app.mfa.exceptions.add(user.id, {
-        by: admin.username,
+        by: admin.id,
         reason,
         ...(hours > 0 ? { expiresAt: app.clock.now() + hours * HOUR } : {}),
       });
@@ -121,7 +107,8 @@ export function adminRoutes(app: AppContext): Router {
   });
 
   router.post('/admin/exceptions/:id/remove', async (req, res) => {
-    const { removed } = await app.mfa.exceptions.remove(req.params.id, { by: signedInUser(res).id });
+    const reason = reasonOf(field(req, 'reason'));
+    const { removed } = await app.mfa.exceptions.remove(req.params.id, { by: signedInUser(res).id, ...(reason ? { reason } : {}) });
     flash(req, removed ? 'success' : 'error', removed ? 'Removed from the exception list.' : 'That user was not on the list.');
     res.redirect(303, '/admin');
   });

@@ -1,13 +1,16 @@
-/** The admin page: SMS channel switch, users (unlock), users' sign-in methods (remove), exception list. @module */
+/** The admin page: channel switches, users (unlock), users' sign-in methods (remove), a work phone to provision, exception list. @module */
 import type { ExceptionEntry, MfaStatus } from 'mfakit';
 import type { User } from '../users.js';
+import { channelsSection, type ChannelRow } from './admin-channels.js';
+import { provisionSection } from './admin-provision.js';
 import { destination, KIND_LABEL } from './factor-labels.js';
 import { formatTime } from './format.js';
 import { html } from './html.js';
 import { csrfField, layout, type PageContext } from './layout.js';
 
 export interface AdminView {
-  readonly smsEnabled: boolean;
+  /** Each code channel's shared switch. */
+  readonly channels: readonly ChannelRow[];
   readonly users: readonly { readonly user: User; readonly status: MfaStatus }[];
   readonly exceptions: readonly ExceptionEntry[];
 }
@@ -24,21 +27,11 @@ export function adminPage(ctx: PageContext, v: AdminView): string {
   return layout(
     ctx,
     'Admin',
-    html`<section class="card" id="sms-channel">
+    html`<section class="card" id="admin">
   <h1>Admin</h1>
-  <h2>SMS channel <span class="badge ${v.smsEnabled ? 'on' : 'off'}" id="sms-state">${v.smsEnabled ? 'on' : 'off'}</span></h2>
-  <p>${v.smsEnabled
-    ? 'Sign-in and enrollment codes are sent by text message.'
-    : html`<strong>SMS is switched off.</strong> No code is sent by text message: users with an email address or a number
-    for voice calls get their code there; users with only numbers for text messages see “text messages are switched off” at
-    sign-in and cannot complete it until SMS is back on (or an admin adds them to the exception list).`}</p>
-  <p class="muted">Use this during a carrier outage. Sign-in falls back to the user's next usable factor (voice call, then email) automatically.</p>
-  <form method="post" action="/admin/sms-channel">
-    ${csrfField(ctx)}
-    <input type="hidden" name="enabled" value="${v.smsEnabled ? 'off' : 'on'}">
-    <button type="submit" class="${v.smsEnabled ? 'danger' : ''}">${v.smsEnabled ? 'Switch SMS off' : 'Switch SMS on'}</button>
-  </form>
+  <p>Everything you do here is recorded with your name and reason: see the <a href="/admin/audit" id="audit-link">audit log</a>.</p>
 </section>
+${channelsSection(ctx, v.channels, nameOf)}
 <section class="card">
   <h2>Users</h2>
   <table id="users"><thead><tr><th>User</th><th>Factors</th><th>MFA state</th><th></th></tr></thead><tbody>
@@ -76,6 +69,7 @@ export function adminPage(ctx: PageContext, v: AdminView): string {
   )}
   </tbody></table>
 </section>
+${provisionSection(ctx, v.users.map(({ user }) => user).filter((u) => u.id !== ctx.user?.id))}
 <section class="card">
   <h2>MFA exception list</h2>
   <p class="muted">Users on this list sign in with their password only. Administrators can never be added.</p>
@@ -86,7 +80,9 @@ export function adminPage(ctx: PageContext, v: AdminView): string {
       <td>${nameOf(e.userId)}</td><td>${e.reason}</td>
       <td class="muted">by ${nameOf(e.addedBy)}, ${formatTime(e.addedAt, ctx.now)}</td>
       <td class="muted">${e.expiresAt !== undefined ? formatTime(e.expiresAt, ctx.now) : 'never'}</td>
-      <td><form class="inline" method="post" action="/admin/exceptions/${e.userId}/remove">${csrfField(ctx)}<button class="danger" type="submit">Remove</button></form></td>
+      <td><form class="inline" method="post" action="/admin/exceptions/${e.userId}/remove">${csrfField(ctx)}
+        <input name="reason" type="text" maxlength="200" placeholder="Reason (optional)" aria-label="Reason for removing the entry">
+        <button class="danger" type="submit">Remove</button></form></td>
     </tr>`,
     )}
     </tbody></table>`

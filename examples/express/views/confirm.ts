@@ -1,6 +1,7 @@
 /**
- * "Are you sure?" for actions that are hard to undo (removing a number, switching SMS off).
- * A plain form that posts again with `confirm=yes`: works without JavaScript.
+ * "Are you sure?" for actions that are hard to undo (removing a number, switching a channel off).
+ * A plain form that posts again with `confirm=yes`: works without JavaScript. It can ask for
+ * one line of text with it (the reason an admin gives for the audit log).
  * @module
  */
 import { html, type SafeHtml } from './html.js';
@@ -14,6 +15,8 @@ export interface ConfirmView {
   readonly action: string;
   /** Extra hidden fields the action needs. */
   readonly fields?: Readonly<Record<string, string>>;
+  /** A required text field posted with the confirmation (e.g. `reason`). */
+  readonly input?: { readonly name: string; readonly label: string; readonly placeholder: string; readonly value?: string };
   readonly confirmLabel: string;
   readonly cancelHref: string;
 }
@@ -29,6 +32,9 @@ export function confirmPage(ctx: PageContext, v: ConfirmView): string {
     ${csrfField(ctx)}
     <input type="hidden" name="confirm" value="yes">
     ${Object.entries(v.fields ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+    ${v.input &&
+    html`<div class="wide"><label for="confirm-input">${v.input.label}</label>
+    <input id="confirm-input" name="${v.input.name}" type="text" required maxlength="200" placeholder="${v.input.placeholder}" value="${v.input.value ?? ''}"></div>`}
     <button id="confirm-yes" class="danger" type="submit">${v.confirmLabel}</button>
     <a id="confirm-cancel" href="${v.cancelHref}">Cancel</a>
   </form>

@@ -59,7 +59,7 @@ button.danger { background:#fff; color:var(--err); border-color:var(--err); }
 button.link { background:none; border:none; color:var(--accent); padding:0; }
 button:disabled { opacity:.55; cursor:not-allowed; }
 .row { display:flex; gap:.5rem; align-items:center; flex-wrap:wrap; margin-top:1rem; }
-.inline { display:inline; margin:0; }
+.inline { display:inline; margin:0; } .wide { flex-basis:100%; }
 .flash, .notice { padding:.75rem 1rem; border-radius:8px; margin-bottom:1rem; border:1px solid transparent; }
 .flash.error, .notice.error { background:var(--err-bg); color:var(--err); border-color:#f3c2c2; }
 .flash.success { background:var(--ok-bg); color:var(--ok); border-color:#bfe3cb; }

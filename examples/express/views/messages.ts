@@ -72,6 +72,8 @@ export function failureMessage(f: Failure, now: number): string {
       return `We can only send codes to numbers in ${COUNTRIES.map((c) => c.name.replace(/ \(.*\)/, '')).join(', ')}.`;
     case 'phone_rejected':
       return `That number cannot be used${f.reason ? `: ${f.reason}` : ''}.`;
+    case 'no_verified_number':
+      return 'Enter the phone number to use.';
     case 'factor_not_found':
       return 'That number or email address is no longer on the account.';
     case 'factor_invalid':

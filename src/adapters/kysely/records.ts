@@ -78,6 +78,7 @@ export function factorOf(row: Record<string, unknown>): Factor {
     optional(f['activatedAt'], isTime) &&
     optional(f['invalidatedAt'], isTime) &&
     optional(f['invalidReason'], (v) => REASONS.includes(v)) &&
+    optional(f['replaces'], isText) &&
     f['lastUsedAt'] === undefined &&
     f['id'] === asText(row['factor_id'], 'factor id') &&
     f['userId'] === asText(row['user_id'], 'factor user') &&
