@@ -30,7 +30,7 @@ declare module 'express-session' {
     /** When the password was checked (app clock), to time out abandoned challenges. */
     pendingSince: number;
     /** Why MFA was skipped at sign-in, for the home page. */
-    skippedMfa: 'exception' | 'not_enrolled' | 'policy';
+    skippedMfa: 'exception' | 'not_enrolled' | 'policy' | 'trusted_device';
     flash: Flash;
     /**
      * An authenticator app being added: its factor, secret and `otpauth://` URI, kept only
@@ -92,7 +92,7 @@ export async function startPending(req: Request, userId: string, now: number): P
 }
 
 /** Fully signed in: new session id again (the privilege level changed). */
-export async function completeSignIn(req: Request, userId: string, skippedMfa?: 'exception' | 'not_enrolled' | 'policy'): Promise<void> {
+export async function completeSignIn(req: Request, userId: string, skippedMfa?: 'exception' | 'not_enrolled' | 'policy' | 'trusted_device'): Promise<void> {
   await regenerate(req);
   req.session.userId = userId;
   req.session.started = true;

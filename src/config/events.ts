@@ -228,6 +228,30 @@ export interface UserLockedEvent extends UserEvent {
   lockedUntil: number | null;
   /** Consecutive wrong entries so far (the hard ceiling counts these). */
   consecutiveFailures: number;
+  /** Who locked the user (`mfa.lock`); absent when wrong entries did. */
+  by?: string;
+  /** When an admin locked the user (epoch ms), with `by`. */
+  at?: number;
+  /** Why, as `mfa.lock` was told. */
+  reason?: string;
+}
+
+/**
+ * Payload of `devices.revoked`: every device token of the user stopped working
+ * (`mfa.revokeTrustedDevices`). Never carries a token.
+ *
+ * @example
+ * ```ts
+ * mfa.on('devices.revoked', (e: DevicesRevokedEvent) => audit('devices revoked', e.userId, e.by ?? 'the user', e.reason));
+ * ```
+ */
+export interface DevicesRevokedEvent extends UserEvent, AdminAudit {
+  /** Who revoked them (an admin id); absent when the user did. */
+  by?: string;
+  /** When (epoch ms). */
+  at: number;
+  /** Why, when given. */
+  reason?: string;
 }
 
 /**
@@ -414,6 +438,8 @@ export interface MfaEventMap {
   'backup.generated': BackupGeneratedEvent;
   /** A backup code was used and 2 or fewer are left. */
   'backup.low': BackupLowEvent;
+  /** Every trusted device of a user stopped being trusted (`revokeTrustedDevices`). */
+  'devices.revoked': DevicesRevokedEvent;
   /** The preferred factor changed. */
   'preferred.changed': PreferredChangedEvent;
   /** A user was put on the exception list. */

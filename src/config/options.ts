@@ -99,6 +99,10 @@ const emailTemplate = z.strictObject({
   html: z.string().min(1).max(20_000).refine((t) => t.includes('{code}'), 'must contain {code}').optional(),
 });
 
+/** Shortest and longest life of a trusted device (1 min, 400 days: browsers cap a cookie at 400 days). */
+const MIN_DEVICE_TTL_MS = 60_000;
+const MAX_DEVICE_TTL_MS = 400 * 24 * 60 * 60_000;
+
 /**
  * The zod schema of {@link MfaOptions}; defaults live here.
  * @internal
@@ -175,6 +179,11 @@ export const optionsSchema = z.strictObject({
     .prefault({}),
   channels: z
     .strictObject({ priority: z.array(channel).min(1).default([...DEFAULTS.channelPriority]) })
+    .prefault({}),
+  trustedDevices: z
+    .strictObject({
+      ttlMs: z.number().int().min(MIN_DEVICE_TTL_MS, 'must be at least 60000 (1 min)').max(MAX_DEVICE_TTL_MS, 'must be at most 34560000000 (400 days)').default(DEFAULTS.deviceTtlMs),
+    })
     .prefault({}),
   maxCasAttempts: positiveInt.max(1000).default(DEFAULTS.maxCasAttempts),
   deliveryReports: z
@@ -309,6 +318,15 @@ export interface MfaOptions {
     /** Channels in the order a challenge falls back through them. */
     priority?: Channel[] | undefined;
   } | undefined;
+  /**
+   * Trusted devices ("remember this browser"): how long the token of
+   * `verify(userId, code, { trustDevice: true })` lets `requiresMfa(userId, { deviceToken })`
+   * skip MFA.
+   */
+  trustedDevices?: {
+    /** Life of a device token, in ms, from 60 000 (1 min) to 400 days. Default 2 592 000 000 (30 days). */
+    ttlMs?: number | undefined;
+  } | undefined;
   /** Compare-and-set attempts before failing closed with `contention`. Default 64. */
   maxCasAttempts?: number | undefined;
   /**
@@ -390,6 +408,7 @@ export function policyOf(o: ResolvedOptions): Policy {
     sendsPerDestination: o.sending.perDestination,
     sendWindowMs: o.sending.windowMs,
     stepUpMs: o.stepUp.windowMs,
+    deviceTtlMs: o.trustedDevices.ttlMs,
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { clearFailures, lockedRefusal } from './lockout.js';
 import type { Policy } from './policy.js';
-import { age, type UserState } from './state.js';
+import { age, type UserState, withoutDevices } from './state.js';
 import { countWrongEntry, type VerifyDecision } from './codes.js';
 
 /**
@@ -88,9 +88,13 @@ export function decideBackup(state: UserState, cmd: BackupCommand, p: Policy, no
   return countWrongEntry(s, p, now);
 }
 
-/** The state with a new set of backup codes, replacing any earlier set (whose codes stop working). */
+/**
+ * The state with a new set of backup codes, replacing any earlier set (whose codes stop
+ * working). Every trusted device stops being trusted too: new codes are asked for when the
+ * old ones may be out, and the factor's fingerprint does not change with them.
+ */
 export function replaceBackupSet(state: UserState, factorId: string, hashes: readonly string[], p: Policy, now: number): UserState {
-  return { ...age(state, p, now), backup: { factorId, hashes, used: 0 } };
+  return { ...withoutDevices(age(state, p, now)), backup: { factorId, hashes, used: 0 } };
 }
 
 /** The state without the backup codes of `factorId` (the factor was removed), or `undefined` when it holds none. */

@@ -8,7 +8,7 @@ import { CHANNELS, type Channel, type Purpose } from './types.js';
 import type { CodeRecord, DestinationState, UserState } from './state.js';
 
 interface WireCode { i: string; p: 'e' | 's'; f: string; ch?: Channel; h: string; a: number; x: number; t: number; d?: 1 }
-interface WireUser { b?: number; c?: WireCode; F?: number; C?: number; lf?: number; lu?: number; hl?: 1; ls?: number; s?: number[]; ts?: Record<string, number>; va?: number; bk?: WireBackup }
+interface WireUser { b?: number; c?: WireCode; F?: number; C?: number; lf?: number; lu?: number; hl?: 1; ls?: number; s?: number[]; ts?: Record<string, number>; va?: number; bk?: WireBackup; dv?: string; de?: number }
 interface WireBackup { f: string; h: string[]; u?: number }
 
 const toWirePurpose = (p: Purpose): 'e' | 's' => (p === 'enroll' ? 'e' : 's');
@@ -43,11 +43,18 @@ export function encodeUser(s: UserState): string {
     w.bk = { f: s.backup.factorId, h: [...s.backup.hashes] };
     if (s.backup.used) w.bk.u = s.backup.used;
   }
+  if (s.devices) {
+    // The expiry is relative to the base like every time (the base is 0 when no other time is kept).
+    w.dv = s.devices.generation;
+    w.de = s.devices.until - b;
+  }
   return JSON.stringify(w);
 }
 
 const KNOWN_CHANNELS: ReadonlySet<unknown> = new Set<Channel>(CHANNELS);
-const USER_KEYS: ReadonlySet<string> = new Set(['b', 'c', 'F', 'C', 'lf', 'lu', 'hl', 'ls', 's', 'ts', 'va', 'bk']);
+const USER_KEYS: ReadonlySet<string> = new Set(['b', 'c', 'F', 'C', 'lf', 'lu', 'hl', 'ls', 's', 'ts', 'va', 'bk', 'dv', 'de']);
+/** A device generation as mfakit draws it: 16 to 64 base64url characters (96 to 384 bits). */
+const GENERATION = /^[A-Za-z0-9_-]{16,64}$/;
 const BACKUP_KEYS: ReadonlySet<string> = new Set(['f', 'h', 'u']);
 /** More hashes than mfakit ever generates in one set (and what a used-bit mask can hold). */
 const MAX_BACKUP_HASHES = 30;
@@ -112,6 +119,10 @@ export function decodeUser(raw: string): UserState {
     if (!isStr(f) || !Array.isArray(h) || h.length === 0 || h.length > MAX_BACKUP_HASHES || !h.every(isStr)) throw new TypeError('state record has bad backup codes');
     if (!isPositiveCount(u) || (u as number) >= 2 ** h.length) throw new TypeError('state record has bad backup codes');
   }
+  if (w.dv !== undefined || w.de !== undefined) {
+    // Both or neither: a generation without an expiry (or the reverse) is not mfakit's.
+    if (typeof w.dv !== 'string' || !GENERATION.test(w.dv) || !isNum(w.de)) throw new TypeError('state record has bad trusted devices');
+  }
   return {
     failures: w.F ?? 0,
     consecutive: w.C ?? 0,
@@ -124,6 +135,7 @@ export function decodeUser(raw: string): UserState {
     ...(w.va !== undefined ? { verifiedAt: b + w.va } : {}),
     ...(w.ts !== undefined ? { steps: { ...w.ts } } : {}),
     ...(w.bk !== undefined ? { backup: { factorId: w.bk.f, hashes: [...w.bk.h], used: w.bk.u ?? 0 } } : {}),
+    ...(w.dv !== undefined && w.de !== undefined ? { devices: { generation: w.dv, until: b + w.de } } : {}),
   };
 }
 

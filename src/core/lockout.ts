@@ -6,7 +6,7 @@
  */
 import type { Failure } from './outcomes.js';
 import type { Policy } from './policy.js';
-import type { UserState } from './state.js';
+import { type UserState, withoutDevices } from './state.js';
 import type { Purpose } from './types.js';
 
 /** Whether the user is locked now, and until when (`null` = until an admin unlocks). */
@@ -38,16 +38,17 @@ export interface CountedFailure {
 /**
  * Counts one wrong entry toward the timed lock and the hard ceiling. A lock resets the
  * timed count (the user has `maxFailures` entries again when it ends); only a success or
- * an admin unlock resets the consecutive count.
+ * an admin unlock resets the consecutive count. A lock also ends the trust of every device
+ * (someone is guessing: the device tokens issued so far stop working).
  */
 export function countFailure(s: UserState, p: Policy, now: number): CountedFailure {
   const failures = s.failures + 1;
   const consecutive = s.consecutive + 1;
   const counted: UserState = { ...s, failures, consecutive, lastFailureAt: now };
-  if (consecutive >= p.hardLimit) return { state: { ...counted, failures: 0, hardLocked: true }, lockedUntil: null };
+  if (consecutive >= p.hardLimit) return { state: { ...withoutDevices(counted), failures: 0, hardLocked: true }, lockedUntil: null };
   if (failures >= p.maxFailures) {
     const until = now + p.lockMs;
-    return { state: { ...counted, failures: 0, lockedUntil: until }, lockedUntil: until };
+    return { state: { ...withoutDevices(counted), failures: 0, lockedUntil: until }, lockedUntil: until };
   }
   return { state: counted, failuresLeft: p.maxFailures - failures };
 }
@@ -67,8 +68,27 @@ export function clearFailures(s: UserState): UserState {
   return { ...rest, failures: 0, consecutive: 0 };
 }
 
-/** Clears the lock and the counters (admin unlock). The send budgets and the cooldown stay. */
+/**
+ * Clears the lock and the counters (admin unlock), and ends the trust of every device (the
+ * account was in trouble: each device proves itself again). The send budgets and the
+ * cooldown stay.
+ */
 export function unlockState(s: UserState): UserState {
-  const { lockedUntil: _l, hardLocked: _h, ...rest } = s;
+  const { lockedUntil: _l, hardLocked: _h, ...rest } = withoutDevices(s);
   return clearFailures(rest);
+}
+
+/**
+ * An admin lock: the user stays locked until an admin unlocks (as at the hard ceiling), the
+ * live code dies (a new one is needed after the unlock), and every trusted device stops
+ * being trusted. The counts stay as they were.
+ *
+ * @example
+ * ```ts
+ * adminLock({ failures: 0, consecutive: 0, sends: [] }); // { failures: 0, consecutive: 0, sends: [], hardLocked: true }
+ * ```
+ */
+export function adminLock(s: UserState): UserState {
+  const next: UserState = { ...withoutDevices(s), hardLocked: true };
+  return next.code && !next.code.dead ? { ...next, code: { ...next.code, dead: true } } : next;
 }

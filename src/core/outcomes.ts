@@ -100,6 +100,14 @@ export interface Verified {
   readonly purpose: Purpose;
   /** Backup codes left, when the code was a backup code (at 2 or fewer, suggest generating new ones). */
   readonly backupCodesLeft?: number;
+  /**
+   * With `verify(userId, code, { trustDevice: true })`: the device token to keep in a cookie
+   * (HttpOnly, Secure, SameSite) and pass to `requiresMfa(userId, { deviceToken })`. Shown
+   * once: mfakit does not store it.
+   */
+  readonly deviceToken?: string;
+  /** When `deviceToken` stops being trusted (epoch ms): the cookie's expiry. */
+  readonly deviceTrustedUntil?: number;
 }
 
 /**
@@ -109,7 +117,8 @@ export interface Verified {
  *   requires MFA: enroll one before the sign-in completes.
  * - `required: false`: `'exception'` (on the exception list; the entry is in `exception`),
  *   `'not_enrolled'` (policy `'optional'`, no factor), `'policy'` (the policy function said
- *   `'skip'` for this sign-in).
+ *   `'skip'` for this sign-in), `'trusted_device'` (the `deviceToken` given is valid; until
+ *   `trustedUntil`).
  *
  * @example
  * ```ts
@@ -145,6 +154,14 @@ export type MfaRequirement =
       readonly required: false;
       /** `'not_enrolled'`: no factor under the `'optional'` policy; `'policy'`: the policy function said `'skip'`. */
       readonly reason: 'not_enrolled' | 'policy';
+    }
+  | {
+      /** No MFA for this sign-in. */
+      readonly required: false;
+      /** The `deviceToken` passed to `requiresMfa` is valid: this device passed MFA recently. */
+      readonly reason: 'trusted_device';
+      /** When the device stops being trusted (epoch ms). */
+      readonly trustedUntil: number;
     };
 
 /**

@@ -39,6 +39,8 @@ export interface Policy {
   readonly sendWindowMs: number;
   /** How long a proof of possession allows factor changes, in ms (0: step-up off). */
   readonly stepUpMs: number;
+  /** How long a trusted device skips MFA, in ms (`verify(…, { trustDevice: true })`). */
+  readonly deviceTtlMs: number;
 }
 
 /**
@@ -77,6 +79,8 @@ export const DEFAULTS = {
   sendWindowMs: 60 * 60_000,
   /** A sign-in verify allows changes to the user's factors for this long: 10 min. */
   stepUpMs: 10 * 60_000,
+  /** A trusted device ("remember this browser") skips MFA for this long: 30 days. */
+  deviceTtlMs: 30 * 24 * 60 * 60_000,
   /** Order in which channels are tried when the preferred factor is unusable. */
   channelPriority: CHANNELS as readonly Channel[],
   /** Compare-and-set attempts before a call fails closed with `contention`: 64. */

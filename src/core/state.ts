@@ -47,6 +47,27 @@ export interface UserState {
   readonly verifiedAt?: number;
   /** The user's backup codes (only their keyed hashes); kept until regenerated or removed. */
   readonly backup?: BackupSet;
+  /** Trusted devices: the generation every device token is bound to, and the latest expiry of one. */
+  readonly devices?: DeviceTrust;
+}
+
+/**
+ * The trust given to devices ("remember this browser"). No token is kept: a token is a MAC
+ * over the user, this `generation` and its own expiry, so dropping the generation (revoke,
+ * lock, unlock, new backup codes) kills every token issued under it.
+ */
+export interface DeviceTrust {
+  /** Random (128 bits, base64url), drawn when the first device is trusted. */
+  readonly generation: string;
+  /** The latest expiry of a token issued under it: the record is kept until then. */
+  readonly until: number;
+}
+
+/** The state without trusted devices: every device token issued so far stops working. */
+export function withoutDevices(s: UserState): UserState {
+  if (!s.devices) return s;
+  const { devices: _dropped, ...rest } = s;
+  return rest;
 }
 
 /**
@@ -89,6 +110,7 @@ export function age(s: UserState, p: Policy, now: number): UserState {
   // knows the factor; past one send window it is of no use.
   if (next.code && now >= next.code.expiresAt + p.sendWindowMs) delete next.code;
   if (next.verifiedAt !== undefined && now - next.verifiedAt >= p.stepUpMs) delete next.verifiedAt;
+  if (next.devices && now >= next.devices.until) delete next.devices;
   if (next.steps) {
     const kept = Object.entries(next.steps).filter(([, step]) => now < stepMemoryEnd(step));
     if (kept.length > 0) next.steps = Object.fromEntries(kept);
@@ -114,6 +136,7 @@ export function ttlOf(s: UserState, p: Policy, now: number): number | null {
   if (s.lockedUntil !== undefined) end = Math.max(end, s.lockedUntil);
   if (s.lastSentAt !== undefined) end = Math.max(end, s.lastSentAt + p.cooldownMs);
   if (s.verifiedAt !== undefined) end = Math.max(end, s.verifiedAt + p.stepUpMs);
+  if (s.devices) end = Math.max(end, s.devices.until);
   for (const step of Object.values(s.steps ?? {})) end = Math.max(end, stepMemoryEnd(step));
   const last = s.sends[s.sends.length - 1];
   if (last !== undefined) end = Math.max(end, last + p.sendWindowMs);

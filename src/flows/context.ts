@@ -9,6 +9,7 @@ import type { ResolvedOptions } from '../config/options.js';
 import type { MfaEmitter } from '../config/events.js';
 import type { CodeHasher } from '../factors/code.js';
 import type { CodeKinds } from '../factors/index.js';
+import type { DeviceSigner } from '../factors/device-token.js';
 import type { SecretBox } from '../factors/secret-box.js';
 import type { StateContext } from '../store/user-state.js';
 
@@ -16,6 +17,8 @@ import type { StateContext } from '../store/user-state.js';
 export interface Context extends StateContext {
   readonly options: ResolvedOptions;
   readonly hasher: CodeHasher;
+  /** Signs and checks device tokens (trusted devices). */
+  readonly devices: DeviceSigner;
   /** Seals the secrets read back in clear (TOTP). */
   readonly box: SecretBox;
   readonly events: MfaEmitter;

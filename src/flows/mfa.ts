@@ -6,7 +6,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { MfaError } from '../config/errors.js';
 import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/events.js';
-import { type MfaOptions, parseOptions, policyOf, type SignInContext } from '../config/options.js';
+import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
 import { auditInput, locale, loose, MAX_REASON_LENGTH, options, purposeOf, text } from '../config/validate.js';
 import type {
   AppChallenge, ChallengeError, CodeSent, EnrollEmailError, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
@@ -17,6 +17,7 @@ import type { Policy } from '../core/policy.js';
 import type { MfaSettings } from '../core/settings.js';
 import { CHANNELS, type Channel, type ExceptionEntry, type Purpose } from '../core/types.js';
 import { CodeHasher } from '../factors/code.js';
+import { DeviceSigner } from '../factors/device-token.js';
 import { SecretBox } from '../factors/secret-box.js';
 import { codeKinds } from '../factors/index.js';
 import { systemClock } from '../ports/clock.js';
@@ -34,6 +35,9 @@ import { type ChannelSwitched, getSettings, setChannelEnabled } from './settings
 import { requiresMfa, resend, startChallenge } from './sign-in.js';
 import { enrollTotp, type TotpEnrollment } from './totp.js';
 import { verify } from './verify.js';
+import { type DevicesRevoked, type RequiresMfaContext, revokeTrustedDevices, trustedRequirement, type VerifyOptions } from './devices.js';
+import { type LockAudit, lockUser, type UserLocked } from './admin-lock.js';
+import { MAX_DEVICE_TOKEN_LENGTH } from '../core/devices.js';
 
 /**
  * Options of `enrollSms` and `enrollVoice`.
@@ -112,6 +116,7 @@ export class Mfa {
       destinations: new RecordCache(),
       clock: o.clock ?? systemClock,
       hasher: new CodeHasher(secrets),
+      devices: new DeviceSigner(secrets),
       box: new SecretBox(secrets),
       events: new MfaEmitter(),
       kinds,
@@ -196,11 +201,17 @@ export class Mfa {
    * confirmed factor: enroll first), or `{ required: false, reason }` (`'exception'`,
    * `'not_enrolled'` under `'optional'`, `'policy'` when a policy function skipped it).
    * `context.method` (`'password'`, `'sso'`, …) is passed to a policy function.
+   * `context.deviceToken` (from a trusting `verify`): a user who would be challenged is
+   * `{ required: false, reason: 'trusted_device', trustedUntil }` while the token is valid.
    */
-  async requiresMfa(userId: string, context?: SignInContext): Promise<Ok<MfaRequirement>> {
-    const o = options<SignInContext>(context, 'context');
+  async requiresMfa(userId: string, context?: RequiresMfaContext): Promise<Ok<MfaRequirement>> {
+    const o = options<RequiresMfaContext>(context, 'context');
     const method = o.method === undefined ? undefined : text(o.method, 'method');
-    return requiresMfa(this.#ctx, text(userId, 'userId'), { method });
+    const token = o.deviceToken === undefined ? undefined : loose(o.deviceToken, 'deviceToken');
+    if (token !== undefined && token.length > MAX_DEVICE_TOKEN_LENGTH) throw new MfaError('invalid_argument', `deviceToken must be at most ${MAX_DEVICE_TOKEN_LENGTH} characters, got ${token.length}`);
+    const id = text(userId, 'userId');
+    const res = await requiresMfa(this.#ctx, id, { method });
+    return token === undefined ? res : { ok: true, ...(await trustedRequirement(this.#ctx, id, res, token)) };
   }
 
   /** Sends a sign-in code to the named factor, else the preferred one, else the next usable one. */
@@ -221,11 +232,44 @@ export class Mfa {
     return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale), purpose });
   }
 
-  /** Verifies a sign-in code (sent to the named factor, if given). */
-  async verify(userId: string, code: string, opts?: { factorId?: string }): Promise<Result<Verified, VerifyError>> {
-    const o = options<{ factorId: string }>(opts, 'options');
+  /**
+   * Verifies a sign-in code (sent to the named factor, if given). With `{ trustDevice: true }`
+   * a success also answers `deviceToken` and `deviceTrustedUntil` ("remember this browser").
+   */
+  async verify(userId: string, code: string, opts?: VerifyOptions): Promise<Result<Verified, VerifyError>> {
+    const o = options<VerifyOptions>(opts, 'options');
     const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
-    return verify(this.#ctx, text(userId, 'userId'), loose(code, 'code'), factorId);
+    if (o.trustDevice !== undefined && typeof o.trustDevice !== 'boolean') throw new MfaError('invalid_argument', 'trustDevice must be a boolean');
+    return verify(this.#ctx, text(userId, 'userId'), loose(code, 'code'), factorId, o.trustDevice === true);
+  }
+
+  /**
+   * Ends the trust of every device of the user ("sign out of all devices", a lost laptop):
+   * every device token issued so far stops working. Emits `devices.revoked` with `by`, `at`
+   * and `reason` when given.
+   *
+   * @example
+   * ```ts
+   * await mfa.revokeTrustedDevices('u1', { by: 'support-7', reason: 'lost laptop' }); // { ok: true, revoked: true }
+   * ```
+   */
+  async revokeTrustedDevices(userId: string, audit?: AuditInput): Promise<Ok<DevicesRevoked>> {
+    return revokeTrustedDevices(this.#ctx, text(userId, 'userId'), auditInput(audit));
+  }
+
+  /**
+   * Admin lock: the user is locked until an admin unlocks (`unlock`), as at the 100-failure
+   * ceiling; the live code dies and every trusted device stops being trusted. Emits
+   * `user.locked` with `lockedUntil: null`, `by`, `at` and `reason`.
+   *
+   * @example
+   * ```ts
+   * await mfa.lock('u1', { by: 'admin-1', reason: 'account reported stolen' }); // { ok: true, wasLocked: false }
+   * ```
+   */
+  async lock(userId: string, audit: LockAudit): Promise<Ok<UserLocked>> {
+    const a = options<LockAudit>(audit, 'audit');
+    return lockUser(this.#ctx, text(userId, 'userId'), { by: text(a.by, 'by'), reason: text(a.reason, 'reason', MAX_REASON_LENGTH) });
   }
 
   /** The user's factors, numbers masked. */

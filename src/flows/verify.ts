@@ -7,6 +7,7 @@
 import { decideVerify, type VerifiedCode, type VerifyDecision, type VerifyRefusal } from '../core/codes.js';
 import { BACKUP_LOW_AT, decideBackup, normalizeBackupCode } from '../core/backup.js';
 import { recordProof } from '../core/step-up.js';
+import { trustDevice } from '../core/devices.js';
 import { decideTotp } from '../core/totp.js';
 import type { Failure, Result, Verified, VerifyError } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
@@ -16,6 +17,7 @@ import { totpCheck } from '../factors/totp.js';
 import { updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
 import { totpFactorFor } from './totp.js';
+import { deviceTokenOf, type DeviceTrustRequest, trustRequest } from './devices.js';
 
 /**
  * How a check commits a success: `touch` records the factor's use (`touched`: whether the
@@ -25,6 +27,8 @@ import { totpFactorFor } from './totp.js';
 export interface CheckOptions {
   readonly touch?: boolean | undefined;
   readonly proof?: boolean | undefined;
+  /** Trust the device: a success keeps (else draws) the device generation and raises its expiry. */
+  readonly trust?: DeviceTrustRequest | undefined;
 }
 
 /**
@@ -59,8 +63,17 @@ export function verifyTotp(ctx: Context, userId: string, factor: Factor, input: 
   );
 }
 
-/** What a check resolves: the verified factor (and whether its use was recorded), or the refusal. */
-export type Checked = (VerifiedCode & { touched?: boolean | undefined }) | VerifyRefusal;
+/**
+ * What a check resolves: the verified factor (whether its use was recorded, and the device
+ * trust it committed), or the refusal.
+ */
+export type Checked = (VerifiedCode & { touched?: boolean | undefined; device?: IssuedTrust | undefined }) | VerifyRefusal;
+
+/** The device trust a trusting verify committed: the generation and the new token's expiry. */
+export interface IssuedTrust {
+  readonly generation: string;
+  readonly expiresAt: number;
+}
 
 /** Runs one decision of `core/` in a compare-and-set on the user's record, then emits the events. */
 async function verifyWith(
@@ -73,14 +86,18 @@ async function verifyWith(
   const decide = (s: UserState, now: number) => {
     const d = decideOne(s, now);
     // A sign-in success is the proof of possession that step-up asks for.
-    const state = d.outcome.ok && opts.proof && d.state ? recordProof(d.state, now) : d.state;
-    return { state, outcome: d };
+    const proved = d.outcome.ok && opts.proof && d.state ? recordProof(d.state, now) : d.state;
+    // Trusting the device is part of the same commit as the success.
+    const expiresAt = now + ctx.policy.deviceTtlMs;
+    const state = d.outcome.ok && opts.trust && proved ? trustDevice(proved, opts.trust.candidate, expiresAt) : proved;
+    const device = state?.devices && opts.trust && d.outcome.ok ? { generation: state.devices.generation, expiresAt } : undefined;
+    return { state, outcome: { d, device } };
   };
-  const { outcome: d, touched } = await updateUser(ctx, userId, decide, {
-    touch: (r) => (opts.touch && r.outcome.ok ? { userId, factorId: r.outcome.factorId, at: ctx.clock.now() } : undefined),
+  const { outcome: { d, device }, touched } = await updateUser(ctx, userId, decide, {
+    touch: (r) => (opts.touch && r.d.outcome.ok ? { userId, factorId: r.d.outcome.factorId, at: ctx.clock.now() } : undefined),
   });
   const outcome = d.outcome;
-  if (outcome.ok) return { ...outcome, touched };
+  if (outcome.ok) return { ...outcome, touched, device };
   // No code pending: the caller may try an authenticator app before it says so.
   if (outcome.error === 'no_pending_code') return outcome;
   ctx.events.emit('verification.failed', {
@@ -102,24 +119,28 @@ async function verifyWith(
 const SIGN_IN: CheckOptions = { touch: true, proof: true };
 
 /** Checks a backup code (sign-in only): a right one is used up in the same commit. */
-function verifyBackup(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Checked> {
+function verifyBackup(ctx: Context, userId: string, input: string, factorId: string | undefined, opts: CheckOptions): Promise<Checked> {
   const match = backupMatcher(ctx.hasher, userId);
-  return verifyWith(ctx, userId, 'sign_in', SIGN_IN, (s, now) => decideBackup(s, { code: input.trim(), factorId, match }, ctx.policy, now));
+  return verifyWith(ctx, userId, 'sign_in', opts, (s, now) => decideBackup(s, { code: input.trim(), factorId, match }, ctx.policy, now));
 }
 
 /**
  * Verifies a sign-in code: of the named factor, else a backup code when the entry is
  * shaped like one (letters; sent and app codes are digits), else the pending sent code or
- * the authenticator app.
+ * the authenticator app. With `trustDevice`, a success also trusts the device (any kind of
+ * code: sent, app or backup) and answers a device token.
  */
-export async function verify(ctx: Context, userId: string, input: string, factorId?: string): Promise<Result<Verified, VerifyError>> {
+export async function verify(ctx: Context, userId: string, input: string, factorId?: string, trustDevice = false): Promise<Result<Verified, VerifyError>> {
+  // The factors are read before the verify: a change racing it kills the token (fail closed).
+  const trust = trustDevice ? await trustRequest(ctx, userId) : undefined;
+  const opts: CheckOptions = trust ? { ...SIGN_IN, trust } : SIGN_IN;
   const named = factorId === undefined ? null : await ctx.store.factors.getFactor(userId, factorId);
   const active = named?.status === 'active' ? named : null;
   let res: Checked;
-  if (active?.channel === 'totp') res = await verifyTotp(ctx, userId, active, input, 'sign_in', SIGN_IN);
-  else if (active?.channel === 'backup') res = await verifyBackup(ctx, userId, input, active.id);
-  else if (factorId === undefined && normalizeBackupCode(input.trim()) !== null) res = await verifyBackup(ctx, userId, input, undefined);
-  else res = await verifyCode(ctx, userId, input, 'sign_in', { ...SIGN_IN, factorId });
+  if (active?.channel === 'totp') res = await verifyTotp(ctx, userId, active, input, 'sign_in', opts);
+  else if (active?.channel === 'backup') res = await verifyBackup(ctx, userId, input, active.id, opts);
+  else if (factorId === undefined && normalizeBackupCode(input.trim()) !== null) res = await verifyBackup(ctx, userId, input, undefined, opts);
+  else res = await verifyCode(ctx, userId, input, 'sign_in', { ...opts, factorId });
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor
   // drops its code first, so this is a backstop against a race, not the main guard).
@@ -131,5 +152,12 @@ export async function verify(ctx: Context, userId: string, input: string, factor
   ctx.events.emit('verification.succeeded', { userId, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' });
   const left = res.backupCodesLeft;
   if (left !== undefined && left <= BACKUP_LOW_AT) ctx.events.emit('backup.low', { userId, factorId: res.factorId, remaining: left });
-  return { ok: true, factorId: res.factorId, channel: res.channel, purpose: 'sign_in', ...(left !== undefined ? { backupCodesLeft: left } : {}) };
+  return {
+    ok: true,
+    factorId: res.factorId,
+    channel: res.channel,
+    purpose: 'sign_in',
+    ...(left !== undefined ? { backupCodesLeft: left } : {}),
+    ...(trust && res.device ? deviceTokenOf(ctx, userId, trust, res.device) : {}),
+  };
 }

@@ -22,6 +22,7 @@ const EVENTS: Record<MfaEventName, true> = {
   'factor.invalidated': true,
   'backup.generated': true,
   'backup.low': true,
+  'devices.revoked': true,
   'preferred.changed': true,
   'exception.added': true,
   'exception.removed': true,

@@ -1,0 +1,95 @@
+/**
+ * What trusted devices cost on Redis, counted at the client: a verify that trusts the
+ * device reads the factors once more (the token is bound to them); a verify that does not
+ * is unchanged (GET + EVALSHA); `requiresMfa` with a token reads the user's record and
+ * factors in one more script call. Also: many parallel trusting verifies from two instances
+ * on one Redis give one success and one token.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { redisStores } from '../../src/adapters/redis/index.js';
+import { createMfa, type Mfa } from 'mfakit';
+import { fakeClock, type FakeClock } from '../../src/testing/clock.js';
+import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
+import { warnSkipped } from '../helpers/redis-server.js';
+import { must, PHONE, SECRET } from '../helpers/setup.js';
+
+const url = inject('redisUrl');
+if (url === null) warnSkipped('no Redis for the trusted-device command counts');
+
+describe.skipIf(url === null)('trusted devices on Redis: commands and races', () => {
+  let io: Redis | undefined;
+  const prefix = `mfakit-devices-cmds:${process.pid}:`;
+  const sent: string[] = [];
+
+  beforeAll(() => {
+    io = new Redis(url ?? '', { maxRetriesPerRequest: 1 });
+  });
+  afterAll(async () => {
+    if (!io) return;
+    const keys = await io.keys(`${prefix}*`);
+    if (keys.length > 0) await io.del(...keys);
+    await io.quit().catch(() => undefined);
+  });
+
+  function server(clock: FakeClock, outbox: OutboxSender): Mfa {
+    const client = (command: string, args: string[]) => {
+      sent.push(command);
+      if (!io) throw new Error('not connected');
+      return io.call(command, ...args);
+    };
+    return createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: outbox }, secret: SECRET, clock });
+  }
+
+  async function count(op: () => Promise<unknown>): Promise<string[]> {
+    sent.length = 0;
+    await op();
+    return [...sent];
+  }
+
+  it('a trusting verify costs one factor read more; a plain one is unchanged; requiresMfa with a token one script call more', async () => {
+    const clock = fakeClock(Date.now());
+    const outbox = outboxSender();
+    const mfa = server(clock, outbox);
+    must(await mfa.enrollSms('d1', PHONE));
+    must(await mfa.confirmEnrollment('d1', outbox.last()?.code ?? ''));
+    clock.advance(30_000);
+    await mfa.startChallenge('warm-up');
+    must(await mfa.startChallenge('d1'));
+    const plain = await count(async () => must(await mfa.verify('d1', outbox.last()?.code ?? '', { trustDevice: false })));
+    expect(plain).toEqual(['GET', 'EVALSHA']);
+
+    clock.advance(30_000);
+    must(await mfa.startChallenge('d1'));
+    let token = '';
+    const trusting = await count(async () => {
+      token = must(await mfa.verify('d1', outbox.last()?.code ?? '', { trustDevice: true })).deviceToken ?? '';
+    });
+    expect(trusting.slice(1)).toEqual(['GET', 'EVALSHA']);
+    expect(trusting).toHaveLength(3);
+
+    const without = await count(() => mfa.requiresMfa('d1'));
+    const withToken = await count(async () => expect(await mfa.requiresMfa('d1', { deviceToken: token })).toMatchObject({ required: false, reason: 'trusted_device' }));
+    expect(withToken).toEqual([...without, 'EVALSHA']);
+    // A token that does not parse costs nothing more.
+    expect(await count(() => mfa.requiresMfa('d1', { deviceToken: 'garbage' }))).toEqual(without);
+  });
+
+  it('40 parallel trusting verifies of one code from two instances: one success, one token, and it is trusted by both', async () => {
+    const clock = fakeClock(Date.now());
+    const outbox = outboxSender();
+    const a = server(clock, outbox);
+    const b = server(clock, outbox);
+    must(await a.enrollSms('d2', '+14155550142'));
+    must(await a.confirmEnrollment('d2', outbox.last()?.code ?? ''));
+    clock.advance(30_000);
+    must(await b.startChallenge('d2'));
+    const code = outbox.last()?.code ?? '';
+    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? a : b).verify('d2', code, { trustDevice: true })));
+    const ok = results.filter((r) => r.ok);
+    expect(ok).toHaveLength(1);
+    const token = ok[0]?.ok ? ok[0].deviceToken ?? '' : '';
+    for (const mfa of [a, b]) expect(await mfa.requiresMfa('d2', { deviceToken: token })).toMatchObject({ required: false, reason: 'trusted_device' });
+    expect(results.filter((r) => !r.ok && 'deviceToken' in r)).toHaveLength(0);
+  });
+});
