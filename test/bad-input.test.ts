@@ -121,9 +121,11 @@ describe('other arguments of the wrong type or size', () => {
   it('phone numbers that are not strings → invalid_argument naming the parameter', async () => {
     const { mfa, stores, outbox } = setup();
     for (const v of [4155552671, null, undefined, { to: PHONE }]) {
-      await expectInvalidArgument(() => mfa.enrollSms('u1', any(v)), /phone/);
+      // enrollSms(userId) without a number is a re-enrollment (no_verified_number here), not a bad argument.
+      if (v !== undefined) await expectInvalidArgument(() => mfa.enrollSms('u1', any(v)), /phone/);
       await expectInvalidArgument(() => mfa.handleOptOut(any(v)), /phone/i);
     }
+    expect(await mfa.enrollSms('u1', undefined)).toEqual({ ok: false, error: 'no_verified_number' });
     expect(stores.state.size()).toBe(0);
     expect(outbox.messages).toHaveLength(0);
     expect(await stores.factors.listFactors('u1')).toEqual([]);

@@ -27,7 +27,15 @@ export async function getSettings(ctx: Context): Promise<MfaSettings> {
   return settingsView(await readSettings(ctx));
 }
 
-/** Outcome of `setChannelEnabled`. */
+/**
+ * Outcome of `setChannelEnabled`.
+ *
+ * @example
+ * ```ts
+ * const res: Ok<ChannelSwitched> = await mfa.setChannelEnabled('sms', false, { by: 'ops-1', reason: 'carrier outage' });
+ * if (!res.changed) console.log(`SMS was already off (since ${new Date(res.setting.changedAt ?? 0).toISOString()})`);
+ * ```
+ */
 export interface ChannelSwitched {
   /** The channel. */
   readonly channel: Channel;
