@@ -24,6 +24,8 @@ const ALL: { [K in FailureCode]: Failure<K> } = {
   no_codes_left: { ok: false, error: 'no_codes_left' },
   exception_not_allowed: { ok: false, error: 'exception_not_allowed' },
   step_up_required: { ok: false, error: 'step_up_required' },
+  send_refused: { ok: false, error: 'send_refused', reason: 'sim_swap' },
+  destination_in_use: { ok: false, error: 'destination_in_use' },
 };
 
 // Issue "What a new user hits", item 11: a sentence for each error code, in two locales.

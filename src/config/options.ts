@@ -25,6 +25,60 @@ export type PhoneCheck = (
 ) => boolean | string | Promise<boolean | string>;
 
 /**
+ * What the {@link RiskCheck} hook is told about a send that every rule and budget allowed.
+ * It carries the full number (a SIM-swap lookup needs it; the host owns that data), never
+ * the code. mfakit puts the number in no event or result.
+ *
+ * @example
+ * ```ts
+ * const send: RiskContext = { userId: 'u1', factorId: 'f_1', channel: 'sms', purpose: 'sign_in', phone: '+14155552671', countryCode: 'US', ip: '203.0.113.7' };
+ * ```
+ */
+export interface RiskContext {
+  /** The user the code is for. */
+  readonly userId: string;
+  /** The factor it goes to. */
+  readonly factorId: string;
+  /** How it goes: `'sms'`, `'voice'` or `'email'`. */
+  readonly channel: 'sms' | 'voice' | 'email';
+  /** What the code is for. */
+  readonly purpose: 'sign_in' | 'enroll';
+  /** The number, E.164 (`sms` and `voice`). */
+  readonly phone?: string;
+  /** The address (`email`). */
+  readonly email?: string;
+  /** The number's country (ISO 3166-1 alpha-2), when known. */
+  readonly countryCode?: string;
+  /** The client IP the caller passed, if any. */
+  readonly ip?: string;
+}
+
+/**
+ * The verdict of a {@link RiskCheck}: allow, or refuse with a short reason (returned to the
+ * caller as `send_refused` and put in the `delivery.failed` event: no number in it).
+ *
+ * @example
+ * ```ts
+ * const verdict: RiskVerdict = { allow: false, reason: 'sim_swap' };
+ * ```
+ */
+export type RiskVerdict = { readonly allow: true } | { readonly allow: false; readonly reason?: string };
+
+/**
+ * The host's last word before each code is sent (after the rules and budgets, before the
+ * message goes out): e.g. a SIM-swap or fraud-score lookup. A refusal is `send_refused`; a
+ * hook that throws or answers anything but a verdict refuses too (fails closed). Either way
+ * nothing is sent and nothing is charged.
+ *
+ * @example
+ * ```ts
+ * const riskCheck: RiskCheck = async ({ phone, channel }) =>
+ *   channel !== 'email' && phone && (await simSwappedWithin(phone, '7d')) ? { allow: false, reason: 'sim_swap' } : { allow: true };
+ * ```
+ */
+export type RiskCheck = (context: RiskContext) => RiskVerdict | Promise<RiskVerdict>;
+
+/**
  * Whether a user is an admin (admins can never be put on the exception list).
  *
  * @example
@@ -134,8 +188,21 @@ export const optionsSchema = z.strictObject({
       allowedCountries: z.array(country).min(1).optional(),
       defaultCountry: country.optional(),
       check: fn<PhoneCheck>('(e164, context) => boolean | reason').optional(),
+      channels: z
+        .strictObject({
+          sms: z.strictObject({ allowedCountries: z.array(country).min(1).optional() }).optional(),
+          voice: z.strictObject({ allowedCountries: z.array(country).min(1).optional() }).optional(),
+        })
+        .optional(),
     })
     .default({}),
+  destinations: z
+    .strictObject({
+      unique: z.boolean().default(false),
+      shared: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as "+14155552671"')).max(10_000).default([]),
+    })
+    .prefault({}),
+  riskCheck: fn<RiskCheck>('(context) => { allow: true } | { allow: false, reason? }').optional(),
   code: z
     .strictObject({
       length: z.number().int().min(4).max(10).default(DEFAULTS.codeLength),
@@ -156,6 +223,10 @@ export const optionsSchema = z.strictObject({
       cooldownMs: z.number().int().nonnegative().default(DEFAULTS.cooldownMs),
       perUser: positiveInt.default(DEFAULTS.sendsPerUser),
       perDestination: positiveInt.default(DEFAULTS.sendsPerDestination),
+      perPrefix: z.union([positiveInt, z.literal(false)]).default(DEFAULTS.sendsPerPrefix ?? false),
+      prefixDigits: z.number().int().min(1).max(12).default(DEFAULTS.prefixDigits),
+      perIp: z.union([positiveInt, z.literal(false)]).default(DEFAULTS.sendsPerIp ?? false),
+      globalCap: z.union([positiveInt, z.literal(false)]).default(DEFAULTS.globalCap ?? false),
       windowMs: positiveInt.default(DEFAULTS.sendWindowMs),
     })
     .prefault({}),
@@ -236,7 +307,38 @@ export interface MfaOptions {
     defaultCountry?: string | undefined;
     /** The host's hook to refuse a number. */
     check?: PhoneCheck | undefined;
+    /**
+     * Country allowlists per channel, on top of `allowedCountries` (a number must pass both):
+     * voice calls are often allowed to fewer countries. Checked at enrollment and again at
+     * every send, so a factor of a country removed later is refused (`country_not_allowed`)
+     * and a challenge falls back to another factor.
+     */
+    channels?: {
+      /** Countries SMS codes may go to. */
+      sms?: { allowedCountries?: string[] | undefined } | undefined;
+      /** Countries voice calls may go to. */
+      voice?: { allowedCountries?: string[] | undefined } | undefined;
+    } | undefined;
   } | undefined;
+  /** Who may share a number or an address. */
+  destinations?: {
+    /**
+     * Refuse to bind a number or an address that is already an active factor of another user
+     * (`destination_in_use` from `enrollSms`, `enrollVoice` and `addVerifiedFactor`). Default
+     * `false`. Checked when the enrollment starts (two users enrolling one number at the same
+     * moment can both pass). Numbers are looked up with
+     * `FactorStore.findFactorsByPhone`; email addresses are not checked (the `FactorStore`
+     * port has no lookup by address).
+     */
+    unique?: boolean | undefined;
+    /**
+     * Known shared numbers (E.164: a front desk, a team phone): exempt from `unique` and from
+     * the per-number budget (`sending.perDestination`); every other budget still counts them.
+     */
+    shared?: string[] | undefined;
+  } | undefined;
+  /** The host's check before each send (SIM swap, fraud score): see {@link RiskCheck}. */
+  riskCheck?: RiskCheck | undefined;
   /** Code shape and life. */
   code?: {
     /** Digits (4–10). Default 6. */
@@ -265,6 +367,23 @@ export interface MfaOptions {
     perUser?: number | undefined;
     /** Sends per destination number per window. Default 10. */
     perDestination?: number | undefined;
+    /**
+     * Sends per number prefix per window, across every user (SMS-pumping defence: pumping
+     * walks consecutive numbers of one range). Default 100; `false` switches it off.
+     */
+    perPrefix?: number | false | undefined;
+    /** Digits of the national number after the country code that make a prefix (1–12). Default 6 (`+1 415555…`). */
+    prefixDigits?: number | undefined;
+    /**
+     * Sends per client IP per window, counted only for calls that pass `{ ip }` (an IPv6
+     * address counts by its /64). Default 100; `false` switches it off.
+     */
+    perIp?: number | false | undefined;
+    /**
+     * A spend ceiling: sends (every channel) of the whole deployment per window, counted in
+     * fixed, epoch-aligned slots of `windowMs`. Default `false` (off): set it from your budget.
+     */
+    globalCap?: number | false | undefined;
     /** Budget window in ms. Default 3 600 000. */
     windowMs?: number | undefined;
   } | undefined;
@@ -388,6 +507,10 @@ export function policyOf(o: ResolvedOptions): Policy {
     cooldownMs: o.sending.cooldownMs,
     sendsPerUser: o.sending.perUser,
     sendsPerDestination: o.sending.perDestination,
+    sendsPerPrefix: o.sending.perPrefix === false ? null : o.sending.perPrefix,
+    prefixDigits: o.sending.prefixDigits,
+    sendsPerIp: o.sending.perIp === false ? null : o.sending.perIp,
+    globalCap: o.sending.globalCap === false ? null : o.sending.globalCap,
     sendWindowMs: o.sending.windowMs,
     stepUpMs: o.stepUp.windowMs,
   };
