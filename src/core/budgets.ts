@@ -16,7 +16,7 @@ import { recent } from './state.js';
 export type BudgetScope = 'prefix' | 'ip' | 'global';
 
 /** Shard records of a prefix or IP budget: at most this many (fewer when the limit is smaller). */
-export const WINDOW_SHARDS = 8;
+export const WINDOW_SHARDS = 4;
 /** Shard records of the global cap per time slot (fewer when the cap is smaller). */
 export const GLOBAL_SHARDS = 16;
 
