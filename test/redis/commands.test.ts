@@ -114,7 +114,7 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
   it('each shared budget in force costs one EVALSHA per send (the prefix budget, on by default; the IP budget when ip is passed; the global cap)', async () => {
     const clock = fakeClock(Date.now());
     const outbox = outboxSender();
-    const mfa = server(clock, outbox, { sending: { globalCap: 1000 } });
+    const mfa = server(clock, outbox, { sending: { perPrefix: false, globalCap: 1000 } });
     const { factors } = redisStores(io as Redis, { keyPrefix: prefix });
     for (const [i, userId] of ['b0', 'b1', 'b2'].entries()) {
       await factors.putFactor({ id: `f_${userId}`, userId, channel: 'sms', status: 'active', phone: `+1415555013${i}`, createdAt: 1 });
