@@ -62,7 +62,17 @@ export interface RiskContext {
  * const verdict: RiskVerdict = { allow: false, reason: 'sim_swap' };
  * ```
  */
-export type RiskVerdict = { readonly allow: true } | { readonly allow: false; readonly reason?: string };
+export type RiskVerdict =
+  | {
+      /** Send the code. */
+      readonly allow: true;
+    }
+  | {
+      /** Do not send it: the caller gets `send_refused`. */
+      readonly allow: false;
+      /** A short reason (at most 200 printable characters), passed on in the result and the event. */
+      readonly reason?: string;
+    };
 
 /**
  * The host's last word before each code is sent (after the rules and budgets, before the
@@ -314,10 +324,16 @@ export interface MfaOptions {
      * and a challenge falls back to another factor.
      */
     channels?: {
-      /** Countries SMS codes may go to. */
-      sms?: { allowedCountries?: string[] | undefined } | undefined;
-      /** Countries voice calls may go to. */
-      voice?: { allowedCountries?: string[] | undefined } | undefined;
+      /** SMS. */
+      sms?: {
+        /** ISO 3166-1 alpha-2 codes SMS codes may go to. */
+        allowedCountries?: string[] | undefined;
+      } | undefined;
+      /** Voice calls. */
+      voice?: {
+        /** ISO 3166-1 alpha-2 codes voice calls may go to. */
+        allowedCountries?: string[] | undefined;
+      } | undefined;
     } | undefined;
   } | undefined;
   /** Who may share a number or an address. */
