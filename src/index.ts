@@ -46,7 +46,8 @@ export {
   type ShippedTemplates,
 } from './config/messages.js';
 export { maskEmail } from './config/email.js';
-export type { IsAdmin, MfaOptions, MfaPolicy, PhoneCheck, PolicyDecision, RiskCheck, RiskContext, RiskVerdict, SignInContext } from './config/options.js';
+export type { IsAdmin, MfaOptions, MfaPolicy, PhoneCheck, PolicyDecision, SignInContext } from './config/options.js';
+export type { RiskCheck, RiskContext, RiskVerdict } from './config/risk.js';
 export { maskPhone, type CountryCode } from './config/phone.js';
 export { DEFAULTS, type Policy } from './core/policy.js';
 export type { ExceptionInput } from './flows/exceptions.js';

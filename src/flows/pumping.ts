@@ -8,7 +8,7 @@
  * @module
  */
 import { ipBudgetKey } from '../config/ip.js';
-import type { RiskContext, RiskVerdict } from '../config/options.js';
+import type { RiskContext, RiskVerdict } from '../config/risk.js';
 import type { Failure } from '../core/outcomes.js';
 import type { Factor, Purpose } from '../core/types.js';
 import { type Counted, countGlobal, countWindow } from '../store/budgets.js';

@@ -90,7 +90,7 @@ describe('per-prefix budget (default 100 per hour, 6 digits after the country co
 });
 
 describe('per-IP budget (counted only when the caller passes ip)', () => {
-  it('caps sends per IP across users and methods; another IP and calls without ip are not affected; an IPv6 /64 counts as one', async () => {
+  it('caps sends per IP across users and methods; another IP and calls without ip are not affected', async () => {
     const { mfa, stores, failed } = env({ sending: { perIp: 3 } });
     await stores.factors.putFactor({ id: 'f_a', userId: 'a', channel: 'sms', status: 'active', phone: '+14155550001', createdAt: 1 });
     await stores.factors.putFactor({ id: 'f_b', userId: 'b', channel: 'sms', status: 'active', phone: '+14155560002', createdAt: 1 });
@@ -104,7 +104,7 @@ describe('per-IP budget (counted only when the caller passes ip)', () => {
     expect(await mfa.enrollSms('e', '+14155590005')).toMatchObject({ ok: true }); // no ip: not counted
   });
 
-  it('resend and enrollEmail take ip too', async () => {
+  it('resend and enrollEmail take ip too; an IPv6 /64 counts as one address', async () => {
     const clock = fakeClock();
     const stores = memoryStores({ clock });
     const mfa = createMfa({ stores, senders: { sms: outboxSender(), email: { name: 'mail', send: async () => ({ id: 'm' }) } }, secret: SECRET, clock, sending: { perIp: 2 } });
