@@ -40,7 +40,11 @@ describe.skipIf(!available)('kyselyStores on PostgreSQL: round trips', () => {
         expect((await op()).ok).toBe(true);
         return [...sent];
       };
-      expect(await count(() => mfa.startChallenge('u1'))).toEqual(['select', 'with', 'update']);
+      // The prefix budget's shard is drawn at random: a new shard is an INSERT, one the enrollment wrote an UPDATE.
+      const start = await count(() => mfa.startChallenge('u1'));
+      expect(start).toHaveLength(3);
+      expect(start.slice(0, 2)).toEqual(['select', 'with']);
+      expect(['insert', 'update']).toContain(start[2]);
       expect(await count(() => mfa.verify('u1', outbox.last()?.code ?? ''))).toEqual(['select', 'with']);
     } finally {
       await db.destroy();
