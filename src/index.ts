@@ -50,6 +50,7 @@ export {
 } from './config/messages.js';
 export { maskEmail } from './config/email.js';
 export type { IsAdmin, MfaOptions, MfaPolicy, PhoneCheck, PolicyDecision, SignInContext } from './config/options.js';
+export type { RiskCheck, RiskContext, RiskVerdict } from './config/risk.js';
 export { maskPhone, type CountryCode } from './config/phone.js';
 export { DEFAULTS, type Policy } from './core/policy.js';
 export type { ExceptionInput } from './flows/exceptions.js';

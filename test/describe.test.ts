@@ -25,6 +25,8 @@ const ALL: { [K in FailureCode]: Failure<K> } = {
   exception_not_allowed: { ok: false, error: 'exception_not_allowed' },
   step_up_required: { ok: false, error: 'step_up_required' },
   no_verified_number: { ok: false, error: 'no_verified_number' },
+  send_refused: { ok: false, error: 'send_refused', reason: 'sim_swap' },
+  destination_in_use: { ok: false, error: 'destination_in_use' },
 };
 
 // Issue "What a new user hits", item 11: a sentence for each error code, in two locales.

@@ -67,7 +67,10 @@ describe('codes are stored only as HMAC-SHA-256', () => {
     // The destination budget lives under a keyed hash of the number.
     const destKey = `dest:${new CodeHasher([SECRET]).destinationKey(PHONE)}`;
     expect(await mem.state.read(destKey)).not.toBeNull();
-    expect(writes.map((w) => w.key).sort()).toEqual([destKey, 'user:u1'].sort());
+    // So does the number prefix's budget (one shard of it).
+    const prefixKey = `pfx:${new CodeHasher([SECRET]).budgetKey('prefix', '+1 415555')}:`;
+    expect(writes.map((w) => w.key).filter((k) => !k.startsWith(prefixKey)).sort()).toEqual([destKey, 'user:u1'].sort());
+    expect(writes.filter((w) => w.key.startsWith(prefixKey))).toHaveLength(1);
     for (const w of writes) {
       for (const s of [w.key, w.value ?? '']) {
         expect(s).not.toContain('4155552671');

@@ -76,6 +76,14 @@ const SENTENCES: Record<FailureCode | `${FailureCode}.${string}`, Texts> = {
     'Par sécurité, confirmez d’abord votre identité avec un code, puis réessayez.',
   ],
   no_verified_number: ['Enter the phone number to use.', 'Saisissez le numéro de téléphone à utiliser.'],
+  send_refused: [
+    'We cannot send a code right now. Try another way to sign in, or contact support.',
+    'Nous ne pouvons pas envoyer de code pour le moment. Essayez un autre moyen de connexion, ou contactez le support.',
+  ],
+  destination_in_use: [
+    'That number or address is already used by another account. Enter another one.',
+    'Ce numéro ou cette adresse est déjà utilisé par un autre compte. Saisissez-en un autre.',
+  ],
   exception_not_allowed: ['Administrators cannot skip multi-factor authentication.', 'Les administrateurs ne peuvent pas se passer de l’authentification multifacteur.'],
 };
 

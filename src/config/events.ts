@@ -125,8 +125,14 @@ export interface DeliveryFailedEvent extends FactorEvent {
   maskedEmail?: string;
   /** The sender's name. */
   sender: string;
-  /** The sender rejected, or the number's hourly budget ran out. */
-  reason: 'sender_error' | 'destination_limit';
+  /**
+   * Why: the sender rejected (`sender_error`), a budget ran out (`destination_limit`: the
+   * number's or address's; `prefix_limit`, `ip_limit`, `global_limit`), or the host's
+   * `riskCheck` refused or failed (`risk_refused`; then `errorName` when it threw).
+   */
+  reason: 'sender_error' | 'destination_limit' | 'prefix_limit' | 'ip_limit' | 'global_limit' | 'risk_refused';
+  /** With `risk_refused`: the reason the `riskCheck` gave (`'risk_check_failed'` when it threw or answered nonsense). */
+  riskReason?: string;
   /** The name of the sender's error (its message is not passed on: it may hold the number). */
   errorName?: string;
   /** When the sender rejected with a `DeliveryError`: the provider that failed (a failover's name, with `attempts`). */

@@ -9,6 +9,7 @@ import type { EmailSender, SmsSender, VoiceSender } from '../ports/sender.js';
 import { MfaError } from './errors.js';
 import type { EmailTemplate } from './messages.js';
 import { GENERATE_SECRET, weakSecretReason } from './secret.js';
+import type { RiskCheck } from './risk.js';
 import { closest } from './suggest.js';
 
 /**
@@ -138,8 +139,21 @@ export const optionsSchema = z.strictObject({
       allowedCountries: z.array(country).min(1).optional(),
       defaultCountry: country.optional(),
       check: fn<PhoneCheck>('(e164, context) => boolean | reason').optional(),
+      channels: z
+        .strictObject({
+          sms: z.strictObject({ allowedCountries: z.array(country).min(1).optional() }).optional(),
+          voice: z.strictObject({ allowedCountries: z.array(country).min(1).optional() }).optional(),
+        })
+        .optional(),
     })
     .default({}),
+  destinations: z
+    .strictObject({
+      unique: z.boolean().default(false),
+      shared: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as "+14155552671"')).max(10_000).default([]),
+    })
+    .prefault({}),
+  riskCheck: fn<RiskCheck>('(context) => { allow: true } | { allow: false, reason? }').optional(),
   code: z
     .strictObject({
       length: z.number().int().min(4).max(10).default(DEFAULTS.codeLength),
@@ -160,6 +174,10 @@ export const optionsSchema = z.strictObject({
       cooldownMs: z.number().int().nonnegative().default(DEFAULTS.cooldownMs),
       perUser: positiveInt.default(DEFAULTS.sendsPerUser),
       perDestination: positiveInt.default(DEFAULTS.sendsPerDestination),
+      perPrefix: z.union([positiveInt, z.literal(false)]).default(DEFAULTS.sendsPerPrefix ?? false),
+      prefixDigits: z.number().int().min(1).max(12).default(DEFAULTS.prefixDigits),
+      perIp: z.union([positiveInt, z.literal(false)]).default(DEFAULTS.sendsPerIp ?? false),
+      globalCap: z.union([positiveInt, z.literal(false)]).default(DEFAULTS.globalCap ?? false),
       windowMs: positiveInt.default(DEFAULTS.sendWindowMs),
     })
     .prefault({}),
@@ -245,7 +263,44 @@ export interface MfaOptions {
     defaultCountry?: string | undefined;
     /** The host's hook to refuse a number. */
     check?: PhoneCheck | undefined;
+    /**
+     * Country allowlists per channel, on top of `allowedCountries` (a number must pass both):
+     * voice calls are often allowed to fewer countries. Checked at enrollment and again at
+     * every send, so a factor of a country removed later is refused (`country_not_allowed`)
+     * and a challenge falls back to another factor.
+     */
+    channels?: {
+      /** SMS. */
+      sms?: {
+        /** ISO 3166-1 alpha-2 codes SMS codes may go to. */
+        allowedCountries?: string[] | undefined;
+      } | undefined;
+      /** Voice calls. */
+      voice?: {
+        /** ISO 3166-1 alpha-2 codes voice calls may go to. */
+        allowedCountries?: string[] | undefined;
+      } | undefined;
+    } | undefined;
   } | undefined;
+  /** Who may share a number or an address. */
+  destinations?: {
+    /**
+     * Refuse to bind a number or an address that is already an active factor of another user
+     * (`destination_in_use` from `enrollSms`, `enrollVoice` and `addVerifiedFactor`). Default
+     * `false`. Checked when the enrollment starts (two users enrolling one number at the same
+     * moment can both pass). Numbers are looked up with
+     * `FactorStore.findFactorsByPhone`; email addresses are not checked (the `FactorStore`
+     * port has no lookup by address).
+     */
+    unique?: boolean | undefined;
+    /**
+     * Known shared numbers (E.164: a front desk, a team phone): exempt from `unique` and from
+     * the per-number budget (`sending.perDestination`); every other budget still counts them.
+     */
+    shared?: string[] | undefined;
+  } | undefined;
+  /** The host's check before each send (SIM swap, fraud score): see {@link RiskCheck}. */
+  riskCheck?: RiskCheck | undefined;
   /** Code shape and life. */
   code?: {
     /** Digits (4–10). Default 6. */
@@ -274,6 +329,23 @@ export interface MfaOptions {
     perUser?: number | undefined;
     /** Sends per destination number per window. Default 10. */
     perDestination?: number | undefined;
+    /**
+     * Sends per number prefix per window, across every user (SMS-pumping defence: pumping
+     * walks consecutive numbers of one range). Default 100; `false` switches it off.
+     */
+    perPrefix?: number | false | undefined;
+    /** Digits of the national number after the country code that make a prefix (1–12). Default 6 (`+1 415555…`). */
+    prefixDigits?: number | undefined;
+    /**
+     * Sends per client IP per window, counted only for calls that pass `{ ip }` (an IPv6
+     * address counts by its /64). Default 100; `false` switches it off.
+     */
+    perIp?: number | false | undefined;
+    /**
+     * A spend ceiling: sends (every channel) of the whole deployment per window, counted in
+     * fixed, epoch-aligned slots of `windowMs`. Default `false` (off): set it from your budget.
+     */
+    globalCap?: number | false | undefined;
     /** Budget window in ms. Default 3 600 000. */
     windowMs?: number | undefined;
   } | undefined;
@@ -406,6 +478,10 @@ export function policyOf(o: ResolvedOptions): Policy {
     cooldownMs: o.sending.cooldownMs,
     sendsPerUser: o.sending.perUser,
     sendsPerDestination: o.sending.perDestination,
+    sendsPerPrefix: o.sending.perPrefix === false ? null : o.sending.perPrefix,
+    prefixDigits: o.sending.prefixDigits,
+    sendsPerIp: o.sending.perIp === false ? null : o.sending.perIp,
+    globalCap: o.sending.globalCap === false ? null : o.sending.globalCap,
     sendWindowMs: o.sending.windowMs,
     stepUpMs: o.stepUp.windowMs,
     deviceTtlMs: o.trustedDevices.ttlMs,

@@ -16,6 +16,7 @@ import type { CountryCode as LibCountryCode, NumberType } from 'libphonenumber-j
  */
 export type CountryCode = LibCountryCode;
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { numberPrefix } from '../core/budgets.js';
 import type { Failure } from '../core/outcomes.js';
 
 /** Longest input accepted as a phone number, in characters. */
@@ -97,4 +98,21 @@ function computeMask(e164: string): string {
   const tail = last.length <= 4 ? last : '•'.repeat(last.length - 4) + last.slice(-4);
   const middle = groups.slice(1, -1).map((g) => g.replace(/\d/g, '•'));
   return [first, ...middle, tail].join(' ');
+}
+
+/**
+ * What the per-prefix budget and the per-channel country allowlists need of an E.164 number
+ * mfakit stored: its country (when the numbering plan says) and its prefix (`+1 415555`:
+ * the country calling code and the first `digits` digits of the national number).
+ * A number libphonenumber-js cannot read keeps its first digits as the prefix.
+ *
+ * @example
+ * ```ts
+ * numberFacts('+14155552671', 6); // { country: 'US', prefix: '+1 415555' }
+ * ```
+ */
+export function numberFacts(e164: string, digits: number): { country: CountryCode | undefined; prefix: string } {
+  const parsed = parsePhoneNumberFromString(e164);
+  if (!parsed) return { country: undefined, prefix: `? ${e164.replace(/\D/g, '').slice(0, digits + 3)}` };
+  return { country: parsed.country, prefix: numberPrefix(parsed.countryCallingCode, parsed.nationalNumber, digits) };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import { CHANNELS, type Channel, type Purpose } from './types.js';
+import type { SlotCount } from './budgets.js';
 import type { CodeRecord, DestinationState, UserState } from './state.js';
 
 interface WireCode { i: string; p: 'e' | 's'; f: string; ch?: Channel; h: string; a: number; x: number; t: number; d?: 1 }
@@ -151,6 +152,20 @@ export function decodeDestination(raw: string): DestinationState {
     throw new TypeError('destination record is malformed');
   }
   return { sends: w.s };
+}
+
+/** Serializes one shard of the global cap (a count; a zero count is deleted, never written). */
+export function encodeSlotCount(c: SlotCount): string {
+  return JSON.stringify({ n: c.n });
+}
+
+/** Parses one shard of the global cap; throws on anything malformed. */
+export function decodeSlotCount(raw: string): SlotCount {
+  const w = JSON.parse(raw) as { n?: unknown } | null;
+  if (typeof w !== 'object' || w === null || !onlyKeys(w, new Set(['n'])) || !Number.isSafeInteger(w.n) || (w.n as number) < 1) {
+    throw new TypeError('global cap record is malformed');
+  }
+  return { n: w.n as number };
 }
 
 /** Whose message a provider's message id is (see `mfa.handleDeliveryReport`). */

@@ -57,9 +57,25 @@ export interface FailureDetails {
   send_limit_reached: {
     /** Milliseconds until the budget allows a send. */
     readonly retryAfterMs: number;
-    /** Which budget: the user's, or the destination number's. */
-    readonly scope: 'user' | 'destination';
+    /**
+     * Which budget: the user's, the destination number's (or address's), the number's
+     * prefix, the client IP's, or the deployment's global cap.
+     */
+    readonly scope: 'user' | 'destination' | 'prefix' | 'ip' | 'global';
   };
+  /**
+   * The host's `riskCheck` refused this send (or failed: then `reason` is
+   * `'risk_check_failed'`); nothing was sent and nothing was charged.
+   */
+  send_refused: {
+    /** The reason the hook gave, if any (`'risk_check_failed'` when the hook threw or answered nonsense). */
+    readonly reason?: string;
+  };
+  /**
+   * `destinations.unique` is on and the number (or address) is already an active factor of
+   * another user.
+   */
+  destination_in_use: object;
   /** The sender failed; the cooldown was given back. */
   delivery_failed: {
     /**
@@ -82,7 +98,10 @@ export interface FailureDetails {
   not_mobile_number: object;
   /** Not an email address (or longer than 254 characters). */
   invalid_email: object;
-  /** The number's country is not in `phone.allowedCountries`. */
+  /**
+   * The number's country is not in `phone.allowedCountries`, or not in the allowlist of the
+   * channel (`phone.channels.voice.allowedCountries`); at send time too, when the list changed.
+   */
   country_not_allowed: object;
   /** The host's `phone.check` refused the number. */
   phone_rejected: {
@@ -172,7 +191,7 @@ export type VerifyError =
  * const e: SendError = 'resend_cooldown';
  * ```
  */
-export type SendError = 'locked_out' | 'resend_cooldown' | 'send_limit_reached' | 'delivery_failed';
+export type SendError = 'locked_out' | 'resend_cooldown' | 'send_limit_reached' | 'delivery_failed' | 'send_refused' | 'country_not_allowed';
 
 /**
  * What `startChallenge` can refuse with.
@@ -202,7 +221,7 @@ export type ResendError = SendError | 'no_pending_code' | 'factor_invalid' | 'ch
  * const e: EnrollEmailError = 'invalid_email';
  * ```
  */
-export type EnrollEmailError = SendError | 'invalid_email' | 'step_up_required';
+export type EnrollEmailError = SendError | 'invalid_email' | 'step_up_required' | 'destination_in_use';
 
 /**
  * What `enrollSms` and `enrollVoice` can refuse with.
@@ -220,4 +239,5 @@ export type EnrollError =
   | 'phone_rejected'
   | 'step_up_required'
   | 'no_verified_number'
-  | 'factor_not_found';
+  | 'factor_not_found'
+  | 'destination_in_use';

@@ -35,6 +35,14 @@ export interface Policy {
   readonly sendsPerUser: number;
   /** Sends per destination number per window. */
   readonly sendsPerDestination: number;
+  /** Sends per number prefix per window (SMS-pumping defence); `null`: off. */
+  readonly sendsPerPrefix: number | null;
+  /** Digits of the national significant number that make a prefix. */
+  readonly prefixDigits: number;
+  /** Sends per client IP per window (counted when the caller passes `ip`); `null`: off. */
+  readonly sendsPerIp: number | null;
+  /** Sends of the whole deployment per window (a spend ceiling, in fixed slots); `null`: off. */
+  readonly globalCap: number | null;
   /** Budget window in ms. */
   readonly sendWindowMs: number;
   /** How long a proof of possession allows factor changes, in ms (0: step-up off). */
@@ -75,7 +83,19 @@ export const DEFAULTS = {
   sendsPerUser: 10,
   /** Sends per destination number per send window: 10. */
   sendsPerDestination: 10,
-  /** The window of both send budgets: 1 h. */
+  /**
+   * Sends per number prefix per send window: 100. A prefix is the country code and the first
+   * {@link DEFAULTS.prefixDigits} digits of the national number (`+1 415555`): pumping
+   * rings walk consecutive numbers of one range, real users rarely share one.
+   */
+  sendsPerPrefix: 100 as number | null,
+  /** Digits of the national significant number that make a prefix: 6. */
+  prefixDigits: 6,
+  /** Sends per client IP (an IPv6 address counts by its /64) per send window, when the caller passes `ip`: 100. */
+  sendsPerIp: 100 as number | null,
+  /** Sends of the whole deployment per send window (fixed slots): off (`null`); set it to your spend ceiling. */
+  globalCap: null as number | null,
+  /** The window of every send budget: 1 h. */
   sendWindowMs: 60 * 60_000,
   /** A sign-in verify allows changes to the user's factors for this long: 10 min. */
   stepUpMs: 10 * 60_000,

@@ -129,3 +129,18 @@ export function resendTarget(
   if (!channelUsable(channels, factor.channel)) return { ok: false, error: 'channel_disabled', channel: factor.channel };
   return { factor, purpose: code.purpose };
 }
+
+/**
+ * Whether a number's country may receive codes: it must be in every list that is set (the
+ * global `phone.allowedCountries`, the channel's own list). A number whose country is
+ * unknown passes only when no list is set.
+ *
+ * @example
+ * ```ts
+ * countryAllowed('US', [['US', 'CA'], ['US']]); // true
+ * countryAllowed('CA', [['US', 'CA'], ['US']]); // false: not allowed for this channel
+ * ```
+ */
+export function countryAllowed(country: string | undefined, lists: readonly (readonly string[] | undefined)[]): boolean {
+  return lists.every((list) => list === undefined || (country !== undefined && list.includes(country)));
+}

@@ -99,6 +99,14 @@ export class CodeHasher {
     return this.#keys.map((key) => createHmac('sha256', key).update(`msg|${messageId}`).digest('base64url').slice(0, 22));
   }
 
+  /**
+   * A keyed, irreversible name for what a shared budget counts by (`kind`: `'prefix'` for a
+   * number prefix, `'ip'` for a client IP), so state keys never hold a number or an IP.
+   */
+  budgetKey(kind: 'prefix' | 'ip', value: string): string {
+    return createHmac('sha256', this.#keys[0] as Buffer).update(`${kind}|${value}`).digest('base64url').slice(0, 22);
+  }
+
   /** A keyed, irreversible name for a phone number, so state keys never hold the number. */
   destinationKey(e164: string): string {
     return createHmac('sha256', this.#keys[0] as Buffer).update(`dest|${e164}`).digest('base64url').slice(0, 22);

@@ -9,15 +9,17 @@ import { MfaError } from '../config/errors.js';
 import type { ResolvedOptions } from '../config/options.js';
 import { maskPhone, parsePhone, type PhoneRefusal } from '../config/phone.js';
 import type { Failure } from '../core/outcomes.js';
+import { countryAllowed } from '../core/sending.js';
 import type { Factor, Purpose } from '../core/types.js';
 import { type CodeFactorKind, type MaskedDestination, receiptOf } from './kind.js';
 
-/** Checks a number typed by a user for enrollment: format, mobile, country, the host's hook. */
+/** Checks a number typed by a user for enrollment on `channel`: format, mobile, country (and the channel's countries), the host's hook. */
 export async function checkNumber(
   options: ResolvedOptions,
   userId: string,
   input: string,
   country: CountryCode | undefined,
+  channel: 'sms' | 'voice',
 ): Promise<{ e164: string } | PhoneRefusal | Failure<'phone_rejected'>> {
   const phone = options.phone;
   const parsed = parsePhone(input, {
@@ -25,6 +27,8 @@ export async function checkNumber(
     allowedCountries: phone.allowedCountries,
   });
   if ('ok' in parsed) return parsed;
+  // The channel's own allowlist (voice is often allowed to fewer countries).
+  if (!countryAllowed(parsed.country, [phone.channels?.[channel]?.allowedCountries])) return { ok: false, error: 'country_not_allowed' };
   if (phone.check) {
     const verdict = await phone.check(parsed.e164, { userId, country: parsed.country });
     if (verdict !== true) {

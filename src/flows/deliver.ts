@@ -10,7 +10,10 @@ import type { CodeSent, Failure, Result, SendError } from '../core/outcomes.js';
 import { MfaError } from '../config/errors.js';
 import type { DeliveryFailedEvent } from '../config/events.js';
 import { invalidationOf } from '../core/delivery.js';
-import { decideDestination, decideIssue, type Issued, releaseIssue } from '../core/sending.js';
+import { countryAllowed, decideDestination, decideIssue, type Issued, releaseIssue } from '../core/sending.js';
+import { numberFacts } from '../config/phone.js';
+import type { Counted } from '../store/budgets.js';
+import { giveBack, passDefences } from './pumping.js';
 import type { DestinationState, UserState } from '../core/state.js';
 import type { Factor, Purpose } from '../core/types.js';
 import { generateCode, randomId } from '../factors/code.js';
@@ -22,12 +25,28 @@ import type { Context } from './context.js';
 import { deliveryFailureOf, rememberMessage } from './delivery-reports.js';
 import { invalidateFactor } from './factors.js';
 
-/** Hooks of an enrollment around the send: save the pending factor after the commit, drop it on undo. */
+/** Hooks of an enrollment around the send: save the pending factor after the commit, drop it on undo; and the request's IP. */
 export interface IssueHooks {
   readonly afterCommit?: () => Promise<void>;
   readonly onUndo?: () => Promise<void>;
   readonly snapshot?: Snapshot | undefined;
+  /** The client IP the caller passed (already checked), for the per-IP budget and `riskCheck`. */
+  readonly ip?: string | undefined;
 }
+
+/** The known shared numbers of an instance's options, as a set (built once per options object). */
+const sharedSets = new WeakMap<object, ReadonlySet<string>>();
+function sharedNumbers(ctx: Context): ReadonlySet<string> {
+  let set = sharedSets.get(ctx.options);
+  if (!set) {
+    set = new Set(ctx.options.destinations.shared);
+    sharedSets.set(ctx.options, set);
+  }
+  return set;
+}
+
+/** Whether `e164` is a known shared number (`destinations.shared`). */
+export const isSharedNumber = (ctx: Context, e164: string): boolean => sharedNumbers(ctx).has(e164);
 
 /** Sends a new code for `purpose` to a factor. */
 export async function issueAndSend(
@@ -39,6 +58,11 @@ export async function issueAndSend(
   hooks: IssueHooks = {},
 ): Promise<Result<CodeSent, SendError>> {
   const kind = kindFor(ctx.kinds, factor.channel);
+  // 0. The number's country must still be allowed for its channel (the lists may have changed).
+  const facts = factor.phone === undefined ? undefined : numberFacts(factor.phone, ctx.policy.prefixDigits);
+  if (facts && !countryAllowed(facts.country, countryLists(ctx, factor.channel))) return { ok: false, error: 'country_not_allowed' };
+  // A known shared number is not held to the per-number budget.
+  const perNumber = factor.phone === undefined || !isSharedNumber(ctx, factor.phone);
   const destination = ctx.hasher.destinationKey(kind.budgetKey(factor));
   const code = generateCode(ctx.policy.codeLength);
   const codeId = randomId('ch');
@@ -54,7 +78,7 @@ export async function issueAndSend(
   };
 
   // 1. Commit: the user and the number together where the store can; else the user first.
-  const together = ctx.store.multiKey;
+  const together = ctx.store.multiKey && perNumber;
   let issued: Issued | Failure<SendError>;
   if (together) {
     const r = await updateUserAndDestination(ctx, userId, destination, issue, budget, hooks.snapshot);
@@ -73,17 +97,28 @@ export async function issueAndSend(
     await hooks.onUndo?.();
   };
 
-  // 2. What the issue needs besides: the pending factor saved, the number's budget (when apart).
+  // 2. What the issue needs besides: the pending factor saved, the number's budget (when
+  // apart), then the pumping defences. A refusal gives back what was counted and the issue.
+  const counted: Counted[] = [];
   try {
     await hooks.afterCommit?.();
-    if (!together) {
-      const counted = await updateDestination(ctx, destination, budget);
-      if (!counted.ok) {
+    if (!together && perNumber) {
+      const byNumber = await updateDestination(ctx, destination, budget);
+      if (!byNumber.ok) {
         await undo(true); // nothing was sent: the user's own budget is not charged
-        return refusedByNumber(counted);
+        return refusedByNumber(byNumber);
       }
     }
+    const refusal = await passDefences(ctx, { userId, factor, purpose, prefix: facts?.prefix, country: facts?.country, ip: hooks.ip }, counted);
+    if (refusal) {
+      await giveBack(counted);
+      await undo(true);
+      const why = refusal.failure.error === 'send_refused' && refusal.failure.reason !== undefined ? { riskReason: refusal.failure.reason } : {};
+      ctx.events.emit('delivery.failed', { ...base, reason: refusal.event, ...why, ...('errorName' in refusal && refusal.errorName !== undefined ? { errorName: refusal.errorName } : {}) });
+      return refusal.failure;
+    }
   } catch (err) {
+    await giveBack(counted).catch(() => undefined);
     await undo().catch(() => undefined);
     throw err;
   }
@@ -114,6 +149,18 @@ export async function issueAndSend(
     expiresAt: committed.code.expiresAt,
     resendAfterMs: ctx.policy.cooldownMs,
   };
+}
+
+/** Whether a factor's number (if it has one) is in a country its channel may send to now. */
+export function countryOk(ctx: Context, factor: Factor): boolean {
+  return factor.phone === undefined || countryAllowed(numberFacts(factor.phone, ctx.policy.prefixDigits).country, countryLists(ctx, factor.channel));
+}
+
+/** The country allowlists a number must pass on `channel`: the global one and the channel's own. */
+export function countryLists(ctx: Context, channel: Factor['channel']): (readonly string[] | undefined)[] {
+  const phone = ctx.options.phone;
+  const own = channel === 'sms' || channel === 'voice' ? phone.channels?.[channel]?.allowedCountries : undefined;
+  return [phone.allowedCountries, own];
 }
 
 /** The fields of `delivery.failed` every send carries. */

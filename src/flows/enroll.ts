@@ -6,13 +6,13 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import { parseEmail } from '../config/email.js';
-import type { CodeSent, EnrollEmailError, EnrollError, Failure, Result, Verified, VerifyError } from '../core/outcomes.js';
+import type { CodeSent, EnrollEmailError, EnrollError, Failure, Result, SendError, Verified, VerifyError } from '../core/outcomes.js';
 import { hasConfirmedFactor } from '../core/step-up.js';
 import type { Factor } from '../core/types.js';
 import { randomId } from '../factors/code.js';
 import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
-import { issueAndSend } from './deliver.js';
+import { isSharedNumber, issueAndSend } from './deliver.js';
 import { stepUpCheck } from './step-up.js';
 import { maskedOf, replaceFactor } from './factors.js';
 import { verifyCode, verifyTotp } from './verify.js';
@@ -23,6 +23,8 @@ export interface EnrollNumberInput {
   readonly locale?: string | undefined;
   /** The confirmed factor this enrollment replaces once confirmed (a number change). */
   readonly replaces?: string | undefined;
+  /** The client's IP, for the per-IP budget and `riskCheck`. */
+  readonly ip?: string | undefined;
 }
 
 /**
@@ -39,12 +41,13 @@ export async function enrollNumber(
 ): Promise<Result<CodeSent, EnrollError>> {
   const target = await replacedAndNumber(ctx, userId, input, opts.replaces);
   if ('ok' in target) return target;
-  const checked = await checkNumber(ctx.options, userId, target.number, target.number === input ? opts.country : undefined);
+  const checked = await checkNumber(ctx.options, userId, target.number, target.number === input ? opts.country : undefined, channel);
   if ('ok' in checked) return checked;
+  if (await inUseByAnother(ctx, userId, checked.e164)) return { ok: false, error: 'destination_in_use' };
   const stepUp = await stepUpCheck(ctx, userId);
   if (stepUp) return stepUp;
   const factor: Factor = { id: randomId('f'), userId, channel, status: 'pending', phone: checked.e164, createdAt: ctx.clock.now(), ...(target.replaces ? { replaces: target.replaces } : {}) };
-  return enrollPending(ctx, factor, opts.locale);
+  return enrollPending(ctx, factor, opts.locale, opts.ip);
 }
 
 /**
@@ -80,17 +83,17 @@ export async function enrollEmail(
   ctx: Context,
   userId: string,
   input: string,
-  opts: { locale?: string | undefined },
+  opts: { locale?: string | undefined; ip?: string | undefined },
 ): Promise<Result<CodeSent, EnrollEmailError>> {
   const checked = parseEmail(input);
   if ('ok' in checked) return checked;
   const stepUp = await stepUpCheck(ctx, userId);
   if (stepUp) return stepUp;
-  return enrollPending(ctx, { id: randomId('f'), userId, channel: 'email', status: 'pending', email: checked.email, createdAt: ctx.clock.now() }, opts.locale);
+  return enrollPending(ctx, { id: randomId('f'), userId, channel: 'email', status: 'pending', email: checked.email, createdAt: ctx.clock.now() }, opts.locale, opts.ip);
 }
 
 /** Saves a pending factor with its enrollment code (both or neither); an earlier pending enrollment is replaced. */
-async function enrollPending(ctx: Context, factor: Factor, locale: string | undefined): Promise<Result<CodeSent, 'locked_out' | 'resend_cooldown' | 'send_limit_reached' | 'delivery_failed'>> {
+async function enrollPending(ctx: Context, factor: Factor, locale: string | undefined, ip: string | undefined): Promise<Result<CodeSent, SendError>> {
   const store = ctx.store.factors;
   const userId = factor.userId;
   const res = await issueAndSend(ctx, userId, factor, 'enroll', locale, {
@@ -98,6 +101,7 @@ async function enrollPending(ctx: Context, factor: Factor, locale: string | unde
     onUndo: async () => {
       await store.deleteFactor(userId, factor.id);
     },
+    ip,
   });
   if (res.ok) {
     const stale = (await store.listFactors(userId)).filter((f) => f.status === 'pending' && f.id !== factor.id);
@@ -127,6 +131,16 @@ export async function confirmEnrollment(ctx: Context, userId: string, input: str
   if (replaced) await replaceFactor(ctx, replaced, active.id);
   ctx.events.emit('verification.succeeded', { userId, factorId: active.id, channel: active.channel, purpose: 'enroll' });
   return { ok: true, factorId: active.id, channel: active.channel, purpose: 'enroll' };
+}
+
+/**
+ * `destinations.unique`: whether the number is an active factor of another user (a known
+ * shared number never is). Looked up with `FactorStore.findFactorsByPhone`.
+ */
+export async function inUseByAnother(ctx: Context, userId: string, e164: string): Promise<boolean> {
+  if (!ctx.options.destinations.unique || isSharedNumber(ctx, e164)) return false;
+  const found = await ctx.store.factors.findFactorsByPhone(e164);
+  return found.some((f) => f.userId !== userId && f.status === 'active' && f.phone === e164);
 }
 
 /**

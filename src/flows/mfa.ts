@@ -5,6 +5,7 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import { MfaError } from '../config/errors.js';
+import { ipArgument } from '../config/ip.js';
 import { MfaEmitter, type MfaEventName, type MfaListener } from '../config/events.js';
 import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
 import { auditInput, locale, loose, MAX_REASON_LENGTH, options, purposeOf, text } from '../config/validate.js';
@@ -58,6 +59,8 @@ export interface EnrollNumberOptions {
    * was preferred, the new one is. Until then the old factor keeps working.
    */
   readonly replaces?: string;
+  /** The client's IP (IPv4 or IPv6), for the per-IP send budget and `riskCheck`. */
+  readonly ip?: string;
 }
 
 /**
@@ -157,13 +160,13 @@ export class Mfa {
     const o = options<EnrollNumberOptions>(opts, 'options');
     const country = o.country === undefined ? undefined : (text(o.country, 'country', 2).toUpperCase() as CountryCode);
     const replaces = o.replaces === undefined ? undefined : text(o.replaces, 'replaces');
-    return enrollNumber(this.#ctx, text(userId, 'userId'), channel, phone === undefined ? undefined : loose(phone, 'phone'), { country, locale: locale(o.locale), replaces });
+    return enrollNumber(this.#ctx, text(userId, 'userId'), channel, phone === undefined ? undefined : loose(phone, 'phone'), { country, locale: locale(o.locale), replaces, ip: ipArgument(o.ip) });
   }
 
   /** Starts email enrollment: checks the address, emails an enrollment code. */
-  async enrollEmail(userId: string, email: string, opts?: { locale?: string }): Promise<Result<CodeSent, EnrollEmailError>> {
-    const o = options<{ locale: string }>(opts, 'options');
-    return enrollEmail(this.#ctx, text(userId, 'userId'), loose(email, 'email'), { locale: locale(o.locale) });
+  async enrollEmail(userId: string, email: string, opts?: { locale?: string; ip?: string }): Promise<Result<CodeSent, EnrollEmailError>> {
+    const o = options<{ locale: string; ip: string }>(opts, 'options');
+    return enrollEmail(this.#ctx, text(userId, 'userId'), loose(email, 'email'), { locale: locale(o.locale), ip: ipArgument(o.ip) });
   }
 
   /**
@@ -215,10 +218,10 @@ export class Mfa {
   }
 
   /** Sends a sign-in code to the named factor, else the preferred one, else the next usable one. */
-  async startChallenge(userId: string, opts?: { factorId?: string; locale?: string }): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
-    const o = options<{ factorId: string; locale: string }>(opts, 'options');
+  async startChallenge(userId: string, opts?: { factorId?: string; locale?: string; ip?: string }): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
+    const o = options<{ factorId: string; locale: string; ip: string }>(opts, 'options');
     const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
-    return startChallenge(this.#ctx, text(userId, 'userId'), { factorId, locale: locale(o.locale) });
+    return startChallenge(this.#ctx, text(userId, 'userId'), { factorId, locale: locale(o.locale), ip: ipArgument(o.ip) });
   }
 
   /**
@@ -226,10 +229,10 @@ export class Mfa {
    * an enrollment page passes `{ purpose: 'enroll' }`). Never switches purpose: with no
    * code of that purpose, `no_pending_code`. Cooldown and budgets apply.
    */
-  async resend(userId: string, opts?: { purpose?: Purpose; locale?: string }): Promise<Result<CodeSent, ResendError>> {
-    const o = options<{ purpose: Purpose; locale: string }>(opts, 'options');
+  async resend(userId: string, opts?: { purpose?: Purpose; locale?: string; ip?: string }): Promise<Result<CodeSent, ResendError>> {
+    const o = options<{ purpose: Purpose; locale: string; ip: string }>(opts, 'options');
     const purpose = o.purpose === undefined ? 'sign_in' : purposeOf(o.purpose);
-    return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale), purpose });
+    return resend(this.#ctx, text(userId, 'userId'), { locale: locale(o.locale), purpose, ip: ipArgument(o.ip) });
   }
 
   /**

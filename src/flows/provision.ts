@@ -13,7 +13,7 @@ import { randomId } from '../factors/code.js';
 import { kindFor } from '../factors/index.js';
 import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
-import { saveActive } from './enroll.js';
+import { inUseByAnother, saveActive } from './enroll.js';
 import { maskedOf } from './factors.js';
 
 /**
@@ -83,7 +83,8 @@ export type AddVerifiedError =
   | 'not_mobile_number'
   | 'country_not_allowed'
   | 'phone_rejected'
-  | 'invalid_email';
+  | 'invalid_email'
+  | 'destination_in_use';
 
 /** Binds a destination the host verified as an active factor, with no code sent. */
 export async function addVerifiedFactor(
@@ -106,8 +107,10 @@ export async function addVerifiedFactor(
       userId,
       destination.phone,
       destination.country,
+      destination.channel,
     );
     if ('ok' in checked) return checked;
+    if (await inUseByAnother(ctx, userId, checked.e164)) return { ok: false, error: 'destination_in_use' };
     factor = { id: randomId('f'), userId, channel: destination.channel, status: 'active', phone: checked.e164, createdAt: now, activatedAt: now };
   }
   await saveActive(ctx, factor, await ctx.store.factors.listFactors(userId));

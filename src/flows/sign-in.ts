@@ -17,7 +17,7 @@ import type { Purpose } from '../core/types.js';
 import { loadUser } from '../store/user-state.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
-import { issueAndSend } from './deliver.js';
+import { countryOk, issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
 import { currentChannels } from './settings.js';
 
@@ -47,29 +47,34 @@ async function policyDecision(policy: (userId: string, context: SignInContext) =
 export async function startChallenge(
   ctx: Context,
   userId: string,
-  opts: { factorId?: string | undefined; locale?: string | undefined },
+  opts: { factorId?: string | undefined; locale?: string | undefined; ip?: string | undefined },
 ): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
   const [{ state, snapshot, factors, preferred }, channels] = await Promise.all([loadUser(ctx, userId), currentChannels(ctx)]);
   // A locked user is refused before anything else is looked at.
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
-  const chosen = selectFactor(factors, preferred, opts.factorId, channels, backupCodesLeft(state, BACKUP_FACTOR_ID));
-  if ('ok' in chosen) return chosen;
+  // A number whose country its channel may no longer send to is passed over (a named one is refused when sent to).
+  const sendable = opts.factorId === undefined ? factors.filter((f) => countryOk(ctx, f)) : factors;
+  const chosen = selectFactor(sendable, preferred, opts.factorId, channels, backupCodesLeft(state, BACKUP_FACTOR_ID));
+  if ('ok' in chosen) {
+    const passedOver = sendable.length < factors.length && factors.some((f) => f.status === 'active' && !countryOk(ctx, f));
+    return chosen.error === 'no_usable_factor' && passedOver ? { ok: false, error: 'country_not_allowed' } : chosen;
+  }
   // An authenticator app or the backup codes need nothing sent: the user holds the code.
   if (chosen.channel === 'totp' || chosen.channel === 'backup') return { ok: true, sent: false, factorId: chosen.id, channel: chosen.channel, purpose: 'sign_in' };
-  return issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale, { snapshot });
+  return issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale, { snapshot, ip: opts.ip });
 }
 
 /** Sends a new code for `purpose` to the factor of the last code of that purpose. */
 export async function resend(
   ctx: Context,
   userId: string,
-  opts: { locale?: string | undefined; purpose: Purpose },
+  opts: { locale?: string | undefined; purpose: Purpose; ip?: string | undefined },
 ): Promise<Result<CodeSent, ResendError>> {
   const [{ state, snapshot, factors }, channels] = await Promise.all([loadUser(ctx, userId), currentChannels(ctx)]);
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
   const target = resendTarget(state, factors, opts.purpose, channels);
   if ('ok' in target) return target;
-  return issueAndSend(ctx, userId, target.factor, target.purpose, opts.locale, { snapshot });
+  return issueAndSend(ctx, userId, target.factor, target.purpose, opts.locale, { snapshot, ip: opts.ip });
 }

@@ -3,7 +3,7 @@
  * process with a queue of the messages it sent, and a tally of what the calls resolved to.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { Call, Outcome, ToWorker } from '../redis/worker.js';
+import type { Call, Outcome, RoundOptions, ToWorker } from '../redis/worker.js';
 import type { RoundReport } from './worker-rounds.js';
 
 /** One worker process and a queue of the messages it sent (`M`: what it sends). */
@@ -71,7 +71,8 @@ export interface RoundResult {
 
 /**
  * Prepares every worker with its share of `calls` for `userId`, waits until all are ready,
- * releases them together and gathers what they did (`doneTimeoutMs`: how long the calls may take).
+ * releases them together and gathers what they did (`doneTimeoutMs`: how long the calls may take;
+ * `options`: the round's createMfa options beyond the defaults).
  */
 export async function runRound<M extends { readonly type: string }>(
   workers: readonly WorkerHandle<M>[],
@@ -79,9 +80,10 @@ export async function runRound<M extends { readonly type: string }>(
   userId: string,
   calls: readonly Call[],
   doneTimeoutMs?: number,
+  options?: RoundOptions,
 ): Promise<RoundResult> {
   const shares = workers.map((_, i) => calls.filter((_, j) => j % workers.length === i));
-  workers.forEach((w, i) => w.post({ type: 'prepare', prefix, userId, calls: shares[i] ?? [] }));
+  workers.forEach((w, i) => w.post({ type: 'prepare', prefix, userId, calls: shares[i] ?? [], ...(options ? { options } : {}) }));
   for (const w of workers) {
     const ready = await w.next();
     if (ready.type !== 'ready') throw new Error(`expected ready, got ${ready.type}`);

@@ -15,13 +15,14 @@ export type RoundReport =
   | { readonly type: 'failed'; readonly message: string };
 
 /** One call's result as the parent tallies it (never the code or the number). */
-export function outcomeOf(res: { ok: boolean; error?: string; attemptsLeft?: number; failuresLeft?: number }): Outcome {
+export function outcomeOf(res: { ok: boolean; error?: string; attemptsLeft?: number; failuresLeft?: number; scope?: string }): Outcome {
   if (res.ok) return { ok: true };
   return {
     ok: false,
     error: res.error ?? 'unknown',
     ...(res.attemptsLeft !== undefined ? { attemptsLeft: res.attemptsLeft } : {}),
     ...(res.failuresLeft !== undefined ? { failuresLeft: res.failuresLeft } : {}),
+    ...(res.scope !== undefined ? { scope: res.scope } : {}),
   };
 }
 
@@ -35,7 +36,7 @@ export function serveRounds(storesFor: (prefix: string) => Stores, secret: strin
         if (msg.type === 'exit') return await exit(0);
         if (msg.type === 'prepare') {
           const outbox = outboxSender();
-          const mfa = createMfa({ stores: storesFor(msg.prefix), senders: { sms: outbox }, secret, appName: 'Acme' });
+          const mfa = createMfa({ stores: storesFor(msg.prefix), senders: { sms: outbox }, secret, appName: 'Acme', ...msg.options });
           round = { mfa, outbox, userId: msg.userId, calls: msg.calls };
           return send({ type: 'ready' });
         }

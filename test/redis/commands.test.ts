@@ -38,7 +38,8 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
       if (!io) throw new Error('not connected');
       return io.call(command, ...args);
     };
-    return createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: outbox }, secret: SECRET, clock, ...extra });
+    // The base costs, without the prefix budget (on by default: its cost is counted on its own below).
+    return createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: outbox }, secret: SECRET, clock, sending: { perPrefix: false }, ...extra });
   }
 
   /** The commands `op` sends. */
@@ -108,6 +109,20 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     const messageId = outbox.last()?.id ?? '';
     expect(await count(async () => expect(await mfa.handleDeliveryReport({ messageId, status: 'delivered' })).toEqual({ ok: true, matched: true }))).toEqual(['GET']);
     expect(await count(async () => expect(await mfa.handleDeliveryReport({ messageId: 'nope', status: 'delivered' })).toEqual({ ok: true, matched: false }))).toEqual(['GET']);
+  });
+
+  it('each shared budget in force costs one EVALSHA per send (the prefix budget, on by default; the IP budget when ip is passed; the global cap)', async () => {
+    const clock = fakeClock(Date.now());
+    const outbox = outboxSender();
+    const mfa = server(clock, outbox, { sending: { perPrefix: false, globalCap: 1000 } });
+    const { factors } = redisStores(io as Redis, { keyPrefix: prefix });
+    for (const [i, userId] of ['b0', 'b1', 'b2'].entries()) {
+      await factors.putFactor({ id: `f_${userId}`, userId, channel: 'sms', status: 'active', phone: `+1415555013${i}`, createdAt: 1 });
+    }
+    expect((await mfa.startChallenge('b0')).ok).toBe(true); // loads both scripts
+    expect(await count(() => mfa.startChallenge('b1', { ip: '203.0.113.9' }))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA', 'EVALSHA']);
+    const defaults = server(clock, outbox, { sending: {} });
+    expect(await count(() => defaults.startChallenge('b2'))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA']);
   });
 
   it('a process whose copy of the number\'s budget is stale pays one more EVALSHA, and counts right', async () => {

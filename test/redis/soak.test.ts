@@ -57,7 +57,7 @@ type Kind = 'state' | 'durable';
 /** Which of the documented key kinds a key is (see src/adapters/redis/index.ts). */
 function kindOf(key: string, prefix: string): Kind | 'unknown' {
   const rest = key.slice(prefix.length);
-  if (/^\{(user|dest):[^}]+\}$/.test(rest)) return 'state';
+  if (/^\{(user|dest|pfx|ip|cap):[^}]+\}$/.test(rest)) return 'state';
   if (/^\{user:[^}]+\}:factors$/.test(rest) || /^phone:\{\+\d+\}$/.test(rest) || rest === 'exceptions') {
     return 'durable';
   }

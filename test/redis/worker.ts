@@ -21,16 +21,21 @@ export type Call =
   | { readonly op: 'startChallenge'; readonly userId?: string }
   | { readonly op: 'verify'; readonly code: string };
 
+/** Options of a round's createMfa beyond the defaults (plain JSON: the send budgets). */
+export interface RoundOptions {
+  readonly sending?: { readonly perPrefix?: number | false; readonly perIp?: number | false; readonly globalCap?: number | false };
+}
+
 /** Parent → worker. */
 export type ToWorker =
-  | { readonly type: 'prepare'; readonly prefix: string; readonly userId: string; readonly calls: readonly Call[] }
+  | { readonly type: 'prepare'; readonly prefix: string; readonly userId: string; readonly calls: readonly Call[]; readonly options?: RoundOptions }
   | { readonly type: 'go' }
   | { readonly type: 'exit' };
 
 /** What one call resolved to (or the MfaError code it threw). */
 export type Outcome =
   | { readonly ok: true }
-  | { readonly ok: false; readonly error: string; readonly attemptsLeft?: number; readonly failuresLeft?: number }
+  | { readonly ok: false; readonly error: string; readonly attemptsLeft?: number; readonly failuresLeft?: number; readonly scope?: string }
   | { readonly ok: 'threw'; readonly error: string };
 
 /** Worker → parent. */

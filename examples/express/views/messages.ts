@@ -90,6 +90,10 @@ export function failureMessage(f: Failure, now: number): string {
       return 'For your security, confirm it is you with a code first, then try again.';
     case 'exception_not_allowed':
       return 'Administrators cannot be put on the exception list: they must always use MFA.';
+    case 'send_refused':
+      return 'We cannot send a code right now. Try another way to sign in, or contact support.';
+    case 'destination_in_use':
+      return 'That number or email address is already used by another account. Enter another one.';
   }
 }
 
