@@ -5,15 +5,15 @@
  * @internal
  * @module
  */
+import { LruMap } from '../config/lru.js';
 import type { VersionedRecord } from '../ports/state-store.js';
 
-/** A bounded map of last-seen records; the oldest entry goes first when it is full. */
+/** A bounded map of last-seen records; the least recently used entry goes first when it is full. */
 export class RecordCache {
-  readonly #map = new Map<string, VersionedRecord | null>();
-  readonly #max: number;
+  readonly #map: LruMap<string, VersionedRecord | null>;
 
   constructor(max = 10_000) {
-    this.#max = max;
+    this.#map = new LruMap(max);
   }
 
   /** The record last seen (`null`: seen missing), or `undefined` when never seen. */
@@ -22,11 +22,6 @@ export class RecordCache {
   }
 
   set(key: string, record: VersionedRecord | null): void {
-    this.#map.delete(key);
     this.#map.set(key, record);
-    if (this.#map.size > this.#max) {
-      const oldest = this.#map.keys().next();
-      if (!oldest.done) this.#map.delete(oldest.value);
-    }
   }
 }
