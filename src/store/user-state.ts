@@ -22,11 +22,16 @@ export interface RecordDecision<S, R> {
   readonly outcome: R;
 }
 
-/** The user's record: as just loaded, else read. */
+/**
+ * The user's record: as just loaded; else, where a lost race is cheap, the copy this
+ * process read or wrote last (so a verify after this process's own start is one commit and
+ * no read), proven by the commit; else read.
+ */
 const userSlot = (ctx: StateContext, userId: string, start?: Snapshot): Slot<UserState> => ({
   key: userKey(userId),
   codec: userCodec(ctx.policy),
   start,
+  guess: 'remembered',
 });
 
 /** The number's record (never read before a send), starting from the copy this process saw last where a lost race is cheap. */

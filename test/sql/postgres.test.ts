@@ -23,7 +23,7 @@ defineSqlStoreCases({
 });
 
 describe.skipIf(!available)('kyselyStores on PostgreSQL: round trips', () => {
-  it('an uncontended verify and startChallenge cost 2 statements each (a read or load, then one commit statement)', async () => {
+  it('an uncontended startChallenge costs 2 statements (a load, then one commit statement), a verify after its own start in this process 1 (the commit)', async () => {
     if (server === undefined) throw new Error('no server');
     const sent: string[] = [];
     const db = postgresKysely(server, 2, (text) => sent.push(text.trim().split(/\s+/)[0]?.toLowerCase() ?? ''));
@@ -41,7 +41,7 @@ describe.skipIf(!available)('kyselyStores on PostgreSQL: round trips', () => {
         return [...sent];
       };
       expect(await count(() => mfa.startChallenge('u1'))).toEqual(['select', 'with']);
-      expect(await count(() => mfa.verify('u1', outbox.last()?.code ?? ''))).toEqual(['select', 'with']);
+      expect(await count(() => mfa.verify('u1', outbox.last()?.code ?? ''))).toEqual(['with']);
     } finally {
       await db.destroy();
     }
