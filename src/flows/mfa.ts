@@ -23,7 +23,6 @@ import { SecretBox } from '../factors/secret-box.js';
 import { codeKinds } from '../factors/index.js';
 import { systemClock } from '../ports/clock.js';
 import { createGateway } from '../store/gateway.js';
-import { RecordCache } from '../store/record-cache.js';
 import { getStatus, unlock } from './admin.js';
 import { type AddVerifiedError, addVerifiedFactor, type VerifiedBy, type VerifiedDestination, type VerifiedFactor } from './provision.js';
 import { type BackupCodes, generateBackupCodes } from './backup.js';
@@ -116,7 +115,6 @@ export class Mfa {
       policy: policyOf(o),
       store: createGateway(o.stores),
       maxAttempts: o.maxCasAttempts,
-      destinations: new RecordCache(),
       clock: o.clock ?? systemClock,
       hasher: new CodeHasher(secrets),
       devices: new DeviceSigner(secrets),

@@ -91,8 +91,10 @@ export type CommitResult =
  * without it works the same, with more calls. Each member must behave exactly like the
  * plain calls it replaces; `defineStoreTests` from `mfakit/testing` checks that.
  *
- * With it, an uncontended `verify` costs one `read` and one `commit`, and an uncontended
- * `startChallenge` one `loadUser` and one `commit` (when `multiKey` is `true`).
+ * With it, an uncontended `verify` costs one `commit` when this process wrote the user's
+ * record last (else one `read` and one `commit`), and an uncontended `startChallenge` one
+ * `loadUser` and one `commit` (when `multiKey` is `true`): a `commit` that loses a race
+ * answers with the current records, so mfakit may start from the copy it saw last.
  *
  * @example
  * ```ts

@@ -30,6 +30,7 @@ export const windowKey = (kind: 'pfx' | 'ip', hash: string, shard: number): stri
 export const slotKey = (index: number, shard: number): string => `cap:${index}:${shard}`;
 
 const windowCodec = (windowMs: number): Codec<WindowState | null> => ({
+  kind: 'window',
   empty: null,
   decode: decodeDestination,
   encode: (s) => encodeDestination(s ?? { sends: [] }),
@@ -37,20 +38,16 @@ const windowCodec = (windowMs: number): Codec<WindowState | null> => ({
 });
 
 const slotCodec = (endsAt: number): Codec<SlotCount | null> => ({
+  kind: 'slot',
   empty: null,
   decode: decodeSlotCount,
   encode: (s) => encodeSlotCount(s ?? { n: 0 }),
   ttl: (s, now) => (s && s.n > 0 ? endsAt - now : 0),
 });
 
-/** A shard record, starting from the copy this process saw last where a lost race is cheap. */
-function slot<S>(ctx: StateContext, key: string, codec: Codec<S>): Slot<S> {
-  return {
-    key,
-    codec,
-    start: ctx.store.answersRaces ? { record: ctx.destinations.get(key) ?? null, guess: true } : undefined,
-    remember: (rec) => ctx.destinations.set(key, rec),
-  };
+/** A shard record, starting from the copy this process saw last (or "missing") where a lost race is cheap. */
+function slot<S>(key: string, codec: Codec<S>): Slot<S> {
+  return { key, codec, guess: 'or-missing' };
 }
 
 /** Runs one rule over one record (the shape `update` wants). */
@@ -79,13 +76,13 @@ export async function countWindow(
   for (const i of shardOrder(shards, randomInt(shards))) {
     const key = windowKey(scope === 'prefix' ? 'pfx' : 'ip', hash, i);
     const share = shareOf(limit, shards, i);
-    const r = await over(ctx, slot(ctx, key, codec), (s, now) => decideWindowShard(s, share, windowMs, now));
+    const r = await over(ctx, slot(key, codec), (s, now) => decideWindowShard(s, share, windowMs, now));
     if (r.ok) {
       const at = r.at;
       return {
         ok: true,
         release: async () => {
-          await over(ctx, slot(ctx, key, codec), (s) => {
+          await over(ctx, slot(key, codec), (s) => {
             const next = releaseWindowShard(s, at);
             return { state: next === s ? undefined : next, outcome: undefined };
           });
@@ -112,14 +109,14 @@ export async function countGlobal(ctx: StateContext, limit: number, windowMs: nu
     for (const i of shardOrder(shards, randomInt(shards))) {
       const key = slotKey(index, i);
       const share = shareOf(limit, shards, i);
-      const r = await over(ctx, slot(ctx, key, codec), (s, now) =>
+      const r = await over(ctx, slot(key, codec), (s, now) =>
         now >= endsAt ? { outcome: { ok: false, retryAfterMs: 0 } as const } : decideSlotShard(s, share, endsAt, now),
       );
       if (r.ok) {
         return {
           ok: true,
           release: async () => {
-            await over(ctx, slot(ctx, key, codec), (s) => {
+            await over(ctx, slot(key, codec), (s) => {
               const next = releaseSlotShard(s);
               return { state: next === s ? undefined : next, outcome: undefined };
             });

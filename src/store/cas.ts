@@ -1,35 +1,37 @@
 /**
  * The one compare-and-set loop, over one record or several committed together: read (or
- * start from a snapshot) → decide (a pure rule of `core/`) → commit; a lost race decides
- * again on the current records, bounded by `maxCasAttempts`, then fails closed with
- * `contention`. Nothing is reported as done unless the commit won.
+ * start from a snapshot, or from the copy this process remembers) → decide (a pure rule of
+ * `core/`) → commit; a lost race decides again on the current records, bounded by
+ * `maxCasAttempts`, then fails closed with `contention`. Nothing is reported as done unless
+ * the commit won, and nothing is refused on a remembered copy alone.
  * @internal
  * @module
  */
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MfaError } from '../config/errors.js';
+import type { UserState } from '../core/state.js';
 import type { Clock } from '../ports/clock.js';
-import type { FactorTouch, StateWrite } from '../ports/combined-store.js';
-import type { VersionedRecord } from '../ports/state-store.js';
+import type { FactorTouch } from '../ports/combined-store.js';
 import type { StoreGateway } from './gateway.js';
-import { type Codec, decodeWith, writeOf } from './records.js';
+import { type Change, changeOf, type Codec, type Current } from './records.js';
 
-/** A record to start a compare-and-set from instead of reading it. */
-export interface Snapshot {
-  readonly record: VersionedRecord | null;
-  /** Not read now but remembered: a refusal based on it is checked with a real read. */
-  readonly guess?: true;
-}
+/** A user's record as just read (by `loadUser`), to start a compare-and-set from. */
+export type Snapshot = Current<UserState>;
 
 /** One record taking part in a compare-and-set. */
 export interface Slot<S> {
   readonly key: string;
   readonly codec: Codec<S>;
-  /** Start from this record instead of reading it. */
-  readonly start?: Snapshot | undefined;
-  /** Told every version of the record seen or written. */
-  readonly remember?: ((rec: VersionedRecord | null) => void) | undefined;
+  /** Start from this record, just read, instead of reading it. */
+  readonly start?: Current<S> | undefined;
+  /**
+   * Without `start`, where the store answers a lost race with the current record: start
+   * from the copy this process remembers (`'remembered'`), or from "missing" when it
+   * remembers none (`'or-missing'`). A refusal (or a record left unwritten) resting on a
+   * guess is checked against a real read first.
+   */
+  readonly guess?: 'remembered' | 'or-missing' | undefined;
 }
 
 /**
@@ -68,68 +70,58 @@ export async function update<T extends readonly unknown[], R>(
 ): Promise<Updated<R>> {
   const list = slots as readonly Slot<unknown>[];
   const n = list.length;
-  const recs: (VersionedRecord | null | undefined)[] = new Array(n);
+  const curs: (Current<unknown> | undefined)[] = new Array(n);
   const guessed: boolean[] = new Array(n);
   for (let i = 0; i < n; i++) {
-    recs[i] = list[i]?.start?.record;
-    guessed[i] = list[i]?.start?.guess === true;
+    const slot = list[i] as Slot<unknown>;
+    curs[i] = slot.start ?? (slot.guess ? ctx.store.remembered(slot.key, slot.codec, slot.guess === 'or-missing') : undefined);
+    guessed[i] = slot.start === undefined && curs[i] !== undefined;
   }
   for (let attempt = 0; attempt < ctx.maxAttempts; attempt++) {
     const states: unknown[] = new Array(n);
     for (let i = 0; i < n; i++) {
-      const slot = list[i] as Slot<unknown>;
-      let rec = recs[i];
-      if (rec === undefined) {
-        rec = await ctx.store.read(slot.key);
-        recs[i] = rec;
+      let cur = curs[i];
+      if (cur === undefined) {
+        const slot = list[i] as Slot<unknown>;
+        cur = await ctx.store.readState(slot.key, slot.codec);
+        curs[i] = cur;
         guessed[i] = false;
-        slot.remember?.(rec);
       }
-      states[i] = decodeWith(slot.codec, rec);
+      states[i] = cur.state;
     }
     const now = ctx.clock.now();
     const d = decide(states as unknown as T, now);
-    if (d.states === undefined) {
-      // A refusal resting on a remembered guess is checked against a real read first.
-      let unproven = false;
+    const changes: Change[] = [];
+    const changed: number[] = [];
+    if (d.states !== undefined) {
+      const next = d.states as readonly unknown[];
       for (let i = 0; i < n; i++) {
-        if (guessed[i] && (d.refusedBy === undefined || d.refusedBy === i)) {
-          recs[i] = undefined;
-          unproven = true;
+        const slot = list[i] as Slot<unknown>;
+        const change = changeOf(slot.key, slot.codec, curs[i] as Current<unknown>, next[i], now);
+        if (change) {
+          changes.push(change);
+          changed.push(i);
         }
       }
-      if (unproven) continue;
-      return { outcome: d.outcome };
     }
-    const next = d.states as readonly unknown[];
-    const writes: StateWrite[] = [];
-    const written: number[] = [];
+    // A commit proves the records it writes. A refusal, or a record left unwritten, resting
+    // on a remembered guess is checked against a real read first.
+    let unproven = false;
     for (let i = 0; i < n; i++) {
-      const slot = list[i] as Slot<unknown>;
-      const write = writeOf(slot.key, slot.codec, recs[i] ?? null, next[i], now);
-      if (write) {
-        writes.push(write);
-        written.push(i);
+      if (guessed[i] && !changed.includes(i) && (d.states !== undefined || d.refusedBy === undefined || d.refusedBy === i)) {
+        curs[i] = undefined;
+        unproven = true;
       }
     }
-    if (writes.length === 0) return { outcome: d.outcome };
+    if (unproven) continue;
+    if (changes.length === 0) return { outcome: d.outcome };
     const wanted = touch?.(d.outcome);
-    const r = await ctx.store.commit(writes, wanted);
-    if (r.ok) {
-      for (let w = 0; w < writes.length; w++) {
-        const version = r.versions[w];
-        const value = (writes[w] as StateWrite).value;
-        const remember = list[written[w] as number]?.remember;
-        if (remember && version !== undefined) remember(value === null || version === null ? null : { value, version });
-      }
-      return wanted ? { outcome: d.outcome, touched: r.touched } : { outcome: d.outcome };
-    }
-    for (let w = 0; w < writes.length; w++) {
-      const i = written[w] as number;
-      const rec = r.current ? (r.current[w] ?? null) : undefined;
-      recs[i] = rec;
+    const r = await ctx.store.commitChanges(changes, wanted);
+    if (r.ok) return wanted ? { outcome: d.outcome, touched: r.touched } : { outcome: d.outcome };
+    for (let w = 0; w < changes.length; w++) {
+      const i = changed[w] as number;
+      curs[i] = r.current?.[w];
       guessed[i] = false;
-      if (rec !== undefined) list[i]?.remember?.(rec);
     }
     await backOff(attempt);
   }

@@ -1,15 +1,24 @@
 /**
  * The one way into the stores. Wraps the ports once: every fault becomes
  * `MfaError('store_failed')` (its cause kept, never a success), and the optional fast paths
- * (`combined`, `touchFactor`) are used when a store has them, with their fallbacks here, so
- * the flows never ask which store they run on.
+ * (`combined`, `touchFactor`, a memory store's held records) are used when a store has
+ * them, with their fallbacks here, so the flows never ask which store they run on.
+ *
+ * It also remembers, bounded, the last decoded copy of each state record this process read
+ * or wrote (`remembered`): a record read back at the same version is not decoded again,
+ * and where a lost race is cheap (the store answers it with the current record) the
+ * compare-and-set loop may start from that copy and let the commit prove it.
  * @internal
  * @module
  */
 import { MfaError } from '../config/errors.js';
+import { LruMap } from '../config/lru.js';
 import type { CommitResult, FactorTouch, StateWrite, UserSnapshot } from '../ports/combined-store.js';
+import type { Factor } from '../core/types.js';
 import type { FactorStore, Stores } from '../ports/factor-store.js';
+import { type HeldRecord, type HeldRecords, heldRecordsOf } from '../ports/held-state.js';
 import type { VersionedRecord } from '../ports/state-store.js';
+import { type Change, type Codec, type Current, decodeWith, settled, missing, writeOf } from './records.js';
 
 /** The factor store's calls, each turning a fault into `store_failed`. */
 export type GuardedFactors = Omit<FactorStore, 'touchFactor'>;
@@ -19,22 +28,53 @@ export type Committed =
   | { readonly ok: true; readonly versions: readonly (number | null | undefined)[]; readonly touched: boolean }
   | { readonly ok: false; readonly current?: readonly (VersionedRecord | null)[] };
 
+/** Outcome of {@link StoreGateway.commitChanges}; a lost race without `current` must re-read. */
+export type ChangesCommitted =
+  | { readonly ok: true; readonly touched: boolean }
+  | { readonly ok: false; readonly current?: readonly Current<unknown>[] };
+
+/** A user's decoded state record, factors and preferred factor, read at one instant. */
+export interface UserLoaded<S> {
+  readonly current: Current<S>;
+  readonly factors: Factor[];
+  readonly preferred: string | null;
+}
+
 /** What the flows and the compare-and-set loop use of the stores. */
 export interface StoreGateway {
   /** Durable data: factors, preferred factor, exception list. */
   readonly factors: GuardedFactors;
   /** Whether one commit may span a user's and a number's records. */
   readonly multiKey: boolean;
-  /** Whether a commit that loses a race answers with the current records (so a remembered record is a cheap first guess). */
-  readonly answersRaces: boolean;
-  /** Reads a state record. */
+  /** Reads a state record as a string (records of other kinds than the compare-and-set loop's). */
   read(key: string): Promise<VersionedRecord | null>;
-  /** Compare-and-set of state records (several only when `multiKey`), then the factor touch, if any. */
+  /** Compare-and-set of string records (several only when `multiKey`), then the factor touch, if any. */
   commit(writes: readonly StateWrite[], touch?: FactorTouch): Promise<Committed>;
-  /** A user's state record, factors and preferred factor. */
-  loadUser(userId: string, stateKey: string): Promise<UserSnapshot>;
+  /** Reads a state record, decoded (an unreadable record is `store_failed`). */
+  readState<S>(key: string, codec: Codec<S>): Promise<Current<S>>;
+  /**
+   * The copy of a record this process last read or wrote (or, with `orMissing`, "missing"
+   * when it remembers none), when the store answers a lost race with the current record
+   * (so starting from it costs at most that answer); `undefined` otherwise. Only a first
+   * guess: the commit proves it current.
+   */
+  remembered<S>(key: string, codec: Codec<S>, orMissing: boolean): Current<S> | undefined;
+  /** Compare-and-set of decoded records (several only when `multiKey`), then the factor touch, if any. */
+  commitChanges(changes: readonly Change[], touch?: FactorTouch): Promise<ChangesCommitted>;
+  /** A user's decoded state record, factors and preferred factor. */
+  loadUser<S>(userId: string, stateKey: string, codec: Codec<S>): Promise<UserLoaded<S>>;
   /** Records a factor's use if it is still active; `false` when it is not. */
   touchFactor(touch: FactorTouch): Promise<boolean>;
+}
+
+/** How many decoded records a process remembers (users' and numbers'). */
+const REMEMBERED = 20_000;
+
+/** A remembered record, with the kind it was decoded as. */
+interface Remembered {
+  readonly kind: string;
+  readonly version: number | null;
+  readonly state: unknown;
 }
 
 const FACTOR_CALLS = [
@@ -55,6 +95,7 @@ export async function storeCall<T>(store: 'state' | 'factor', what: string, op: 
 /** Wraps the stores of one `Mfa` instance. */
 export function createGateway(stores: Stores): StoreGateway {
   const { factors: store, state, combined } = stores;
+  const held = heldRecordsOf(state);
   const factors = Object.fromEntries(
     FACTOR_CALLS.map((name) => [
       name,
@@ -71,28 +112,112 @@ export function createGateway(stores: Stores): StoreGateway {
       return true;
     });
 
+  // Held records need no memory of ours: the store keeps the decoded values itself.
+  const memory = held ? undefined : new LruMap<string, Remembered>(REMEMBERED);
+  const remember = (key: string, kind: string, version: number | null, s: unknown): void => {
+    memory?.set(key, { kind, version, state: settled(s) });
+  };
+  /** Decodes a string record, reusing the remembered copy of the same version. */
+  const decoded = <S>(key: string, codec: Codec<S>, rec: VersionedRecord | null): Current<S> => {
+    if (rec === null) {
+      memory?.set(key, { kind: codec.kind, version: null, state: codec.empty });
+      return missing(codec);
+    }
+    const known = memory?.get(key);
+    if (known !== undefined && known.version === rec.version && known.kind === codec.kind) return { version: rec.version, state: known.state as S };
+    const s = decodeWith(codec, rec);
+    remember(key, codec.kind, rec.version, s);
+    return { version: rec.version, state: s };
+  };
+
+  const commit = async (writes: readonly StateWrite[], touch?: FactorTouch): Promise<Committed> => {
+    for (const w of writes) memory?.delete(w.key);
+    if (combined) {
+      const r: CommitResult = await storeCall('state', 'commit', () => combined.commit(writes, touch));
+      return r;
+    }
+    const [write, ...more] = writes;
+    if (!write || more.length > 0) throw new MfaError('invalid_argument', 'A store without combined fast paths commits one record at a time');
+    const won = await storeCall('state', 'write', () => state.write(write.key, write.value, write.expectedVersion, write.ttlMs));
+    if (!won) return { ok: false };
+    return { ok: true, versions: [undefined], touched: touch ? await touchFactor(touch) : false };
+  };
+
+  const readState = async <S>(key: string, codec: Codec<S>): Promise<Current<S>> => {
+    if (held) return heldCurrent(held, key, codec);
+    return decoded(key, codec, await storeCall('state', 'read', () => state.read(key)));
+  };
+
   return {
     factors,
-    multiKey: combined?.multiKey === true,
-    answersRaces: combined !== undefined,
+    multiKey: combined?.multiKey === true || held !== undefined,
     read: (key) => storeCall('state', 'read', () => state.read(key)),
-    async commit(writes, touch) {
-      if (combined) {
-        const r: CommitResult = await storeCall('state', 'commit', () => combined.commit(writes, touch));
-        return r;
-      }
-      const [write, ...more] = writes;
-      if (!write || more.length > 0) throw new MfaError('invalid_argument', 'A store without combined fast paths commits one record at a time');
-      const won = await storeCall('state', 'write', () => state.write(write.key, write.value, write.expectedVersion, write.ttlMs));
-      if (!won) return { ok: false };
-      return { ok: true, versions: [undefined], touched: touch ? await touchFactor(touch) : false };
+    commit,
+    readState,
+
+    remembered<S>(key: string, codec: Codec<S>, orMissing: boolean): Current<S> | undefined {
+      if (!combined || !memory) return undefined;
+      const known = memory.get(key);
+      if (known === undefined || known.kind !== codec.kind) return orMissing ? missing(codec) : undefined;
+      return { version: known.version, state: known.state as S };
     },
-    async loadUser(userId, stateKey) {
-      if (combined) return storeCall('state', 'loadUser', () => combined.loadUser(userId, stateKey));
-      const record = await storeCall('state', 'read', () => state.read(stateKey));
-      const [list, preferred] = await Promise.all([factors.listFactors(userId), factors.getPreferred(userId)]);
-      return { state: record, factors: list, preferred };
+
+    async commitChanges(changes, touch) {
+      if (held) {
+        const versions = heldCommit(held, changes);
+        if (versions === null) return { ok: false, current: changes.map((c) => heldCurrent(held, c.key, c.codec)) };
+        return { ok: true, touched: touch ? await touchFactor(touch) : false };
+      }
+      const r = await commit(changes.map(writeOf), touch);
+      if (r.ok) {
+        changes.forEach((c, i) => {
+          const version = r.versions[i];
+          // A plain store does not say the new version: nothing to remember then.
+          if (c.state === undefined) remember(c.key, c.codec.kind, null, c.codec.empty);
+          else if (typeof version === 'number') remember(c.key, c.codec.kind, version, c.state);
+        });
+        return { ok: true, touched: r.touched };
+      }
+      if (!r.current) return { ok: false };
+      const now = r.current;
+      return { ok: false, current: changes.map((c, i) => decoded(c.key, c.codec as Codec<unknown>, now[i] ?? null)) };
+    },
+
+    async loadUser(userId, stateKey, codec) {
+      if (combined) {
+        const snap: UserSnapshot = await storeCall('state', 'loadUser', () => combined.loadUser(userId, stateKey));
+        return { current: decoded(stateKey, codec, snap.state), factors: snap.factors, preferred: snap.preferred };
+      }
+      const [current, list, preferred] = await Promise.all([readState(stateKey, codec), factors.listFactors(userId), factors.getPreferred(userId)]);
+      return { current, factors: list, preferred };
     },
     touchFactor,
   };
+}
+
+/** Commits changes to held records (frozen first); a fault is `store_failed`, as `storeCall` makes it. */
+function heldCommit(held: HeldRecords, changes: readonly Change[]): (number | null)[] | null {
+  const writes = changes.map((c) => ({ key: c.key, codec: c.codec, state: c.state === undefined ? undefined : settled(c.state), expectedVersion: c.expectedVersion, ttlMs: c.ttlMs }));
+  try {
+    return held.commit(writes);
+  } catch (err) {
+    if (err instanceof MfaError) throw err;
+    throw new MfaError('store_failed', 'The state store failed (commit); nothing was reported as done', { cause: err });
+  }
+}
+
+/** A held record as the codec's state: the held value itself, or a string written through `write` decoded. */
+function heldCurrent<S>(held: HeldRecords, key: string, codec: Codec<S>): Current<S> {
+  let rec: HeldRecord | null;
+  try {
+    rec = held.read(key);
+  } catch (err) {
+    throw new MfaError('store_failed', 'The state store failed (read); nothing was reported as done', { cause: err });
+  }
+  if (rec === null) return missing(codec);
+  if (rec.value !== undefined) return { version: rec.version, state: decodeWith(codec, { value: rec.value, version: rec.version }) };
+  if (rec.codec?.kind === codec.kind) return { version: rec.version, state: rec.state as S };
+  // Held as another kind: read it as its string would be read.
+  const value = rec.codec ? rec.codec.encode(rec.state as never) : '';
+  return { version: rec.version, state: decodeWith(codec, { value, version: rec.version }) };
 }

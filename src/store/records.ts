@@ -12,8 +12,10 @@ import { type DestinationState, destinationTtl, EMPTY_STATE, ttlOf, type UserSta
 import type { StateWrite } from '../ports/combined-store.js';
 import type { VersionedRecord } from '../ports/state-store.js';
 
-/** How a kind of record is stored: its empty state, serialization and TTL. */
+/** How a kind of record is stored: its kind, empty state, serialization and TTL. */
 export interface Codec<S> {
+  /** Which kind of record (`user`, `dest`, `msg`): a held value is read back only as its own kind. */
+  readonly kind: string;
   readonly empty: S;
   decode(raw: string): S;
   encode(s: S): string;
@@ -33,6 +35,7 @@ export const SETTINGS_KEY = 'settings';
 
 /** The codec of the shared settings: kept until changed (no TTL). */
 export const settingsCodec: Codec<SettingsState> = {
+  kind: 'settings',
   empty: DEFAULT_SETTINGS,
   decode: decodeSettings,
   encode: encodeSettings,
@@ -41,6 +44,7 @@ export const settingsCodec: Codec<SettingsState> = {
 
 /** The codec of a sent message's record (`null`: none), kept `ttlMs` for delivery reports. */
 export const messageCodec = (ttlMs: number): Codec<MessageRecord | null> => ({
+  kind: 'msg',
   empty: null,
   decode: decodeMessage,
   encode: (m) => {
@@ -50,21 +54,34 @@ export const messageCodec = (ttlMs: number): Codec<MessageRecord | null> => ({
   ttl: (m) => (m ? ttlMs : 0),
 });
 
-/** The codec of a user's record. */
-export const userCodec = (p: Policy): Codec<UserState> => ({
-  empty: EMPTY_STATE,
-  decode: decodeUser,
-  encode: encodeUser,
-  ttl: (s, now) => ttlOf(s, p, now),
-});
+const userCodecs = new WeakMap<Policy, Codec<UserState>>();
+const destinationCodecs = new WeakMap<Policy, Codec<DestinationState | null>>();
 
-/** The codec of a number's send-budget record (`null`: no sends). */
-export const destinationCodec = (p: Policy): Codec<DestinationState | null> => ({
-  empty: null,
-  decode: decodeDestination,
-  encode: (s) => encodeDestination(s ?? { sends: [] }),
-  ttl: (s, now) => (s ? destinationTtl(s, p, now) : 0),
-});
+/** The codec of a user's record (one per policy). */
+export function userCodec(p: Policy): Codec<UserState> {
+  let codec = userCodecs.get(p);
+  if (codec === undefined) {
+    codec = { kind: 'user', empty: EMPTY_STATE, decode: decodeUser, encode: encodeUser, ttl: (s, now) => ttlOf(s, p, now) };
+    userCodecs.set(p, codec);
+  }
+  return codec;
+}
+
+/** The codec of a number's send-budget record (`null`: no sends; one per policy). */
+export function destinationCodec(p: Policy): Codec<DestinationState | null> {
+  let codec = destinationCodecs.get(p);
+  if (codec === undefined) {
+    codec = {
+      kind: 'dest',
+      empty: null,
+      decode: decodeDestination,
+      encode: (s) => encodeDestination(s ?? { sends: [] }),
+      ttl: (s, now) => (s ? destinationTtl(s, p, now) : 0),
+    };
+    destinationCodecs.set(p, codec);
+  }
+  return codec;
+}
 
 /** Decodes a record (`null`: the codec's empty state); an unreadable one is a store fault. */
 export function decodeWith<S>(codec: Pick<Codec<S>, 'empty' | 'decode'>, rec: VersionedRecord | null): S {
@@ -75,10 +92,62 @@ export function decodeWith<S>(codec: Pick<Codec<S>, 'empty' | 'decode'>, rec: Ve
   }
 }
 
-/** The write that turns `rec` into `state`, or `null` when there is nothing to write. */
-export function writeOf<S>(key: string, codec: Codec<S>, rec: VersionedRecord | null, state: S, now: number): StateWrite | null {
+/** A record decoded: its version (`null`: missing) and state (the codec's empty state when missing). */
+export interface Current<S> {
+  readonly version: number | null;
+  readonly state: S;
+}
+
+/** The missing record of a kind. */
+export const missing = <S>(codec: Codec<S>): Current<S> => ({ version: null, state: codec.empty });
+
+/** Decodes a record read as a string (`null`: missing); an unreadable one is a store fault. */
+export const currentOf = <S>(codec: Codec<S>, rec: VersionedRecord | null): Current<S> =>
+  rec === null ? missing(codec) : { version: rec.version, state: decodeWith(codec, rec) };
+
+/** A compare-and-set of one decoded record: `state` `undefined` deletes the key. */
+export interface Change<S = unknown> {
+  readonly key: string;
+  readonly codec: Codec<S>;
+  readonly state: S | undefined;
+  readonly expectedVersion: number | null;
+  readonly ttlMs: number | null;
+}
+
+/** The change that turns `cur` into `state`, or `null` when there is nothing to write. */
+export function changeOf<S>(key: string, codec: Codec<S>, cur: Current<S>, state: S, now: number): Change<S> | null {
   const ttl = codec.ttl(state, now);
-  const value = ttl !== null && ttl <= 0 ? null : codec.encode(state);
-  if (value === null && rec === null) return null;
-  return { key, value, expectedVersion: rec?.version ?? null, ttlMs: value === null ? 1 : ttl };
+  const gone = ttl !== null && ttl <= 0;
+  if (gone && cur.version === null) return null;
+  return { key, codec, state: gone ? undefined : state, expectedVersion: cur.version, ttlMs: gone ? 1 : ttl };
+}
+
+/** The string write of a change, as the ports take it. */
+export const writeOf = (c: Change): StateWrite => ({
+  key: c.key,
+  value: c.state === undefined ? null : c.codec.encode(c.state),
+  expectedVersion: c.expectedVersion,
+  ttlMs: c.ttlMs,
+});
+
+/**
+ * A decoded state as it is kept: a compact, deeply frozen copy (plain objects and arrays,
+ * exact-sized), so a state held by a store or remembered by this process takes little
+ * memory and cannot be changed by anyone holding it. Parts already frozen (shared with an
+ * earlier kept state) are kept as they are, not copied again.
+ */
+export function settled<S>(value: S): S {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = value.slice();
+    for (let i = 0; i < copy.length; i++) {
+      const item = copy[i];
+      if (typeof item === 'object' && item !== null) copy[i] = settled(item);
+    }
+    return Object.freeze(copy) as S;
+  }
+  // Built property by property: a spread or rest copy carries slack; this does not.
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = settled((value as Record<string, unknown>)[key]);
+  return Object.freeze(copy) as S;
 }

@@ -8,15 +8,12 @@ import type { Policy } from '../core/policy.js';
 import type { DestinationState, UserState } from '../core/state.js';
 import type { FactorTouch } from '../ports/combined-store.js';
 import { type CasContext, type Slot, type Snapshot, update, type Updated } from './cas.js';
-import type { RecordCache } from './record-cache.js';
-import { decodeWith, destinationCodec, destinationKey, userCodec, userKey } from './records.js';
+import { destinationCodec, destinationKey, userCodec, userKey } from './records.js';
 import type { Factor } from '../core/types.js';
 
 /** What the state updates need of the instance. */
 export interface StateContext extends CasContext {
   readonly policy: Policy;
-  /** Last-seen per-number budget records (starting guesses for compare-and-set). */
-  readonly destinations: RecordCache;
 }
 
 /** A rule's answer for one record: the new state (absent: unchanged) and what to report. */
@@ -25,22 +22,24 @@ export interface RecordDecision<S, R> {
   readonly outcome: R;
 }
 
+/**
+ * The user's record: as just loaded; else, where a lost race is cheap, the copy this
+ * process read or wrote last (so a verify after this process's own start is one commit and
+ * no read), proven by the commit; else read.
+ */
 const userSlot = (ctx: StateContext, userId: string, start?: Snapshot): Slot<UserState> => ({
   key: userKey(userId),
   codec: userCodec(ctx.policy),
   start,
+  guess: 'remembered',
 });
 
-/** The number's record, starting from the copy this process saw last where a lost race is cheap. */
-const destinationSlot = (ctx: StateContext, hash: string): Slot<DestinationState | null> => {
-  const key = destinationKey(hash);
-  return {
-    key,
-    codec: destinationCodec(ctx.policy),
-    start: ctx.store.answersRaces ? { record: ctx.destinations.get(key) ?? null, guess: true } : undefined,
-    remember: (rec) => ctx.destinations.set(key, rec),
-  };
-};
+/** The number's record (never read before a send), starting from the copy this process saw last where a lost race is cheap. */
+const destinationSlot = (ctx: StateContext, hash: string): Slot<DestinationState | null> => ({
+  key: destinationKey(hash),
+  codec: destinationCodec(ctx.policy),
+  guess: 'or-missing',
+});
 
 /** Atomically updates one user's security state; `touch` records a factor use with the winning commit. */
 export async function updateUser<R>(
@@ -107,6 +106,6 @@ export async function loadUser(
   ctx: StateContext,
   userId: string,
 ): Promise<{ state: UserState; snapshot: Snapshot; factors: Factor[]; preferred: string | null }> {
-  const snap = await ctx.store.loadUser(userId, userKey(userId));
-  return { state: decodeWith(userCodec(ctx.policy), snap.state), snapshot: { record: snap.state }, factors: snap.factors, preferred: snap.preferred };
+  const loaded = await ctx.store.loadUser(userId, userKey(userId), userCodec(ctx.policy));
+  return { state: loaded.current.state, snapshot: loaded.current, factors: loaded.factors, preferred: loaded.preferred };
 }

@@ -19,78 +19,60 @@ const copyOf = <T extends object>(record: T): T => ({ ...record });
  * ```
  */
 export function memoryFactorStore(): FactorStore {
-  /** userId → factorId → factor, in insertion (creation) order. */
-  const byUser = new Map<string, Map<string, Factor>>();
-  /** E.164 number → userId → set of factor ids. */
-  const byPhone = new Map<string, Map<string, Set<string>>>();
+  // A user has a few factors and a number a few users, most often one: a lone factor is
+  // held as itself, several in an array, never in a Map or Set of their own (a Map of one
+  // takes ten times the memory; a million users fit in a few hundred MB).
+  /** userId → the user's factors, in insertion (creation) order. */
+  const byUser = new Map<string, Factor | Factor[]>();
+  /** E.164 number → the factors (of any user) with that number: the very objects of `byUser`. */
+  const byPhone = new Map<string, Factor | Factor[]>();
   const preferred = new Map<string, string>();
   const exceptions = new Map<string, ExceptionEntry>();
 
-  const unindex = (factor: Factor): void => {
-    if (factor.phone === undefined) return;
-    const users = byPhone.get(factor.phone);
-    const ids = users?.get(factor.userId);
-    if (users === undefined || ids === undefined) return;
-    ids.delete(factor.id);
-    if (ids.size === 0) users.delete(factor.userId);
-    if (users.size === 0) byPhone.delete(factor.phone);
-  };
-
-  const index = (factor: Factor): void => {
-    if (factor.phone === undefined) return;
-    let users = byPhone.get(factor.phone);
-    if (users === undefined) byPhone.set(factor.phone, (users = new Map()));
-    let ids = users.get(factor.userId);
-    if (ids === undefined) users.set(factor.userId, (ids = new Set()));
-    ids.add(factor.id);
-  };
+  const factorsOf = (userId: string): readonly Factor[] => listOf(byUser.get(userId));
+  const find = (userId: string, factorId: string): Factor | undefined => factorsOf(userId).find((f) => f.id === factorId);
 
   return {
     async listFactors(userId) {
-      return [...(byUser.get(userId)?.values() ?? [])].map((f) => copyOf(f));
+      return factorsOf(userId).map((f) => copyOf(f));
     },
 
     async getFactor(userId, factorId) {
-      const factor = byUser.get(userId)?.get(factorId);
+      const factor = find(userId, factorId);
       return factor === undefined ? null : copyOf(factor);
     },
 
     async putFactor(factor) {
       const copy = copyOf(factor);
-      let factors = byUser.get(copy.userId);
-      if (factors === undefined) byUser.set(copy.userId, (factors = new Map()));
-      const old = factors.get(copy.id);
-      if (old !== undefined) unindex(old);
-      factors.set(copy.id, copy); // replacing keeps the original position
-      index(copy);
+      const list = [...factorsOf(copy.userId)];
+      const at = list.findIndex((f) => f.id === copy.id);
+      if (at === -1) {
+        list.push(copy);
+      } else {
+        remove(byPhone, (list[at] as Factor).phone, list[at] as Factor);
+        list[at] = copy; // replacing keeps the original position
+      }
+      byUser.set(copy.userId, packed(list));
+      add(byPhone, copy.phone, copy);
     },
 
     async touchFactor(userId, factorId, at) {
-      const factor = byUser.get(userId)?.get(factorId);
+      const factor = find(userId, factorId);
       if (factor === undefined || factor.status !== 'active') return false;
       factor.lastUsedAt = at;
       return true;
     },
 
     async deleteFactor(userId, factorId) {
-      const factors = byUser.get(userId);
-      const old = factors?.get(factorId);
-      if (factors === undefined || old === undefined) return false;
-      factors.delete(factorId);
-      if (factors.size === 0) byUser.delete(userId);
-      unindex(old);
+      const old = find(userId, factorId);
+      if (old === undefined) return false;
+      remove(byUser, userId, old);
+      remove(byPhone, old.phone, old);
       return true;
     },
 
     async findFactorsByPhone(phone) {
-      const found: Factor[] = [];
-      for (const [userId, ids] of byPhone.get(phone) ?? []) {
-        for (const id of ids) {
-          const factor = byUser.get(userId)?.get(id);
-          if (factor !== undefined) found.push(copyOf(factor));
-        }
-      }
-      return found;
+      return listOf(byPhone.get(phone)).map((f) => copyOf(f));
     },
 
     async getPreferred(userId) {
@@ -119,4 +101,25 @@ export function memoryFactorStore(): FactorStore {
       return [...exceptions.values()].map((e) => copyOf(e));
     },
   };
+}
+
+/** The factors of an index entry. */
+const listOf = (entry: Factor | Factor[] | undefined): readonly Factor[] => (entry === undefined ? [] : Array.isArray(entry) ? entry : [entry]);
+
+/** An index entry for a list: a lone factor as itself. */
+const packed = (list: Factor[]): Factor | Factor[] => (list.length === 1 ? (list[0] as Factor) : list);
+
+/** Adds `factor` to the entry of `key` (none when `key` is absent). */
+function add(index: Map<string, Factor | Factor[]>, key: string | undefined, factor: Factor): void {
+  if (key === undefined) return;
+  const entry = index.get(key);
+  index.set(key, entry === undefined ? factor : [...listOf(entry), factor]);
+}
+
+/** Removes `factor` (this very object) from the entry of `key`; an empty entry goes. */
+function remove(index: Map<string, Factor | Factor[]>, key: string | undefined, factor: Factor): void {
+  if (key === undefined) return;
+  const left = listOf(index.get(key)).filter((f) => f !== factor);
+  if (left.length === 0) index.delete(key);
+  else index.set(key, packed(left));
 }

@@ -1,6 +1,7 @@
 import { MfaError } from '../../config/errors.js';
 import { checkTtl } from '../../config/validate.js';
 import { systemClock, type Clock } from '../../ports/clock.js';
+import { HELD, type HeldCodec, type HeldRecord, type HeldRecords, type HeldWrite } from '../../ports/held-state.js';
 import type { StateStore, VersionedRecord } from '../../ports/state-store.js';
 
 /**
@@ -46,12 +47,25 @@ export interface MemoryStateStore extends StateStore {
   sweep(): number;
 }
 
-interface Entry {
-  readonly value: string;
-  readonly version: number;
+/** A record: the string written through `write`, or the frozen value mfakit committed (held). */
+interface Entry extends HeldRecord {
   /** Clock time at which the entry is gone, or `null` for never. */
   readonly expiresAt: number | null;
 }
+
+/**
+ * A key as kept. V8 keeps a concatenated string as a tree of its parts (and a slice of a
+ * longer string with that whole string) until something reads its characters; reading one
+ * flattens it in place, so a kept key costs its own characters only (~80 bytes less for a
+ * number's `dest:` key). The string itself is unchanged.
+ */
+const kept = (key: string): string => {
+  key.charCodeAt(0);
+  return key;
+};
+
+/** The string form of a record, as `read` answers it (a held value is encoded now). */
+const valueOf = (entry: Entry): string => entry.value ?? (entry.codec as HeldCodec).encode(entry.state as never);
 
 const DEFAULT_MAX_KEYS = 100_000;
 const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
@@ -69,7 +83,9 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  * lazily against the injected clock, bounded to `maxKeys` keys.
  *
  * Versions come from one counter shared by every key of the store, so a key deleted
- * and written again never gets back a version a stale reader could still hold.
+ * and written again never gets back a version a stale reader could still hold. mfakit's
+ * own records are kept as the decoded, frozen values it committed (no JSON on its hot
+ * path); `read` encodes them, so the string contract holds for any other caller.
  * Only for a single process: several processes need a shared store such as `mfakit/redis`.
  *
  * @example
@@ -118,10 +134,52 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
     return dropped;
   };
 
-  return {
+  /** Makes room for `added` new keys, or throws when only live keys fill the store. */
+  const reserve = (added: number, now: number): void => {
+    if (added === 0 || entries.size + added <= maxKeys) return;
+    // Only sweep when something may have expired, so a store full of live keys
+    // refuses new ones in O(1).
+    if (now >= earliestExpiry) sweepAt(now);
+    if (entries.size + added > maxKeys) {
+      throw new MfaError('store_failed', `memory state store is full (${maxKeys} live keys)`);
+    }
+  };
+
+  const put = (key: string, value: string | undefined, state: unknown, codec: HeldCodec | undefined, ttlMs: number | null, now: number): number => {
+    const expiresAt = ttlMs === null ? null : now + ttlMs;
+    if (expiresAt !== null && expiresAt < earliestExpiry) earliestExpiry = expiresAt;
+    lastVersion += 1;
+    entries.set(kept(key), { value, state, codec, version: lastVersion, expiresAt });
+    return lastVersion;
+  };
+
+  const held: HeldRecords = {
+    read: (key) => live(key, clock.now()) ?? null,
+    commit(writes: readonly HeldWrite[]) {
+      const now = clock.now();
+      if (now - lastSweepAt >= sweepIntervalMs) sweepAt(now);
+      let added = 0;
+      for (const w of writes) {
+        checkTtl(w.ttlMs);
+        const current = live(w.key, now);
+        if (current === undefined ? w.expectedVersion !== null : current.version !== w.expectedVersion) return null;
+        if (current === undefined && w.state !== undefined) added += 1;
+      }
+      reserve(added, now);
+      return writes.map((w) => {
+        if (w.state === undefined) {
+          entries.delete(w.key);
+          return null;
+        }
+        return put(w.key, undefined, w.state, w.codec, w.ttlMs, now);
+      });
+    },
+  };
+
+  const store: MemoryStateStore = {
     async read(key: string): Promise<VersionedRecord | null> {
       const entry = live(key, clock.now());
-      return entry === undefined ? null : { value: entry.value, version: entry.version };
+      return entry === undefined ? null : { value: valueOf(entry), version: entry.version };
     },
 
     async write(key, value, expectedVersion, ttlMs) {
@@ -135,18 +193,8 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
         entries.delete(key);
         return true;
       }
-      if (current === undefined && entries.size >= maxKeys) {
-        // Only sweep when something may have expired, so a store full of live keys
-        // refuses new ones in O(1).
-        if (now >= earliestExpiry) sweepAt(now);
-        if (entries.size >= maxKeys) {
-          throw new MfaError('store_failed', `memory state store is full (${maxKeys} live keys)`);
-        }
-      }
-      const expiresAt = ttlMs === null ? null : now + ttlMs;
-      if (expiresAt !== null && expiresAt < earliestExpiry) earliestExpiry = expiresAt;
-      lastVersion += 1;
-      entries.set(key, { value, version: lastVersion, expiresAt });
+      if (current === undefined) reserve(1, now);
+      put(key, value, undefined, undefined, ttlMs, now);
       return true;
     },
 
@@ -159,4 +207,5 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
       return sweepAt(clock.now());
     },
   };
+  return Object.assign(store, { [HELD]: held });
 }

@@ -1,0 +1,55 @@
+/**
+ * A bounded map that forgets the least recently used entry when full, one entry at a time
+ * (never all at once, so a working set larger than the bound degrades gradually instead of
+ * emptying the map and starting over).
+ * @internal
+ * @module
+ */
+
+/** A `Map` of at most `max` entries; `get` and `set` make an entry the most recent. */
+export class LruMap<K, V> {
+  readonly #map = new Map<K, V>();
+  readonly #max: number;
+
+  constructor(max: number) {
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('LruMap: max must be a positive integer');
+    this.#max = max;
+  }
+
+  /** The number of entries held. */
+  get size(): number {
+    return this.#map.size;
+  }
+
+  /** The value of `key` (now the most recent), or `undefined`. */
+  get(key: K): V | undefined {
+    const map = this.#map;
+    const value = map.get(key);
+    if (value === undefined) return undefined;
+    // Map keeps insertion order: re-inserting makes the entry the newest.
+    map.delete(key);
+    map.set(key, value);
+    return value;
+  }
+
+  /** Whether `key` is held (does not refresh it). */
+  has(key: K): boolean {
+    return this.#map.has(key);
+  }
+
+  /** Sets `key` as the most recent entry, dropping the least recent one when over the bound. */
+  set(key: K, value: V): void {
+    const map = this.#map;
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > this.#max) {
+      const oldest = map.keys().next();
+      if (!oldest.done) map.delete(oldest.value);
+    }
+  }
+
+  /** Forgets `key`. */
+  delete(key: K): boolean {
+    return this.#map.delete(key);
+  }
+}
