@@ -6,7 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type ErrorRequestHandler, type Express } from 'express';
-import { MfaError, systemClock, type Clock, type EmailSender, type Mfa, type SmsSender, type Stores, type VoiceSender } from 'mfakit';
+import { MfaError, systemClock, type Clock, type EmailSender, type Mfa, type MfaOptions, type SmsSender, type Stores, type VoiceSender } from 'mfakit';
 import { memoryStores } from 'mfakit/memory';
 import type { FakeClock } from 'mfakit/testing';
 import { AuditTrail } from './audit-trail.js';
@@ -75,6 +75,8 @@ export interface CreateAppOptions {
   readonly loginLimits?: Partial<LoginLimits>;
   /** Audit log lines (default: stdout). */
   readonly log?: (line: string) => void;
+  /** mfakit's send budgets (default: mfakit's, e.g. 100 sends per client IP per hour); tests pass small ones. */
+  readonly sending?: MfaOptions['sending'];
 }
 
 export interface CreatedApp {
@@ -134,6 +136,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
     deliveryReports: options.delivery?.deliveryReports ?? false,
     log: options.log ?? ((line) => console.log(line)),
     audit,
+    ...(options.sending ? { sending: options.sending } : {}),
   });
   if (options.seedFactors ?? true) await seedDemoFactors(stores, demo, clock.now());
 
@@ -144,7 +147,10 @@ export async function createApp(options: CreateAppOptions = {}): Promise<Created
 
   const app = express();
   app.disable('x-powered-by');
-  // ADAPT: behind a reverse proxy that terminates TLS: app.set('trust proxy', 1).
+  // ADAPT: behind a reverse proxy that terminates TLS: app.set('trust proxy', 1) (the number
+  // of proxies in front, or their addresses). It also makes `req.ip` the client's address,
+  // which mfakit's per-IP send budget counts (`ip` in the routes): set it wrong and the budget
+  // counts the proxy (every user shares one), or trusts a forged X-Forwarded-For.
   app.use(cspNonce, securityHeaders(production));
   app.use('/assets', express.static(fileURLToPath(new URL('./assets', import.meta.url)), { maxAge: production ? '1d' : 0 }));
   if (options.testClock) app.use(testClockRoutes(options.testClock));

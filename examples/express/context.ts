@@ -3,6 +3,7 @@
  * context of a page (CSRF token, nonce, flash, banner).
  * @module
  */
+import { isIP } from 'node:net';
 import type { Request, Response } from 'express';
 import type { Clock, Mfa } from 'mfakit';
 import type { AuditTrail } from './audit-trail.js';
@@ -70,4 +71,21 @@ export function field(req: Request, name: string, maxLength = 200): string {
 export function reasonOf(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+}
+
+/**
+ * The client's IP address for mfakit's per-IP send budget (`{ ip }` of `startChallenge`,
+ * `resend` and the enroll calls), or `undefined` when Express has none that is an address.
+ * ADAPT: behind a reverse proxy, set `app.set('trust proxy', …)` to exactly your proxies
+ * (app.ts), or `req.ip` is the proxy's address and every user shares one budget.
+ */
+export function clientIp(req: Request): string | undefined {
+  const ip = req.ip;
+  return ip !== undefined && isIP(ip) !== 0 ? ip : undefined;
+}
+
+/** `{ ip }` for an mfakit call, or nothing when the address is unknown. */
+export function ipOption(req: Request): { ip?: string } {
+  const ip = clientIp(req);
+  return ip === undefined ? {} : { ip };
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { randomBytes } from 'node:crypto';
-import { createMfa, type Clock, type EmailSender, type Mfa, type SmsSender, type Stores, type VoiceSender } from 'mfakit';
+import { createMfa, type Clock, type EmailSender, type Mfa, type MfaOptions, type SmsSender, type Stores, type VoiceSender } from 'mfakit';
 import { memoryStores } from 'mfakit/memory';
 import type { AuditEntry, AuditTrail } from './audit-trail.js';
 import { StartupError } from './startup-error.js';
@@ -31,6 +31,8 @@ export interface MfaSetupOptions {
   readonly log?: (line: string) => void;
   /** Where the audit entries of admin actions go (the `/admin/audit` page); none by default. */
   readonly audit?: AuditTrail;
+  /** Send budgets other than mfakit's defaults (10 per user, 10 per number, 100 per prefix, 100 per client IP, per hour). */
+  readonly sending?: MfaOptions['sending'];
 }
 
 /** Creates the app's mfakit instance. */
@@ -57,6 +59,9 @@ export function setupMfa(o: MfaSetupOptions): Mfa {
     phone: { allowedCountries: ['AU', 'CA', 'JP', 'US'], defaultCountry: 'US' },
     // Admins can never be put on the exception list.
     isAdmin: (userId) => o.users.isAdmin(userId),
+    // SMS-pumping defences: the per-IP budget counts the `ip` the routes pass (`req.ip`, see
+    // `clientIp` in context.ts). ADAPT: `globalCap` (your spend ceiling), `perPrefix`.
+    ...(o.sending ? { sending: o.sending } : {}),
     // Every rule (6 digits, 10 min expiry, 4 tries, 8 failures → 20 min lock, 30 s cooldown)
     // is a default, the same for every channel; override here, e.g. `lockout: { durationMs: 30 * 60_000 }`.
     // Without a preferred factor, sign-in uses the last used one, then sms, voice, email
@@ -79,6 +84,7 @@ function auditLog(mfa: Mfa, log: (line: string) => void, trail: AuditTrail | und
   mfa.on('code.sent', (e) => log(`[audit] ${e.purpose} code sent by ${e.channel} to ${e.maskedTo} for ${e.userId} via ${e.provider ?? e.sender} (message ${e.messageId})`));
   mfa.on('delivery.failed', (e) => log(`[audit] ${e.channel} delivery to ${e.maskedTo} failed for ${e.userId} (${e.deliveryReason ?? e.reason}${e.provider ? ` via ${e.provider}` : ''})`));
   mfa.on('delivery.reported', (e) => log(`[audit] ${e.channel} message ${e.messageId} for ${e.userId}: ${e.status}${e.errorCode ? ` (error ${e.errorCode})` : ''}`));
+  mfa.on('devices.revoked', (e) => log(`[audit] remembered browsers of ${e.userId} forgotten${note(e)}`));
   mfa.on('user.locked', (e) => {
     log(`[audit] ${e.userId} locked until ${e.lockedUntil === null ? 'an admin unlocks' : new Date(e.lockedUntil).toISOString()}`);
     record({ action: 'user.locked', at: clock.now(), userId: e.userId, lockedUntil: e.lockedUntil });

@@ -1,5 +1,5 @@
 /**
- * Admin: the page, unlock, removing a user's sign-in method (a lost phone), exception list;
+ * Admin: the page, unlock, forgetting a user's remembered browsers, removing a user's sign-in method (a lost phone), exception list;
  * the channel switches (admin-channels.ts), provisioning a work phone (admin-provision.ts) and
  * the audit page (admin-audit.ts) are mounted here, behind the same guard.
  *
@@ -44,6 +44,18 @@ export function adminRoutes(app: AppContext): Router {
     }
     const { wasLocked } = await app.mfa.unlock(user.id, { by: signedInUser(res).id, reason: 'unlocked from the admin page' });
     flash(req, 'success', wasLocked ? `${user.username} is unlocked.` : `${user.username} was not locked; the wrong-code count is reset.`);
+    res.redirect(303, '/admin');
+  });
+
+  // A lost laptop, a shared computer: every browser the user had remembered asks for a code again.
+  router.post('/admin/users/:id/devices/forget', async (req, res) => {
+    const user = app.users.get(req.params.id);
+    if (!user) {
+      flash(req, 'error', 'No such user.');
+      return res.redirect(303, '/admin');
+    }
+    await app.mfa.revokeTrustedDevices(user.id, { by: signedInUser(res).id, reason: 'forgotten from the admin page' });
+    flash(req, 'success', `Every browser ${user.username} had remembered asks for a code at its next sign-in.`);
     res.redirect(303, '/admin');
   });
 

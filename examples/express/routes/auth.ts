@@ -1,14 +1,15 @@
 /**
- * Sign-in and sign-out. After the password: skip MFA (exception list, or no number yet) or
- * send a code and go to the challenge page.
+ * Sign-in and sign-out. After the password: skip MFA (a remembered browser, the exception
+ * list, or no number yet) or send a code and go to the challenge page.
  * @module
  */
 import { Router } from 'express';
-import { type AppContext, field, pageContext } from '../context.js';
+import { type AppContext, field, ipOption, pageContext } from '../context.js';
 import type { LoginThrottle, Throttled } from '../login-throttle.js';
+import { forgetBrowser, rememberedToken } from '../remembered-browser.js';
 import { completeSignIn, flash, signOut, startPending } from '../session.js';
 import { loginPage } from '../views/login.js';
-import { formatDuration } from '../views/format.js';
+import { formatDuration, formatTime } from '../views/format.js';
 import { challengeFlash } from '../views/messages.js';
 import { liveSignInCode, rememberChallenge } from './challenge.js';
 
@@ -49,9 +50,18 @@ export function authRoutes(app: AppContext, throttle: LoginThrottle): Router {
     }
     await throttle.succeeded(username);
 
-    const need = await app.mfa.requiresMfa(user.id);
+    // A browser remembered at an earlier sign-in ("Remember this browser") skips the code
+    // while mfakit still trusts its token; any other answer asks for one as usual.
+    const deviceToken = rememberedToken(req, app.production);
+    const need = await app.mfa.requiresMfa(user.id, { method: 'password', ...(deviceToken !== undefined ? { deviceToken } : {}) });
+    // Not trusted any more (expired, forgotten, sign-in methods changed, tampered): drop it.
+    if (deviceToken !== undefined && need.required) forgetBrowser(res, app.production);
     if (need.ok && !need.required) {
       await completeSignIn(req, user.id, need.reason);
+      if (need.reason === 'trusted_device') {
+        flash(req, 'info', `No code was needed: this browser is remembered until ${formatTime(need.trustedUntil, app.clock.now())}.`);
+        return res.redirect(303, '/');
+      }
       if (need.reason === 'not_enrolled') {
         // Choice made in this example: let the user in and ask them to set up a number
         // (a banner stays until they do). A stricter app would allow only the enrollment
@@ -63,7 +73,7 @@ export function authRoutes(app: AppContext, throttle: LoginThrottle): Router {
     }
 
     await startPending(req, user.id, app.clock.now());
-    const sent = await app.mfa.startChallenge(user.id);
+    const sent = await app.mfa.startChallenge(user.id, ipOption(req));
     if (sent.ok) rememberChallenge(req, sent);
     else {
       // resend_cooldown with a live sign-in code: one went out less than 30 s ago (e.g.

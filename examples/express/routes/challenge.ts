@@ -7,13 +7,16 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { AppChallenge, CodeSent, Failure, FactorView, MfaStatus, Ok, Verified } from 'mfakit';
-import { type AppContext, field, pageContext } from '../context.js';
+import { type AppContext, field, ipOption, pageContext } from '../context.js';
+import { rememberBrowser } from '../remembered-browser.js';
 import { completeSignIn, flash, pendingUserId, requirePending } from '../session.js';
 import { challengePage, type ChallengeView } from '../views/challenge.js';
 import { BY_CHANNEL, destination } from '../views/factor-labels.js';
 import { BACKUP_LOW_AT } from '../views/backup-codes.js';
 import { formatDuration, plural } from '../views/format.js';
 import { challengeFlash, failureMessage, failuresHint } from '../views/messages.js';
+
+const DAY = 24 * 60 * 60_000;
 
 /** The live sign-in code, if any: the only kind of code this page accepts. */
 export function liveSignInCode(status: MfaStatus): MfaStatus['pending'] {
@@ -102,6 +105,11 @@ export interface CodePage {
   readonly base: string;
   /** The user the code is asked from (set by the router's guard). */
   readonly userId: (res: Response) => string;
+  /**
+   * Offer "Remember this browser" (the sign-in page only): a right code with the box ticked
+   * is verified with `{ trustDevice: true }`, and the result carries the device token.
+   */
+  readonly offerRemember?: boolean;
   /** Extra parts of the page (the step-up page says what the code is for). */
   readonly view?: (req: Request) => Pick<ChallengeView, 'stepUp'>;
   /** A right code: where to go next (the response is sent by it). */
@@ -142,6 +150,7 @@ export function codePageRoutes(app: AppContext, router: Router, page: CodePage):
         holds: held ? { channel: held.channel, ...(held.backupCodesLeft !== undefined ? { backupCodesLeft: held.backupCodesLeft } : {}) } : undefined,
         otherWays,
         cooldownMs: app.mfa.rules.cooldownMs,
+        ...(page.offerRemember ? { rememberDays: Math.round(app.mfa.rules.deviceTtlMs / DAY) } : {}),
         ...page.view?.(req),
       }),
     );
@@ -151,7 +160,8 @@ export function codePageRoutes(app: AppContext, router: Router, page: CodePage):
     const userId = page.userId(res);
     const held = heldFactor(req, await app.mfa.getStatus(userId));
     const code = field(req, 'code', 40); // a backup code may be typed with spaces and dashes
-    const result = held ? await app.mfa.verify(userId, code, { factorId: held.id }) : await app.mfa.verify(userId, code);
+    const trustDevice = page.offerRemember === true && field(req, 'remember') === 'on';
+    const result = await app.mfa.verify(userId, code, { ...(held ? { factorId: held.id } : {}), trustDevice });
     if (result.ok) return page.verified(req, res, userId, result);
     const message = held?.channel === 'backup'
       ? backupRefusal(result, app.clock.now())
@@ -167,7 +177,7 @@ export function codePageRoutes(app: AppContext, router: Router, page: CodePage):
     // codes: resend there. Otherwise (none, its factor removed, or its channel switched off
     // since): start again with the preferred (or next usable) factor.
     const last = lastSentTo(status);
-    const sent = last?.usable ? await app.mfa.resend(userId, { purpose: 'sign_in' }) : await app.mfa.startChallenge(userId);
+    const sent = last?.usable ? await app.mfa.resend(userId, { purpose: 'sign_in', ...ipOption(req) }) : await app.mfa.startChallenge(userId, ipOption(req));
     reportStart(req, sent, status, true);
     res.redirect(303, base);
   });
@@ -179,7 +189,7 @@ export function codePageRoutes(app: AppContext, router: Router, page: CodePage):
     const status = await app.mfa.getStatus(userId, { purpose: 'sign_in' });
     const factor = status.factors.find((f) => f.id === field(req, 'factorId', 64));
     const sent = factor
-      ? await app.mfa.startChallenge(userId, { factorId: factor.id })
+      ? await app.mfa.startChallenge(userId, { factorId: factor.id, ...ipOption(req) })
       : ({ ok: false, error: 'factor_not_found' } as const);
     if (!sent.ok && sent.error === 'resend_cooldown') flash(req, 'error', switchWaitMessage(sent.retryAfterMs ?? 0, status, app.mfa.rules.cooldownMs));
     else reportStart(req, sent, status, false);
@@ -204,7 +214,10 @@ export function challengeRoutes(app: AppContext): Router {
   codePageRoutes(app, router, {
     base: '/mfa',
     userId: pendingUserId,
+    offerRemember: true,
     async verified(req, res, userId, result) {
+      // "Remember this browser" was ticked: the token goes to the cookie, never to a page or a log.
+      if (result.deviceToken !== undefined && result.deviceTrustedUntil !== undefined) rememberBrowser(res, app.production, result.deviceToken, result.deviceTrustedUntil);
       await completeSignIn(req, userId);
       // After completeSignIn: the new session carries the message to the home page.
       // (The home page also shows a notice with a link while few are left.)

@@ -9,7 +9,7 @@
  */
 import { Router } from 'express';
 import type { CountryCode } from 'libphonenumber-js';
-import { type AppContext, field, pageContext } from '../context.js';
+import { type AppContext, field, ipOption, pageContext } from '../context.js';
 import { flash, requireUser, signedInUser } from '../session.js';
 import { BY_CHANNEL } from '../views/factor-labels.js';
 import { COUNTRIES, failureMessage } from '../views/messages.js';
@@ -29,7 +29,7 @@ export function enrollRoutes(app: AppContext): Router {
     const phone = field(req, 'phone', 64);
     const country = COUNTRIES.find((c) => c.code === field(req, 'country'))?.code ?? 'US';
     const channel = field(req, 'channel') === 'voice' && app.channels.has('voice') ? 'voice' : 'sms';
-    const opts = { country: country satisfies CountryCode };
+    const opts = { country: country satisfies CountryCode, ...ipOption(req) };
     const sent = channel === 'voice' ? await app.mfa.enrollVoice(user.id, phone, opts) : await app.mfa.enrollSms(user.id, phone, opts);
     if (!sent.ok && sent.error === 'step_up_required') {
       return beginStepUp(app, req, res, { returnTo: '/settings', doing: 'add your number', form: { country, phone, channel } });
@@ -45,7 +45,7 @@ export function enrollRoutes(app: AppContext): Router {
   router.post('/settings/email', async (req, res) => {
     const email = field(req, 'email', 320); // longer than mfakit accepts (254), so a too-long one is refused, not cut
     if (!app.channels.has('email')) return res.redirect(303, '/settings'); // no email sender: the form is not shown
-    const sent = await app.mfa.enrollEmail(signedInUser(res).id, email);
+    const sent = await app.mfa.enrollEmail(signedInUser(res).id, email, ipOption(req));
     if (!sent.ok && sent.error === 'step_up_required') {
       return beginStepUp(app, req, res, { returnTo: '/settings', doing: 'add your email address', form: { email } });
     }
@@ -80,7 +80,7 @@ export function enrollRoutes(app: AppContext): Router {
   });
 
   router.post('/settings/confirm/resend', async (req, res) => {
-    const sent = await app.mfa.resend(signedInUser(res).id, { purpose: 'enroll' });
+    const sent = await app.mfa.resend(signedInUser(res).id, { purpose: 'enroll', ...ipOption(req) });
     if (sent.ok) flash(req, 'success', `We sent a new code ${BY_CHANNEL[sent.channel]} to ${sent.maskedTo}.`);
     else if (sent.error === 'no_pending_code') flash(req, 'error', 'That enrollment has expired. Add it again.');
     else flash(req, 'error', failureMessage(sent, now()));

@@ -1,6 +1,7 @@
 /**
  * Security settings: the list of factors (numbers for texts or calls, email addresses),
- * choosing the preferred one, removing one. Adding one is in `enroll.ts`.
+ * choosing the preferred one, removing one, forgetting the remembered browsers. Adding one
+ * is in `enroll.ts`.
  *
  * Changing sign-in methods is sensitive: once the user has a confirmed factor, mfakit asks
  * for a sign-in code entered in the last 10 minutes ("step-up", `step_up_required`); the
@@ -10,6 +11,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import { type AppContext, field, pageContext } from '../context.js';
+import { forgetBrowser } from '../remembered-browser.js';
 import { flash, requireUser, signedInUser } from '../session.js';
 import { confirmed, confirmPage } from '../views/confirm.js';
 import { described, THING } from '../views/factor-labels.js';
@@ -78,6 +80,17 @@ export function settingsRoutes(app: AppContext): Router {
     if (!result.ok && result.error === 'step_up_required') return stepUp();
     if (result.ok) flash(req, 'success', `The ${thing} was removed.${afterRemoval(before, req.params.id, await app.mfa.getStatus(userId))}`);
     else flash(req, 'error', failureMessage(result, now()));
+    res.redirect(303, '/settings');
+  });
+
+  // "Forget remembered browsers": every device token of the user stops working (mfakit keeps
+  // none, so it ends them all at once); this browser's cookie goes too. Needs no step-up: it
+  // only takes trust away.
+  router.post('/settings/devices/forget', async (req, res) => {
+    const userId = signedInUser(res).id;
+    await app.mfa.revokeTrustedDevices(userId, { by: userId, reason: 'user request' });
+    forgetBrowser(res, app.production);
+    flash(req, 'success', 'Every browser you had remembered asks for a code at its next sign-in, this one included.');
     res.redirect(303, '/settings');
   });
 

@@ -15,7 +15,7 @@
  */
 import { Router, type Request, type Response } from 'express';
 import type { MfaStatus } from 'mfakit';
-import type { AppContext } from '../context.js';
+import { type AppContext, ipOption } from '../context.js';
 import { flash, requireUser, signedInUser } from '../session.js';
 import { STEP_UP_BASE } from '../views/challenge.js';
 import { challengeFlash } from '../views/messages.js';
@@ -62,7 +62,7 @@ export function stepUpNeeded(status: Pick<MfaStatus, 'factors' | 'stepUpUntil'>,
 export async function beginStepUp(app: AppContext, req: Request, res: Response, intent: StepUpIntent): Promise<void> {
   const userId = signedInUser(res).id;
   req.session.stepUp = { ...intent, returnTo: safeReturnPath(intent.returnTo) };
-  const sent = await app.mfa.startChallenge(userId);
+  const sent = await app.mfa.startChallenge(userId, ipOption(req));
   if (sent.ok) rememberChallenge(req, sent);
   else {
     // As after the password: resend_cooldown with a live sign-in code (one went out less

@@ -34,6 +34,7 @@ export function adminPage(ctx: PageContext, v: AdminView): string {
 ${channelsSection(ctx, v.channels, nameOf)}
 <section class="card">
   <h2>Users</h2>
+  <p class="muted" id="forget-note">“Forget remembered browsers” makes every browser where the user ticked “Remember this browser” ask for a code again. A change to their sign-in methods, a lock or an unlock forgets them too.</p>
   <table id="users"><thead><tr><th>User</th><th>Factors</th><th>MFA state</th><th></th></tr></thead><tbody>
   ${v.users.map(
     ({ user, status }) => html`<tr data-user="${user.username}">
@@ -45,7 +46,8 @@ ${channelsSection(ctx, v.channels, nameOf)}
         ? html`<span class="muted">${status.failures} wrong codes</span>`
         : html`<span class="muted">ok</span>`}</td>
     <td>${(status.locked || status.failures > 0) &&
-      html`<form class="inline" method="post" action="/admin/users/${user.id}/unlock">${csrfField(ctx)}<button class="secondary" type="submit">Unlock</button></form>`}</td>
+      html`<form class="inline" method="post" action="/admin/users/${user.id}/unlock">${csrfField(ctx)}<button class="secondary" type="submit">Unlock</button></form>`}
+      <form class="inline" method="post" action="/admin/users/${user.id}/devices/forget">${csrfField(ctx)}<button class="secondary" type="submit" data-forget="${user.username}">Forget remembered browsers</button></form></td>
   </tr>`,
   )}
   </tbody></table>

@@ -46,6 +46,11 @@ export interface ChallengeView {
    * ("add a number"), and where "Cancel" goes. Unset: the sign-in code page.
    */
   readonly stepUp?: { readonly doing: string; readonly cancelHref: string };
+  /**
+   * Set on the sign-in page: the "Remember this browser for N days" box (mfakit's
+   * `trustedDevices.ttlMs`, in days) under the code field.
+   */
+  readonly rememberDays?: number;
 }
 
 /** Where the page's forms post: `/mfa` (sign-in) or `/settings/step-up`. */
@@ -111,8 +116,16 @@ function codeForm(ctx: PageContext, v: ChallengeView) {
       pattern="[0-9]{6}" maxlength="6" required autofocus>
     ${!v.holds && v.attemptsLeft !== undefined && v.attemptsLeft < v.maxTries &&
       html`<p class="muted" id="attempts-left">${plural(v.attemptsLeft, 'attempt')} left with this code.</p>`}
+    ${rememberBox(v)}
     <div class="row"><button type="submit">Verify</button></div>
   </form>`;
+}
+
+/** "Remember this browser": unticked by default (a shared computer must not be remembered by accident). */
+function rememberBox(v: ChallengeView) {
+  if (v.rememberDays === undefined) return '';
+  return html`<label class="check"><input type="checkbox" name="remember" value="on" id="remember"> Remember this browser for ${plural(v.rememberDays, 'day')}</label>
+    <p class="muted" id="remember-note">Only on a computer you alone use: this browser then signs in with your password only. Forget it at any time in Security settings.</p>`;
 }
 
 /**
@@ -125,6 +138,7 @@ function backupForm(ctx: PageContext, v: ChallengeView) {
     <label for="code">Backup code</label>
     <input id="code" class="code backup" name="code" type="text" autocomplete="one-time-code" autocapitalize="none" autocorrect="off" spellcheck="false"
       maxlength="40" placeholder="xxxxx-xxxxx" required autofocus>
+    ${rememberBox(v)}
     <div class="row"><button type="submit">Verify</button></div>
   </form>`;
 }

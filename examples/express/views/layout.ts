@@ -52,6 +52,7 @@ ol.backup-codes { columns:2; font-family:ui-monospace,monospace; font-size:1.15r
 ol.backup-codes li { margin:.25rem 0; }
 fieldset.choice { border:none; padding:0; margin:.75rem 0 0; } fieldset.choice legend { font-weight:600; padding:0; }
 fieldset.choice label { font-weight:400; margin:.3rem 0; }
+label.check { font-weight:400; margin:.75rem 0 0; }
 #other-ways { margin-top:1.5rem; } .other-ways { list-style:none; padding:0; margin:.5rem 0 0; } .other-ways li { margin:.4rem 0; }
 button { font:inherit; padding:.5rem 1rem; border-radius:6px; border:1px solid var(--accent); background:var(--accent); color:var(--accent-fg); cursor:pointer; }
 button.secondary { background:#fff; color:var(--accent); }

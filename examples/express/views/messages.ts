@@ -23,6 +23,18 @@ const CHANNEL_OFF: Readonly<Record<Failure<'channel_disabled'>['channel'], strin
   backup: 'Backup codes are switched off right now',
 };
 
+/**
+ * Which send budget refused (mfakit's SMS-pumping defences): the user's own and the number's
+ * say "recently"; the shared ones say who else counts, without saying how many.
+ */
+const SEND_LIMIT: Readonly<Record<Failure<'send_limit_reached'>['scope'], string>> = {
+  user: 'Too many codes were sent recently.',
+  destination: 'Too many codes were sent recently.',
+  ip: 'Too many codes were requested from your network recently.',
+  prefix: 'Too many codes were sent to numbers like this one recently.',
+  global: 'We are sending too many codes right now.',
+};
+
 /** The lockout sentence, shared by the challenge page and the flash message. */
 export function lockoutMessage(lockedUntil: number | null | undefined, now: number): string {
   if (lockedUntil === null || lockedUntil === undefined) {
@@ -59,7 +71,7 @@ export function failureMessage(f: Failure, now: number): string {
     case 'resend_cooldown':
       return `A code is already on its way. You can request another in ${formatDuration(f.retryAfterMs ?? 0)}.`;
     case 'send_limit_reached':
-      return `Too many codes were sent recently. Try again in ${formatDuration(f.retryAfterMs ?? 0)}.`;
+      return `${SEND_LIMIT[f.scope]} Try again in ${formatDuration(f.retryAfterMs ?? 0)}.`;
     case 'delivery_failed':
       return 'We could not send the code. Try again in a moment.';
     case 'invalid_phone_number':

@@ -109,8 +109,21 @@ ${v.channels.email &&
     <div class="row"><button type="submit" id="add-authenticator">Add an authenticator app</button></div>
   </form>
 </section>
-${backupSection(ctx, { backup, canGenerate: hasActive || backup?.status === 'active' })}`,
+${backupSection(ctx, { backup, canGenerate: hasActive || backup?.status === 'active' })}
+${rememberedSection(ctx)}`,
   );
+}
+
+/** "Forget remembered browsers" (`revokeTrustedDevices`). */
+function rememberedSection(ctx: PageContext) {
+  return html`<section class="card" id="remembered-browsers">
+  <h2>Remembered browsers</h2>
+  <p class="muted">A browser where you ticked “Remember this browser” signs in with your password only, for 30 days. Forget them all if you used a shared computer or lost a device. Adding or removing a sign-in method, or generating new backup codes, forgets them too.</p>
+  <form method="post" action="/settings/devices/forget" id="forget-browsers">
+    ${csrfField(ctx)}
+    <div class="row"><button type="submit" class="secondary" id="forget-browsers-button">Forget remembered browsers</button></div>
+  </form>
+</section>`;
 }
 
 export function confirmEnrollmentPage(ctx: PageContext, v: { factor: FactorView; hasCode: boolean; resendInMs: number }): string {
