@@ -65,7 +65,7 @@ const combined: Stores['combined'] = inner && {
     return inner.commit(writes, touch);
   },
 };
-const mfa = lib.createMfa({ stores: { factors: stores.factors, state, ...(combined ? { combined } : {}) }, clock, secret: SECRET, appName: 'Bench', senders: { sms: sender } });
+const mfa = lib.createMfa({ stores: { factors: stores.factors, state, ...(combined ? { combined } : {}) }, clock, secret: SECRET, appName: 'Bench', senders: { sms: sender }, sending: { perPrefix: false } }); // consecutive numbers: see makeMfa in fixture.ts
 const now = clock.now();
 const factorOf = (id: string, phone: string): Factor => ({ id: `f_${id}`, userId: id, channel: 'sms', status: 'active', phone, createdAt: now, activatedAt: now });
 
