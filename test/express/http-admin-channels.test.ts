@@ -4,18 +4,16 @@
  * audit page lists it, and switching on needs no confirmation.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './helpers/app.js';
+import type { RunningApp } from './helpers/app.js';
+import { startSignedInAdmin } from './helpers/per-test.js';
 import { Client, flashOf, textOf } from './helpers/client.js';
-import { ADMIN_ID, login, signIn } from './helpers/flows.js';
+import { ADMIN_ID, login } from './helpers/flows.js';
 
 let app: RunningApp;
 let admin: Client;
 
 beforeEach(async () => {
-  app = await startApp();
-  admin = new Client(app.url);
-  await signIn(app, admin, 'admin');
-  await app.advance(30_000);
+  ({ app, admin } = await startSignedInAdmin());
 });
 afterEach(() => app.close());
 

@@ -3,7 +3,8 @@
  * once with no code sent and audited with who and why; refused numbers store nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './helpers/app.js';
+import type { RunningApp } from './helpers/app.js';
+import { startSignedInAdmin } from './helpers/per-test.js';
 import { Client, flashOf, textOf } from './helpers/client.js';
 import { ADMIN_ID, ALICE_ID, BOB_ID, login, signIn } from './helpers/flows.js';
 
@@ -11,10 +12,7 @@ let app: RunningApp;
 let admin: Client;
 
 beforeEach(async () => {
-  app = await startApp();
-  admin = new Client(app.url);
-  await signIn(app, admin, 'admin');
-  await app.advance(30_000);
+  ({ app, admin } = await startSignedInAdmin());
 });
 afterEach(() => app.close());
 

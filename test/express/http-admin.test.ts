@@ -1,17 +1,15 @@
 /** HTTP tests of the admin page: access, SMS switch and sign-in, unlock, exception list (and their audit entries). */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from './helpers/app.js';
+import type { RunningApp } from './helpers/app.js';
+import { startSignedInAdmin } from './helpers/per-test.js';
 import { Client, flashOf, textOf } from './helpers/client.js';
-import { ADMIN_ID, ALICE_ID, ALICE_PHONE, BOB_ID, lastCode, login, signIn, wrongCode } from './helpers/flows.js';
+import { ADMIN_ID, ALICE_ID, ALICE_PHONE, BOB_ID, lastCode, login, wrongCode } from './helpers/flows.js';
 
 let app: RunningApp;
 let admin: Client;
 
 beforeEach(async () => {
-  app = await startApp();
-  admin = new Client(app.url);
-  await signIn(app, admin, 'admin');
-  await app.advance(30_000);
+  ({ app, admin } = await startSignedInAdmin());
 });
 afterEach(() => app.close());
 

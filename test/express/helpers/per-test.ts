@@ -5,6 +5,7 @@
 import { afterEach, beforeEach, expect } from 'vitest';
 import { startApp, type RunningApp } from './app.js';
 import { Client, stable } from './client.js';
+import { signIn } from './flows.js';
 
 /** The app and client of the running test (read them inside a test or hook). */
 export interface PerTest {
@@ -41,4 +42,16 @@ export function freshAppPerTest({ noCodeLeaks = false } = {}): PerTest {
       return c;
     },
   };
+}
+
+/**
+ * A fresh app with the admin signed in through the code page, and the cooldown of that
+ * sign-in's code elapsed (so a test can send codes at once): the start of every admin-page test.
+ */
+export async function startSignedInAdmin(): Promise<{ app: RunningApp; admin: Client }> {
+  const app = await startApp();
+  const admin = new Client(app.url);
+  await signIn(app, admin, 'admin');
+  await app.advance(30_000);
+  return { app, admin };
 }
