@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../examples/express/users.js';
 import type { RunningApp } from './helpers/app.js';
-import { chromiumPerTest, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
+import { chromiumPerTest, cspViolations, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
 
 requireChromium('authenticator');
 
@@ -18,14 +18,10 @@ describe.skipIf(!hasChromium)('authenticator app in Chromium', () => {
   let page: Page;
   beforeEach(() => ({ app, page } = t));
 
-
   const appCode = (secret: string) => generateSync({ secret, epoch: Math.floor(app.clock.now() / 1000) });
 
   it('adds an authenticator from the key on the page, then signs in with its code', async () => {
-    const violations: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-    });
+    const violations = cspViolations(page);
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
 

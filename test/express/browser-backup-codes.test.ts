@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from './helpers/app.js';
-import { chromiumPerTest, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
+import { chromiumPerTest, cspViolations, codeFromOutbox, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
 
 requireChromium('backup codes');
 
@@ -24,16 +24,6 @@ describe.skipIf(!hasChromium)('backup codes in Chromium', () => {
 
   const path = () => new URL(page.url()).pathname;
 
-  /** The newest code in the dev outbox, read in a second tab as a developer would. */
-  async function codeFromOutbox(): Promise<string> {
-    const outbox = await context.newPage();
-    await outbox.goto('/dev/outbox');
-    const code = (await outbox.locator('tr.message [data-code]').first().textContent())?.trim() ?? '';
-    await outbox.close();
-    expect(code).toMatch(/^\d{6}$/);
-    return code;
-  }
-
   /** Bob's first sign-in: he adds a US number for text messages. Ends on the settings page. */
   async function bobAddsNumber(): Promise<void> {
     await signInWithPassword(page, 'bob');
@@ -42,7 +32,7 @@ describe.skipIf(!hasChromium)('backup codes in Chromium', () => {
     await page.fill('#phone', '(202) 555-0123');
     await page.click('#send-phone-code');
     await page.waitForURL('**/settings/confirm');
-    await page.fill('#code', await codeFromOutbox());
+    await page.fill('#code', await codeFromOutbox(context));
     await page.click('button:has-text("Confirm")');
     await page.waitForURL('**/settings');
     await page.waitForSelector('.flash.success');
@@ -100,10 +90,7 @@ describe.skipIf(!hasChromium)('backup codes in Chromium', () => {
   const SLOW = 90_000;
 
   it('generate, download the same codes, then sign in with one through "try another way"', async () => {
-    const violations: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-    });
+    const violations = cspViolations(page);
     const requests: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
 
@@ -194,7 +181,7 @@ describe.skipIf(!hasChromium)('backup codes in Chromium', () => {
     // Alice signs in with her texted code and generates a set; the next sign-in is 30 s later.
     await signInWithPassword(page, 'alice');
     await page.waitForURL('**/mfa');
-    await page.fill('#code', await codeFromOutbox());
+    await page.fill('#code', await codeFromOutbox(context));
     await page.click('button:has-text("Verify")');
     await page.waitForURL((u) => u.pathname === '/');
     await page.click('a:has-text("Security settings")');

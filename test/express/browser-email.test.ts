@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from './helpers/app.js';
-import { chromiumPerTest, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
+import { chromiumPerTest, hasChromium, newestInOutbox, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
 
 requireChromium('email');
 
@@ -17,23 +17,6 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   beforeEach(() => ({ browser, app, context, page } = t));
-
-
-  /** The newest message in the dev outbox (another tab): its channel, code and text. */
-  async function newestInOutbox(screenshot?: string): Promise<{ channel: string; code: string; text: string }> {
-    const outbox = await context.newPage();
-    await outbox.goto('/dev/outbox');
-    const row = outbox.locator('tr.message').first();
-    const result = {
-      channel: (await row.getAttribute('data-channel')) ?? '',
-      code: (await row.locator('[data-code]').textContent())?.trim() ?? '',
-      text: (await row.textContent()) ?? '',
-    };
-    if (screenshot) await shot(outbox, screenshot);
-    await outbox.close();
-    expect(result.code).toMatch(/^\d{6}$/);
-    return result;
-  }
 
   it('enrolls an email address: settings, address, code from the outbox, confirmed and listed masked', async () => {
     await signInWithPassword(page, 'bob');
@@ -54,7 +37,7 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
     expect(await page.textContent('#sent-by')).toBe('by email');
     expect(await page.textContent('#masked-to')).toBe('b•••@example.com');
     await shot(page, 'settings-email-confirm');
-    const mail = await newestInOutbox('dev-outbox-email');
+    const mail = await newestInOutbox(context, 'dev-outbox-email');
     expect(mail.channel).toBe('email');
     expect(mail.text).toContain('Subject:');
 
@@ -73,7 +56,7 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
   it('SMS switched off on the admin page: alice signs in with the emailed code', async () => {
     await signInWithPassword(page, 'admin');
     await page.waitForURL('**/mfa');
-    await page.fill('#code', (await newestInOutbox()).code);
+    await page.fill('#code', (await newestInOutbox(context)).code);
     await page.click('button:has-text("Verify")');
     await page.waitForURL((u) => u.pathname === '/');
     await page.goto('/admin');
@@ -103,7 +86,7 @@ describe.skipIf(!hasChromium)('email in Chromium', () => {
       expect(await alice.locator('#cannot-send').count()).toBe(0);
       expect(await alice.locator('#other-ways').count()).toBe(0); // her number is for texts, which are off
       await shot(alice, 'mfa-sms-off-email');
-      const mail = await newestInOutbox('dev-outbox-sms-off');
+      const mail = await newestInOutbox(context, 'dev-outbox-sms-off');
       expect(mail.channel).toBe('email');
       expect(await alice.content()).not.toContain(mail.code);
       await alice.fill('#code', mail.code);

@@ -8,7 +8,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from './helpers/app.js';
-import { chromiumPerTest, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
+import { chromiumPerTest, cspViolations, codeFromOutbox, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
 
 requireChromium('step-up');
 
@@ -19,24 +19,11 @@ describe.skipIf(!hasChromium)('step-up in Chromium', () => {
   let page: Page;
   beforeEach(() => ({ app, context, page } = t));
 
-  /** The newest code in the dev outbox, read in a second tab as a developer would. */
-  async function codeFromOutbox(): Promise<string> {
-    const outbox = await context.newPage();
-    await outbox.goto('/dev/outbox');
-    const code = (await outbox.locator('tr.message [data-code]').first().textContent())?.trim() ?? '';
-    await outbox.close();
-    expect(code).toMatch(/^\d{6}$/);
-    return code;
-  }
-
   it('a sign-in more than 10 minutes old: adding a number asks for a code (a wrong one stays), then comes back and adds it', async () => {
-    const violations: string[] = [];
-    page.on('console', (m) => {
-      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
-    });
+    const violations = cspViolations(page);
     await signInWithPassword(page, 'alice');
     await page.waitForURL('**/mfa');
-    await page.fill('#code', await codeFromOutbox());
+    await page.fill('#code', await codeFromOutbox(context));
     await page.click('button:has-text("Verify")');
     await page.waitForURL((url) => url.pathname === '/');
     await app.advance(11 * 60_000);
@@ -52,7 +39,7 @@ describe.skipIf(!hasChromium)('step-up in Chromium', () => {
     expect(await page.textContent('#masked-to')).toBe('+1 ••• ••• 0147');
     await shot(page, 'step-up');
 
-    const code = await codeFromOutbox();
+    const code = await codeFromOutbox(context);
     await page.fill('#code', code === '000000' ? '111111' : '000000');
     await page.click('button:has-text("Verify")');
     await page.locator('.flash.error').waitFor();
@@ -74,7 +61,7 @@ describe.skipIf(!hasChromium)('step-up in Chromium', () => {
     await page.click('#send-phone-code');
     await page.waitForURL('**/settings/confirm');
     expect(await page.textContent('#masked-to')).toBe('+81 •• •••• 5678');
-    await page.fill('#code', await codeFromOutbox());
+    await page.fill('#code', await codeFromOutbox(context));
     await page.click('button:has-text("Confirm")');
     await page.waitForURL((url) => url.pathname === '/settings');
     expect(await page.textContent('.flash.success')).toMatch(/^Your number \+81 •• •••• 5678 is confirmed\./);
@@ -85,7 +72,7 @@ describe.skipIf(!hasChromium)('step-up in Chromium', () => {
   it('an admin removes a user\'s number with a reason, asked for no code, and the audit log names them', async () => {
     await signInWithPassword(page, 'admin');
     await page.waitForURL('**/mfa');
-    await page.fill('#code', await codeFromOutbox());
+    await page.fill('#code', await codeFromOutbox(context));
     await page.click('button:has-text("Verify")');
     await page.waitForURL((url) => url.pathname === '/');
     await app.advance(11 * 60_000);

@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RunningApp } from './helpers/app.js';
-import { chromiumPerTest, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
+import { chromiumPerTest, codeFromOutbox, hasChromium, requireChromium, shot, signInWithPassword } from './helpers/browser.js';
 
 requireChromium('app');
 
@@ -17,18 +17,6 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   beforeEach(() => ({ browser, app, context, page } = t));
-
-
-  /** Reads the newest code from the dev outbox, in a second tab as a developer would. */
-  async function codeFromOutbox(screenshot?: string): Promise<string> {
-    const outbox = await context.newPage();
-    await outbox.goto('/dev/outbox');
-    const code = (await outbox.locator('tr.message [data-code]').first().textContent())?.trim() ?? '';
-    if (screenshot) await shot(outbox, screenshot);
-    await outbox.close();
-    expect(code).toMatch(/^\d{6}$/);
-    return code;
-  }
 
   const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
 
@@ -44,7 +32,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await expect.poll(() => page.textContent('#masked-to')).toBe('+1 ••• ••• 0147');
     expect(await page.getAttribute('#code', 'autocomplete')).toBe('one-time-code');
     await shot(page, 'mfa-challenge');
-    const code = await codeFromOutbox('dev-outbox');
+    const code = await codeFromOutbox(context, 'dev-outbox');
     await enterCode(code);
     await page.waitForURL((u) => u.pathname === '/');
     expect(await page.textContent('#welcome')).toBe('Welcome, Alice Example');
@@ -54,7 +42,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   it('a wrong code shows the attempts left', async () => {
     await signInWithPassword(page, 'alice');
     await page.waitForURL('**/mfa');
-    await enterCode(wrong(await codeFromOutbox()));
+    await enterCode(wrong(await codeFromOutbox(context)));
     expect(await page.textContent('.flash.error')).toBe('That code is not right.');
     expect(await page.textContent('#attempts-left')).toBe('3 attempts left with this code.');
     expect((await page.textContent('main'))?.match(/attempts? left/g)).toHaveLength(1);
@@ -64,7 +52,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   it('8 wrong codes lock the user, with the time the lock ends', async () => {
     await signInWithPassword(page, 'alice');
     await page.waitForURL('**/mfa');
-    for (let i = 0; i < 4; i++) await enterCode(wrong(await codeFromOutbox()));
+    for (let i = 0; i < 4; i++) await enterCode(wrong(await codeFromOutbox(context)));
     expect(await page.textContent('.flash.error')).toContain('cannot be used again');
     // The code is dead; a new one may be requested once the 30 s cooldown has passed.
     await app.advance(30_000);
@@ -72,7 +60,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await page.click('#resend');
     await page.waitForLoadState();
     expect(await page.textContent('.flash.success')).toContain('We sent a new code');
-    for (let i = 0; i < 4; i++) await enterCode(wrong(await codeFromOutbox()));
+    for (let i = 0; i < 4; i++) await enterCode(wrong(await codeFromOutbox(context)));
     const lockout = await page.textContent('#lockout');
     expect(lockout).toContain('Too many wrong codes. For your security, sign-in is locked until 09:20 UTC (in 20 minutes).');
     expect(await page.locator('#code').count()).toBe(0);
@@ -114,7 +102,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
     await page.waitForURL('**/settings/confirm');
     expect(await page.textContent('#masked-to')).toBe('+81 •• •••• 5678');
     await shot(page, 'settings-confirm');
-    await page.fill('#code', await codeFromOutbox());
+    await page.fill('#code', await codeFromOutbox(context));
     await page.click('button:has-text("Confirm")');
     await page.waitForURL('**/settings');
     expect(await page.textContent('.flash.success')).toBe('Your number +81 •• •••• 5678 is confirmed. Sign-in will now ask for a code sent to it.');
@@ -126,7 +114,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   it('admin adds an exception (an admin is refused), and that user signs in without a code', async () => {
     await signInWithPassword(page, 'admin');
     await page.waitForURL('**/mfa');
-    await enterCode(await codeFromOutbox());
+    await enterCode(await codeFromOutbox(context));
     await page.click('a:has-text("Admin")');
     await page.waitForURL('**/admin');
 
@@ -184,7 +172,7 @@ describe.skipIf(!hasChromium)('the example app in Chromium', () => {
   it('after an enrollment code, a second sign-in page does not claim a code is on its way', async () => {
     await signInWithPassword(page, 'alice');
     await page.waitForURL('**/mfa');
-    await enterCode(await codeFromOutbox());
+    await enterCode(await codeFromOutbox(context));
     await app.advance(30_000);
     await page.goto('/settings');
     await page.selectOption('#country', 'CA');

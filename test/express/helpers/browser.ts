@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_USERS } from '../../../examples/express/users.js';
 import { startApp, type RunningApp } from './app.js';
 
@@ -107,4 +107,44 @@ export async function signInWithPassword(page: Page, username: string, screensho
   await page.fill('#password', DEMO_USERS.find((u) => u.username === username)?.password ?? '');
   if (screenshot) await shot(page, screenshot);
   await page.click('button:has-text("Sign in")');
+}
+
+/** A message in the dev outbox: its channel, its code and the whole row's text. */
+export interface OutboxMessage {
+  readonly channel: string;
+  readonly code: string;
+  readonly text: string;
+}
+
+/**
+ * The newest message in the dev outbox, read in a second tab as a developer would;
+ * `screenshot` names a shot of the outbox. Fails the test when it holds no 6-digit code.
+ */
+export async function newestInOutbox(context: BrowserContext, screenshot?: string): Promise<OutboxMessage> {
+  const outbox = await context.newPage();
+  await outbox.goto('/dev/outbox');
+  const row = outbox.locator('tr.message').first();
+  const message = {
+    channel: (await row.getAttribute('data-channel')) ?? '',
+    code: (await row.locator('[data-code]').textContent())?.trim() ?? '',
+    text: (await row.textContent()) ?? '',
+  };
+  if (screenshot) await shot(outbox, screenshot);
+  await outbox.close();
+  expect(message.code).toMatch(/^\d{6}$/);
+  return message;
+}
+
+/** The newest code in the dev outbox (see {@link newestInOutbox}). */
+export async function codeFromOutbox(context: BrowserContext, screenshot?: string): Promise<string> {
+  return (await newestInOutbox(context, screenshot)).code;
+}
+
+/** Collects the page's Content-Security-Policy violations from its console, for a test to expect none. */
+export function cspViolations(page: Page): string[] {
+  const violations: string[] = [];
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
+  return violations;
 }
