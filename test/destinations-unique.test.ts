@@ -25,10 +25,11 @@ function recordingState(inner: StateStore): StateStore & { written: string[] } {
   };
 }
 
-function setup(overrides: Partial<MfaOptions> = {}, factors?: FactorStore) {
+function setup(overrides: Partial<MfaOptions> = {}, factors?: FactorStore, held = false) {
   const clock = fakeClock();
   const stores = memoryStores({ clock });
-  const state = recordingState(stores.state);
+  // `held`: the memory store as it is (decoded records held, its own commit path).
+  const state = held ? Object.assign(stores.state, { written: [] as string[] }) : recordingState(stores.state);
   const sms = outboxSender();
   const mail = emailRecorder();
   const mfa = createMfa({
@@ -115,8 +116,11 @@ describe('destinations.unique: one active owner under concurrency', () => {
     return out;
   }
 
-  it('20 users confirm the same number at once → exactly one active factor; the 19 others get destination_in_use and hold no factor on it', async () => {
-    const env = setup();
+  it.each([
+    ['a plain state store', false],
+    ['the memory store holding decoded records', true],
+  ])('20 users confirm the same number at once (%s) → exactly one active factor; the 19 others get destination_in_use and hold no factor on it', async (_, held) => {
+    const env = setup({}, undefined, held);
     const racers = await pending(env, 20);
     const results = await Promise.all(racers.map((r) => env.mfa.confirmEnrollment(r.userId, r.code)));
     const winners = racers.filter((_, i) => results[i]?.ok);
