@@ -175,6 +175,19 @@ describe('destinations.unique: one active owner under concurrency', () => {
     expect((await activeOn(env.factors, PHONE)).map((f) => f.userId)).toEqual([b?.userId]);
   });
 
+  it('a claim the state store fails to write rejects with store_failed and leaves no active factor behind', async () => {
+    const env = setup();
+    const [a] = await pending(env, 1);
+    const write = env.state.write;
+    env.state.write = async (key, value, expected, ttl) => {
+      if (key.startsWith('owner:')) throw new Error('disk full');
+      return write(key, value, expected, ttl);
+    };
+    await expect(env.mfa.confirmEnrollment(a?.userId ?? '', a?.code ?? '')).rejects.toMatchObject({ code: 'store_failed' });
+    expect(await activeOn(env.factors, PHONE)).toEqual([]);
+    expect(await env.factors.listFactors(a?.userId ?? '')).toEqual([]);
+  });
+
   it('a number change (replaces) to the same number is not refused', async () => {
     const env = setup();
     const [a] = await pending(env, 1);
