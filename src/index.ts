@@ -90,6 +90,7 @@ export type {
   ExceptionRemoved,
   AppChallenge,
   ChallengeError,
+  ConfirmEnrollmentError,
   EnrollEmailError,
   EnrollError,
   Failure,

@@ -285,12 +285,21 @@ export interface MfaOptions {
   /** Who may share a number or an address. */
   destinations?: {
     /**
-     * Refuse to bind a number or an address that is already an active factor of another user
-     * (`destination_in_use` from `enrollSms`, `enrollVoice` and `addVerifiedFactor`). Default
-     * `false`. Checked when the enrollment starts (two users enrolling one number at the same
-     * moment can both pass). Numbers are looked up with
-     * `FactorStore.findFactorsByPhone`; email addresses are not checked (the `FactorStore`
-     * port has no lookup by address).
+     * Refuse to bind a number or an email address that is already an active factor of
+     * another user: `destination_in_use` from `enrollSms`, `enrollVoice`, `enrollEmail` and
+     * `addVerifiedFactor` (looked up with `FactorStore.findFactorsByPhone` and
+     * `findFactorsByEmail`; an address is compared as `enrollEmail` stores it: trimmed, the
+     * domain in lower case), and from `confirmEnrollment` when another user confirmed the
+     * same destination first. Default `false`.
+     *
+     * Holds under concurrency and across processes: a confirmation claims the destination
+     * in the state store (key `owner:<keyed hash>`, never the number or address; no TTL) by
+     * compare-and-set after its factor is active, and the loser's factor is removed again.
+     * A claim whose owner no longer has an active factor with the destination is taken
+     * over. The same user enrolling their number again, or changing to it (`replaces`), is
+     * never refused. Known shared numbers (`shared`) are never checked nor claimed. With an
+     * email sender, `createMfa` throws `invalid_options` if the `FactorStore` lacks
+     * `findFactorsByEmail`.
      */
     unique?: boolean | undefined;
     /**
@@ -438,7 +447,14 @@ export function parseOptions(input: unknown): ResolvedOptions {
       cause: parsed.error,
     });
   }
-  return parsed.data;
+  const o = parsed.data;
+  if (o.destinations.unique && o.senders.email !== undefined && typeof o.stores.factors.findFactorsByEmail !== 'function') {
+    throw new MfaError(
+      'invalid_options',
+      'Invalid mfakit option destinations.unique: with an email sender it needs FactorStore.findFactorsByEmail, which stores.factors lacks (add it to your FactorStore, or leave destinations.unique off)',
+    );
+  }
+  return o;
 }
 
 /** The option names the schema knows at `path` (nested objects through their defaults). */

@@ -184,6 +184,18 @@ export type VerifyError =
   | 'factor_not_found';
 
 /**
+ * What `confirmEnrollment` can refuse with: what `verify` can, and `destination_in_use`
+ * (`destinations.unique`: another user confirmed the same number or address first; the
+ * enrollment is removed, the user holds no factor for it).
+ *
+ * @example
+ * ```ts
+ * const e: ConfirmEnrollmentError = 'destination_in_use';
+ * ```
+ */
+export type ConfirmEnrollmentError = VerifyError | 'destination_in_use';
+
+/**
  * What any send can refuse with (`startChallenge`, `resend`, `enrollSms`).
  *
  * @example

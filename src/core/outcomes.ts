@@ -7,6 +7,7 @@ import type { Channel, ExceptionEntry, FactorView, Purpose } from './types.js';
 
 export type {
   ChallengeError,
+  ConfirmEnrollmentError,
   EnrollEmailError,
   EnrollError,
   Failure,

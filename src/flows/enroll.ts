@@ -6,13 +6,14 @@
  */
 import type { CountryCode } from 'libphonenumber-js';
 import { parseEmail } from '../config/email.js';
-import type { CodeSent, EnrollEmailError, EnrollError, Failure, Result, SendError, Verified, VerifyError } from '../core/outcomes.js';
+import type { CodeSent, ConfirmEnrollmentError, EnrollEmailError, EnrollError, Failure, Result, SendError, Verified } from '../core/outcomes.js';
 import { hasConfirmedFactor } from '../core/step-up.js';
 import type { Factor } from '../core/types.js';
 import { randomId } from '../factors/code.js';
 import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
-import { isSharedNumber, issueAndSend } from './deliver.js';
+import { issueAndSend } from './deliver.js';
+import { claimDestination, type Destination, destinationOf, inUseByAnother } from './destinations.js';
 import { stepUpCheck } from './step-up.js';
 import { maskedOf, replaceFactor } from './factors.js';
 import { verifyCode, verifyTotp } from './verify.js';
@@ -43,7 +44,7 @@ export async function enrollNumber(
   if ('ok' in target) return target;
   const checked = await checkNumber(ctx.options, userId, target.number, target.number === input ? opts.country : undefined, channel);
   if ('ok' in checked) return checked;
-  if (await inUseByAnother(ctx, userId, checked.e164)) return { ok: false, error: 'destination_in_use' };
+  if (await inUseByAnother(ctx, userId, { phone: checked.e164 })) return { ok: false, error: 'destination_in_use' };
   const stepUp = await stepUpCheck(ctx, userId);
   if (stepUp) return stepUp;
   const factor: Factor = { id: randomId('f'), userId, channel, status: 'pending', phone: checked.e164, createdAt: ctx.clock.now(), ...(target.replaces ? { replaces: target.replaces } : {}) };
@@ -87,6 +88,7 @@ export async function enrollEmail(
 ): Promise<Result<CodeSent, EnrollEmailError>> {
   const checked = parseEmail(input);
   if ('ok' in checked) return checked;
+  if (await inUseByAnother(ctx, userId, { email: checked.email })) return { ok: false, error: 'destination_in_use' };
   const stepUp = await stepUpCheck(ctx, userId);
   if (stepUp) return stepUp;
   return enrollPending(ctx, { id: randomId('f'), userId, channel: 'email', status: 'pending', email: checked.email, createdAt: ctx.clock.now() }, opts.locale, opts.ip);
@@ -110,8 +112,12 @@ async function enrollPending(ctx: Context, factor: Factor, locale: string | unde
   return res;
 }
 
-/** Confirms an enrollment code: the pending factor becomes `active`. */
-export async function confirmEnrollment(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Result<Verified, VerifyError>> {
+/**
+ * Confirms an enrollment code: the pending factor becomes `active` (under
+ * `destinations.unique`, only if the user wins the destination's claim; else it is removed
+ * and the result is `destination_in_use`).
+ */
+export async function confirmEnrollment(ctx: Context, userId: string, input: string, factorId: string | undefined): Promise<Result<Verified, ConfirmEnrollmentError>> {
   const store = ctx.store.factors;
   const all = await store.listFactors(userId);
   // The user's first factor is their proof of possession (step-up): the next change need not ask again.
@@ -125,7 +131,7 @@ export async function confirmEnrollment(ctx: Context, userId: string, input: str
   const at = ctx.clock.now();
   const { replaces, ...confirmed } = factor;
   const active: Factor = { ...confirmed, status: 'active', activatedAt: at };
-  await saveActive(ctx, active, all);
+  if (!(await saveActive(ctx, active, all))) return { ok: false, error: 'destination_in_use' };
   ctx.events.emit('factor.enrolled', { userId, factorId: active.id, channel: active.channel, ...maskedOf(active), at });
   const replaced = replaces === undefined ? undefined : all.find((f) => f.id === replaces);
   if (replaced) await replaceFactor(ctx, replaced, active.id);
@@ -134,26 +140,35 @@ export async function confirmEnrollment(ctx: Context, userId: string, input: str
 }
 
 /**
- * `destinations.unique`: whether the number is an active factor of another user (a known
- * shared number never is). Looked up with `FactorStore.findFactorsByPhone`.
+ * Saves a factor that just became active and, under `destinations.unique`, claims its
+ * destination (`destinations.ts`): resolves `false`, the factor removed again, when another
+ * user owns it (a fault or `contention` removes it too, then rejects). The same address
+ * enrolled again replaces its older factor (e.g. one invalidated by STOP), which hands on
+ * the preferred mark if it had it.
  */
-export async function inUseByAnother(ctx: Context, userId: string, e164: string): Promise<boolean> {
-  if (!ctx.options.destinations.unique || isSharedNumber(ctx, e164)) return false;
-  const found = await ctx.store.factors.findFactorsByPhone(e164);
-  return found.some((f) => f.userId !== userId && f.status === 'active' && f.phone === e164);
-}
-
-/**
- * Saves a factor that just became active. The same address enrolled again replaces its
- * older factor (e.g. one invalidated by STOP), which hands on the preferred mark if it had it.
- */
-export async function saveActive(ctx: Context, active: Factor, all: readonly Factor[]): Promise<void> {
+export async function saveActive(ctx: Context, active: Factor, all: readonly Factor[]): Promise<boolean> {
   const store = ctx.store.factors;
   const userId = active.userId;
   await store.putFactor(active);
+  const destination = destinationOf(active);
+  if (destination !== undefined && !(await claimed(ctx, active, destination))) return false;
   const older = all.filter((f) => f.id !== active.id && f.channel === active.channel && f.phone === active.phone && f.email === active.email);
-  if (older.length === 0) return;
+  if (older.length === 0) return true;
   const preferred = await store.getPreferred(userId);
   for (const f of older) await store.deleteFactor(userId, f.id);
   if (preferred !== null && older.some((f) => f.id === preferred)) await store.setPreferred(userId, active.id);
+  return true;
+}
+
+/** Claims the destination of an active factor; a loss, or a claim that failed, removes the factor again. */
+async function claimed(ctx: Context, active: Factor, destination: Destination): Promise<boolean> {
+  let won: boolean;
+  try {
+    won = await claimDestination(ctx, active.userId, destination);
+  } catch (err) {
+    await ctx.store.factors.deleteFactor(active.userId, active.id).catch(() => false);
+    throw err;
+  }
+  if (!won) await ctx.store.factors.deleteFactor(active.userId, active.id);
+  return won;
 }

@@ -11,7 +11,7 @@ import { type MfaOptions, parseOptions, policyOf } from '../config/options.js';
 import { auditInput, locale, loose, MAX_REASON_LENGTH, options, purposeOf, text } from '../config/validate.js';
 import type {
   AppChallenge, ChallengeError, CodeSent, EnrollEmailError, EnrollError, ExceptionAdded, ExceptionRemoved, FactorList, FactorRemoved, MfaRequirement, MfaStatus, Ok,
-  OptOutHandled, PreferredChanged, ResendError, Result, Unlocked, Verified, VerifyError,
+  OptOutHandled, PreferredChanged, ResendError, Result, Unlocked, Verified, VerifyError, ConfirmEnrollmentError,
 } from '../core/outcomes.js';
 import type { AuditInput } from '../core/audit.js';
 import type { Policy } from '../core/policy.js';
@@ -189,8 +189,12 @@ export class Mfa {
     return generateBackupCodes(this.#ctx, text(userId, 'userId'));
   }
 
-  /** Confirms an enrollment code (of the named pending factor, if given); the factor becomes `active`. */
-  async confirmEnrollment(userId: string, code: string, opts?: { factorId?: string }): Promise<Result<Verified, VerifyError>> {
+  /**
+   * Confirms an enrollment code (of the named pending factor, if given); the factor becomes
+   * `active`. With `destinations.unique`, `destination_in_use` when another user confirmed
+   * the same number or address first (the enrollment is removed).
+   */
+  async confirmEnrollment(userId: string, code: string, opts?: { factorId?: string }): Promise<Result<Verified, ConfirmEnrollmentError>> {
     const o = options<{ factorId: string }>(opts, 'options');
     const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
     return confirmEnrollment(this.#ctx, text(userId, 'userId'), loose(code, 'code'), factorId);

@@ -13,7 +13,8 @@ import { randomId } from '../factors/code.js';
 import { kindFor } from '../factors/index.js';
 import { checkNumber } from '../factors/phone.js';
 import type { Context } from './context.js';
-import { inUseByAnother, saveActive } from './enroll.js';
+import { inUseByAnother } from './destinations.js';
+import { saveActive } from './enroll.js';
 import { maskedOf } from './factors.js';
 
 /**
@@ -100,6 +101,7 @@ export async function addVerifiedFactor(
   if ('email' in destination) {
     const checked = parseEmail(destination.email);
     if ('ok' in checked) return checked;
+    if (await inUseByAnother(ctx, userId, { email: checked.email })) return { ok: false, error: 'destination_in_use' };
     factor = { id: randomId('f'), userId, channel: 'email', status: 'active', email: checked.email, createdAt: now, activatedAt: now };
   } else {
     const checked: { e164: string } | Failure<'invalid_phone_number' | 'not_mobile_number' | 'country_not_allowed' | 'phone_rejected'> = await checkNumber(
@@ -110,10 +112,10 @@ export async function addVerifiedFactor(
       destination.channel,
     );
     if ('ok' in checked) return checked;
-    if (await inUseByAnother(ctx, userId, checked.e164)) return { ok: false, error: 'destination_in_use' };
+    if (await inUseByAnother(ctx, userId, { phone: checked.e164 })) return { ok: false, error: 'destination_in_use' };
     factor = { id: randomId('f'), userId, channel: destination.channel, status: 'active', phone: checked.e164, createdAt: now, activatedAt: now };
   }
-  await saveActive(ctx, factor, await ctx.store.factors.listFactors(userId));
+  if (!(await saveActive(ctx, factor, await ctx.store.factors.listFactors(userId)))) return { ok: false, error: 'destination_in_use' };
   ctx.events.emit('factor.enrolled', { userId, factorId: factor.id, channel: factor.channel, ...maskedOf(factor), by: audit.by, at: now, reason: audit.reason });
   return { ok: true, factorId: factor.id, channel: factor.channel };
 }

@@ -38,6 +38,13 @@ export interface FactorStore {
   touchFactor?(userId: string, factorId: string, at: number): Promise<boolean>;
   /** Every factor, of any user, whose `phone` equals this E.164 number. */
   findFactorsByPhone(phone: string): Promise<Factor[]>;
+  /**
+   * Every factor, of any user, whose `email` equals this address (compared exactly, as
+   * mfakit stores it: trimmed, the domain in lower case, the local part as typed).
+   * Optional, but `destinations.unique` with an email sender needs it: `createMfa` refuses
+   * that combination without it.
+   */
+  findFactorsByEmail?(email: string): Promise<Factor[]>;
   /** The user's preferred factor id, or `null`. */
   getPreferred(userId: string): Promise<string | null>;
   /** Sets (or with `null` clears) the user's preferred factor id. */

@@ -102,6 +102,9 @@ export function createGateway(stores: Stores): StoreGateway {
       (...args: unknown[]) => storeCall('factor', name, () => (store[name] as (...a: unknown[]) => Promise<unknown>)(...args)),
     ]),
   ) as unknown as GuardedFactors;
+  // Optional: present on the gateway only when the store has it.
+  const byEmail = store.findFactorsByEmail?.bind(store);
+  if (byEmail) (factors as { findFactorsByEmail?: GuardedFactors['findFactorsByEmail'] }).findFactorsByEmail = (email) => storeCall('factor', 'findFactorsByEmail', () => byEmail(email));
 
   const touchFactor = (t: FactorTouch): Promise<boolean> =>
     storeCall('factor', 'touchFactor', async () => {

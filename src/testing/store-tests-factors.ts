@@ -105,6 +105,34 @@ export function defineFactorTests(it: It, expect: ExpectLike, withStores: WithSt
     expect((await factors.findFactorsByPhone(other)).sort(byUserThenId)).toEqual([moved, invalid]);
   }));
 
+  it('findFactorsByEmail (optional) finds factors by address across users, exactly, and follows changes', withStores(async ({ factors }) => {
+    if (!factors.findFactorsByEmail) return;
+    const address = 'Ada.Lovelace@example.com';
+    const mail = (over: Partial<Factor> & Pick<Factor, 'id' | 'userId'>): Factor => ({ channel: 'email', status: 'active', email: address, createdAt: 1_000, ...over });
+    const f1 = mail({ id: 'f1', userId: 'u1' });
+    const f2 = mail({ id: 'f2', userId: 'u2', status: 'pending' });
+    const f3 = mail({ id: 'f3', userId: 'u2', email: 'grace@example.com' });
+    const sms = factor({ id: 'f4', userId: 'u3' });
+    for (const f of [f1, f2, f3, sms]) await factors.putFactor(f);
+    expect((await factors.findFactorsByEmail(address)).sort(byUserThenId)).toEqual([f1, f2]);
+    expect(await factors.findFactorsByEmail('grace@example.com')).toEqual([f3]);
+    // Compared exactly: another case of the local part is another address.
+    expect(await factors.findFactorsByEmail('ada.lovelace@example.com')).toEqual([]);
+    expect(await factors.findFactorsByEmail('nobody@example.com')).toEqual([]);
+
+    const found = await factors.findFactorsByEmail('grace@example.com');
+    if (found[0]) found[0].status = 'invalid';
+    expect((await factors.getFactor('u2', 'f3'))?.status).toBe('active');
+
+    const moved = { ...f1, email: 'grace@example.com' };
+    await factors.putFactor(moved);
+    expect(await factors.findFactorsByEmail(address)).toEqual([f2]);
+    expect((await factors.findFactorsByEmail('grace@example.com')).sort(byUserThenId)).toEqual([moved, f3]);
+    expect(await factors.deleteFactor('u2', 'f2')).toBe(true);
+    expect(await factors.findFactorsByEmail(address)).toEqual([]);
+    expect(await factors.findFactorsByPhone('+14155552671')).toEqual([sms]);
+  }));
+
   it('touchFactor (optional) sets lastUsedAt of an active factor only', withStores(async ({ factors }) => {
     if (!factors.touchFactor) return;
     const active = factor({ id: 'f1', userId: 'u1', phone: '+14155552671' });

@@ -7,7 +7,9 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isRetryable } from '../../src/adapters/kysely/dialect.js';
-import { kyselyStores, migrate } from '../../src/adapters/kysely/index.js';
+import { kyselyStores, mfakitMigrator, migrate } from '../../src/adapters/kysely/index.js';
+import { factorRow } from '../../src/adapters/kysely/records.js';
+import type { Factor } from '../../src/core/types.js';
 import { createMfa } from 'mfakit';
 import { fakeClock } from '../../src/testing/clock.js';
 import { outboxSender } from '../../src/testing/outbox.js';
@@ -106,12 +108,38 @@ export function defineSqlStoreCases(options: {
         }
       });
 
+      it('a database at the first migration upgrades by running migrate again: existing email factors are found by address', async () => {
+        const old = `u${process.pid}_`;
+        const mail: Factor = { id: 'fm', userId: 'u1', channel: 'email', status: 'active', email: 'Ada.Lovelace@example.com', createdAt: 1, activatedAt: 2 };
+        const sms: Factor = { id: 'fs', userId: 'u1', channel: 'sms', status: 'active', phone: PHONE, createdAt: 3, lastUsedAt: 9 };
+        const app: Factor = { id: 'ft', userId: 'u2', channel: 'totp', status: 'pending', totpSecret: 'sealed', createdAt: 4 };
+        try {
+          const first = await mfakitMigrator(use(), { tablePrefix: old }).migrateTo('0001_initial');
+          expect(first.error).toBeUndefined();
+          // Rows as the first schema (no email column) holds them.
+          for (const f of [mail, sms, app]) {
+            const { email: _email, ...row } = factorRow(f);
+            await use().insertInto(`${old}factors` as never).values(row as never).execute();
+          }
+          expect((await migrate(use(), { tablePrefix: old })).applied).toEqual(['0002_factor_email']);
+          expect((await migrate(use(), { tablePrefix: old })).applied).toEqual([]);
+          const { factors } = kyselyStores(use(), { tablePrefix: old, clock });
+          expect(await factors.findFactorsByEmail?.('Ada.Lovelace@example.com')).toEqual([mail]);
+          expect(await factors.findFactorsByEmail?.('ada.lovelace@example.com')).toEqual([]);
+          expect(await factors.listFactors('u1')).toEqual([mail, sms]);
+          expect(await factors.listFactors('u2')).toEqual([app]);
+          expect(await factors.findFactorsByPhone(PHONE)).toEqual([sms]);
+        } finally {
+          for (const t of [...TABLES, 'migrations', 'migrations_lock']) await use().schema.dropTable(`${old}${t}`).ifExists().execute();
+        }
+      });
+
       it('migrate is idempotent, and two prefixes live side by side in one database', async () => {
         const again = await migrate(use(), { tablePrefix: prefix });
         expect(again.applied).toEqual([]);
         const other = `p${process.pid}_`;
         const first = await migrate(use(), { tablePrefix: other });
-        expect(first.applied).toEqual(['0001_initial']);
+        expect(first.applied).toEqual(['0001_initial', '0002_factor_email']);
         expect((await migrate(use(), { tablePrefix: other })).applied).toEqual([]);
         const a = kyselyStores(use(), { tablePrefix: prefix, clock });
         const b = kyselyStores(use(), { tablePrefix: other, clock });

@@ -46,6 +46,7 @@ export function serveRounds(storesFor: (prefix: string) => Stores, secret: strin
           calls.map(async (call): Promise<Outcome> => {
             try {
               if (call.op === 'verify') return outcomeOf(await mfa.verify(userId, call.code));
+              if (call.op === 'confirmEnrollment') return outcomeOf(await mfa.confirmEnrollment(call.userId, call.code));
               return outcomeOf(await mfa.startChallenge(call.userId ?? userId));
             } catch (err) {
               return { ok: 'threw', error: err instanceof MfaError ? err.code : String(err) };

@@ -19,11 +19,13 @@ export type ClientKind = 'ioredis' | 'node-redis';
 /** One call a worker makes in a round. */
 export type Call =
   | { readonly op: 'startChallenge'; readonly userId?: string }
-  | { readonly op: 'verify'; readonly code: string };
+  | { readonly op: 'verify'; readonly code: string }
+  | { readonly op: 'confirmEnrollment'; readonly userId: string; readonly code: string };
 
 /** Options of a round's createMfa beyond the defaults (plain JSON: the send budgets). */
 export interface RoundOptions {
   readonly sending?: { readonly perPrefix?: number | false; readonly perIp?: number | false; readonly globalCap?: number | false };
+  readonly destinations?: { readonly unique?: boolean };
 }
 
 /** Parent → worker. */

@@ -68,7 +68,7 @@ describe('the SQL store README section', () => {
     writeFileSync(file, program?.code ?? '');
     const r = await run(['--import', 'tsx', file], { MFA_SECRET: randomBytes(32).toString('base64url') });
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
-    expect(r.stdout).toContain("{ applied: [ '0001_initial' ] }");
+    expect(r.stdout).toContain("{ applied: [ '0001_initial', '0002_factor_email' ] }");
     expect(r.stdout).toMatch(/ok: true,\s+locked: false,\s+failures: 0/);
     expect(r.stdout.trimEnd().endsWith('0')).toBe(true);
   });

@@ -6,7 +6,7 @@ import { asText, guarded, type AnyKysely } from './dialect.js';
 import { exceptionOf, exceptionRow, factorOf, factorRow, inCreationOrder } from './records.js';
 import { upsert } from './upsert.js';
 
-const FACTOR_COLUMNS = ['user_id', 'factor_id', 'status', 'phone', 'created_at', 'last_used_at', 'data'] as const;
+const FACTOR_COLUMNS = ['user_id', 'factor_id', 'status', 'phone', 'email', 'created_at', 'last_used_at', 'data'] as const;
 
 /**
  * A {@link FactorStore} over three tables: factors (keyed by user and factor id, the JSON
@@ -46,6 +46,8 @@ export function createKyselyFactorStore(db: AnyKysely, ctx: SqlContext): FactorS
     },
 
     findFactorsByPhone: (phone) => factorsWhere('findFactorsByPhone', sql`${sql.ref('phone')} = ${phone}`),
+
+    findFactorsByEmail: (email) => factorsWhere('findFactorsByEmail', sql`${sql.ref('email')} = ${email}`),
 
     async getPreferred(userId) {
       const { rows } = await guarded('getPreferred', () =>

@@ -7,7 +7,7 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { MfaError } from '../../config/errors.js';
 import { dialectOf, plainError, type AnyKysely, type SqlDialect } from './dialect.js';
-import { columnTypes, ID_BYTES, PHONE_BYTES, STATE_KEY_BYTES, tableNames, type TableNames } from './tables.js';
+import { columnTypes, EMAIL_BYTES, ID_BYTES, PHONE_BYTES, STATE_KEY_BYTES, tableNames, type TableNames } from './tables.js';
 
 /** The first schema: factors, preferred factors, the exception list and the state records. */
 function initial(t: TableNames, dialect: SqlDialect): Migration {
@@ -67,11 +67,45 @@ function initial(t: TableNames, dialect: SqlDialect): Migration {
 }
 
 /**
+ * The factors' email address in a column of its own, indexed, for `findFactorsByEmail`
+ * (`destinations.unique`): existing rows get it from their JSON document.
+ */
+function factorEmail(t: TableNames, dialect: SqlDialect): Migration {
+  const c = columnTypes(dialect);
+  return {
+    async up(db) {
+      await db.schema.alterTable(t.factors).addColumn('email', c.key(EMAIL_BYTES)).execute();
+      await db.schema.createIndex(t.factorsEmailIndex).on(t.factors).column('email').execute();
+      // Only rows whose document holds an email (every factor mfakit writes is valid JSON).
+      await sql`update ${sql.table(t.factors)} set ${sql.ref('email')} = ${emailOfData(dialect)} where ${sql.ref('data')} like ${'%"email"%'}`.execute(db);
+    },
+    async down(db) {
+      const drop = db.schema.dropIndex(t.factorsEmailIndex);
+      await (dialect === 'mysql' ? drop.on(t.factors) : drop).execute();
+      await db.schema.alterTable(t.factors).dropColumn('email').execute();
+    },
+  };
+}
+
+/** The `email` field of a factor row's JSON document, as SQL of the dialect (`null` when absent). */
+function emailOfData(dialect: SqlDialect) {
+  const data = sql.ref('data');
+  switch (dialect) {
+    case 'postgres':
+      return sql`cast(${data} as json) ->> 'email'`;
+    case 'mysql':
+      return sql`json_unquote(json_extract(${data}, '$.email'))`;
+    case 'sqlite':
+      return sql`json_extract(${data}, '$.email')`;
+  }
+}
+
+/**
  * The migrations of one prefix and dialect, by name (applied in name order).
  * @internal
  */
 export function migrationsOf(t: TableNames, dialect: SqlDialect): Record<string, Migration> {
-  return { '0001_initial': initial(t, dialect) };
+  return { '0001_initial': initial(t, dialect), '0002_factor_email': factorEmail(t, dialect) };
 }
 
 /** A Kysely `MigrationProvider` over {@link migrationsOf}: nothing is read from disk. @internal */
@@ -99,7 +133,7 @@ export interface MigrateOptions {
  *
  * @example
  * ```ts
- * const { applied }: MigrateResult = await migrate(db); // ['0001_initial'] the first time, [] after
+ * const { applied }: MigrateResult = await migrate(db); // ['0001_initial', '0002_factor_email'] the first time, [] after
  * ```
  */
 export interface MigrateResult {
@@ -137,7 +171,8 @@ export function mfakitMigrator<DB>(db: Kysely<DB>, options: MigrateOptions = {})
 /**
  * Brings mfakit's tables of one prefix up to date with Kysely's `Migrator`
  * (`migrateToLatest` of {@link mfakitMigrator}): creates the factor, preferred-factor,
- * exception-list and state tables and their indexes on the first run, does nothing when
+ * exception-list and state tables and their indexes on the first run, upgrades tables an
+ * older version created (running only the migrations they lack), does nothing when
  * the schema is current, and is safe to run from several processes at once (the
  * Migrator's lock). Rejects with `MfaError('store_failed')` when a migration fails.
  *

@@ -16,6 +16,8 @@ export interface FactorRow {
   readonly factor_id: string;
   readonly status: string;
   readonly phone: string | null;
+  /** The address of an email factor (migration `0002_factor_email`). */
+  readonly email: string | null;
   readonly created_at: number;
   readonly last_used_at: number | null;
   /** The factor's JSON, without `lastUsedAt` (which is its own column, so a touch is one `UPDATE`). */
@@ -51,6 +53,7 @@ export function factorRow(factor: Factor): FactorRow {
     factor_id: factor.id,
     status: factor.status,
     phone: factor.phone ?? null,
+    email: factor.email ?? null,
     created_at: factor.createdAt,
     last_used_at: lastUsedAt ?? null,
     data: JSON.stringify(rest),
@@ -59,13 +62,15 @@ export function factorRow(factor: Factor): FactorRow {
 
 /**
  * The factor a row holds, checked: the JSON is a factor (known channel and status, the
- * fields of the right types) and its id, user, status and number equal the row's columns.
+ * fields of the right types) and its id, user, status and number (and address, when the
+ * row was read with its `email` column) equal the row's columns.
  * @internal
  */
 export function factorOf(row: Record<string, unknown>): Factor {
   const f = parseObject(asText(row['data'], 'factor data'), 'factor');
   const lastUsedAt = asInteger(row['last_used_at'], 'factor last_used_at');
   const phone = row['phone'] === null || row['phone'] === undefined ? undefined : asText(row['phone'], 'factor phone');
+  const email = row['email'] === null || row['email'] === undefined ? undefined : asText(row['email'], 'factor email');
   const ok =
     isText(f['id']) &&
     isText(f['userId']) &&
@@ -83,7 +88,8 @@ export function factorOf(row: Record<string, unknown>): Factor {
     f['id'] === asText(row['factor_id'], 'factor id') &&
     f['userId'] === asText(row['user_id'], 'factor user') &&
     f['status'] === asText(row['status'], 'factor status') &&
-    f['phone'] === phone;
+    f['phone'] === phone &&
+    (!('email' in row) || f['email'] === email);
   if (!ok) throw bad('factor');
   return (lastUsedAt === null ? f : { ...f, lastUsedAt }) as unknown as Factor;
 }

@@ -28,6 +28,7 @@ export interface TableNames {
   readonly migrationsLock: string;
   /** Index names (global per schema on Postgres and SQLite, so they carry the prefix). */
   readonly factorsPhoneIndex: string;
+  readonly factorsEmailIndex: string;
   readonly stateExpiresIndex: string;
   readonly exceptionsAddedIndex: string;
 }
@@ -50,6 +51,7 @@ export function tableNames(prefix: string = DEFAULT_PREFIX): TableNames {
     migrations: `${prefix}migrations`,
     migrationsLock: `${prefix}migrations_lock`,
     factorsPhoneIndex: `${prefix}factors_phone_idx`,
+    factorsEmailIndex: `${prefix}factors_email_idx`,
     stateExpiresIndex: `${prefix}state_expires_idx`,
     exceptionsAddedIndex: `${prefix}exceptions_added_idx`,
   };
@@ -88,5 +90,7 @@ export function columnTypes(dialect: SqlDialect): ColumnTypes {
 export const ID_BYTES = 1024;
 /** Largest UTF-8 size of a state key (`user:` + an id). @internal */
 export const STATE_KEY_BYTES = 1040;
+/** Largest UTF-8 size of an email address (254 characters of up to 4 bytes). @internal */
+export const EMAIL_BYTES = 1016;
 /** Largest size of an E.164 number. @internal */
 export const PHONE_BYTES = 32;

@@ -26,6 +26,8 @@ export function memoryFactorStore(): FactorStore {
   const byUser = new Map<string, Factor | Factor[]>();
   /** E.164 number → the factors (of any user) with that number: the very objects of `byUser`. */
   const byPhone = new Map<string, Factor | Factor[]>();
+  /** Email address → the factors (of any user) with that address, as `byPhone`. */
+  const byEmail = new Map<string, Factor | Factor[]>();
   const preferred = new Map<string, string>();
   const exceptions = new Map<string, ExceptionEntry>();
 
@@ -50,10 +52,12 @@ export function memoryFactorStore(): FactorStore {
         list.push(copy);
       } else {
         remove(byPhone, (list[at] as Factor).phone, list[at] as Factor);
+        remove(byEmail, (list[at] as Factor).email, list[at] as Factor);
         list[at] = copy; // replacing keeps the original position
       }
       byUser.set(copy.userId, packed(list));
       add(byPhone, copy.phone, copy);
+      add(byEmail, copy.email, copy);
     },
 
     async touchFactor(userId, factorId, at) {
@@ -68,11 +72,16 @@ export function memoryFactorStore(): FactorStore {
       if (old === undefined) return false;
       remove(byUser, userId, old);
       remove(byPhone, old.phone, old);
+      remove(byEmail, old.email, old);
       return true;
     },
 
     async findFactorsByPhone(phone) {
       return listOf(byPhone.get(phone)).map((f) => copyOf(f));
+    },
+
+    async findFactorsByEmail(email) {
+      return listOf(byEmail.get(email)).map((f) => copyOf(f));
     },
 
     async getPreferred(userId) {

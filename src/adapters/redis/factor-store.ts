@@ -6,12 +6,13 @@ import type { RedisKeys } from './keys.js';
 import { parseJson, PREFERRED_FIELD, readFactorsHash } from './records.js';
 import { CAS, runScript } from './cas-script.js';
 
-/** A member of a phone index set: `["<userId>","<factorId>"]`. */
+/** A member of a phone or email index set: `["<userId>","<factorId>"]`. */
 const member = (userId: string, factorId: string): string => JSON.stringify([userId, factorId]);
 
 /**
  * A {@link FactorStore} over Redis. Factors of a user are one hash; a set per phone
- * number indexes them for `findFactorsByPhone`. The index is updated so that it is
+ * number indexes them for `findFactorsByPhone`, a set per email address for
+ * `findFactorsByEmail`. Each index is updated so that it is
  * always a superset of the truth (added before the factor is written, removed after),
  * and every hit is checked against the factor itself, so a crash between two
  * commands never hides a factor. No key here has a TTL: this is durable data.
@@ -27,9 +28,29 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
     return json === null ? null : parseJson<Factor>(json, 'factor');
   };
 
-  const unindex = async (userId: string, factorId: string, phone: string): Promise<void> => {
-    const key = keys.phone(phone);
+  /** The index set keys of a factor: its number's and its address's. */
+  const indexKeys = (f: Pick<Factor, 'phone' | 'email'> | null | undefined): string[] => [
+    ...(f?.phone !== undefined ? [keys.phone(f.phone)] : []),
+    ...(f?.email !== undefined ? [keys.email(f.email)] : []),
+  ];
+
+  const unindex = async (userId: string, factorId: string, key: string): Promise<void> => {
     await call('SREM', key, [key, member(userId, factorId)]);
+  };
+
+  /** The factors an index set names that still hold `matches` (a stale entry is skipped). */
+  const findIndexed = async (key: string, what: string, matches: (f: Factor) => boolean): Promise<Factor[]> => {
+    const members = asStrings(await call('SMEMBERS', key, [key]), 'SMEMBERS');
+    const found: Factor[] = [];
+    for (const m of members) {
+      if (m === null) continue;
+      const [userId, factorId] = parseJson<[string, string]>(m, what);
+      const factor = await getFactor(userId, factorId);
+      // A stale entry (left by an interrupted write) is skipped, not removed: removing
+      // it here could race with a putFactor that indexed before writing the factor.
+      if (factor !== null && matches(factor)) found.push(factor);
+    }
+    return found;
   };
 
   return {
@@ -43,15 +64,11 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
     async putFactor(factor) {
       if (factor.id === PREFERRED_FIELD) throw new MfaError('invalid_argument', `A factor id may not be '${PREFERRED_FIELD}'`);
       const old = await getFactor(factor.userId, factor.id);
-      if (factor.phone !== undefined) {
-        const key = keys.phone(factor.phone);
-        await call('SADD', key, [key, member(factor.userId, factor.id)]);
-      }
+      const now = indexKeys(factor);
+      for (const key of now) await call('SADD', key, [key, member(factor.userId, factor.id)]);
       const key = keys.factors(factor.userId);
       await call('HSET', key, [key, factor.id, JSON.stringify(factor)]);
-      if (old?.phone !== undefined && old.phone !== factor.phone) {
-        await unindex(factor.userId, factor.id, old.phone);
-      }
+      for (const gone of indexKeys(old)) if (!now.includes(gone)) await unindex(factor.userId, factor.id, gone);
     },
 
     async touchFactor(userId, factorId, at) {
@@ -69,24 +86,13 @@ export function createRedisFactorStore(call: RedisCall, keys: RedisKeys): Factor
       if (old === null) return false;
       const key = keys.factors(userId);
       const removed = asInteger(await call('HDEL', key, [key, factorId]), 'HDEL') === 1;
-      if (old.phone !== undefined) await unindex(userId, factorId, old.phone);
+      for (const gone of indexKeys(old)) await unindex(userId, factorId, gone);
       return removed;
     },
 
-    async findFactorsByPhone(phone) {
-      const key = keys.phone(phone);
-      const members = asStrings(await call('SMEMBERS', key, [key]), 'SMEMBERS');
-      const found: Factor[] = [];
-      for (const m of members) {
-        if (m === null) continue;
-        const [userId, factorId] = parseJson<[string, string]>(m, 'phone index');
-        const factor = await getFactor(userId, factorId);
-        // A stale entry (left by an interrupted write) is skipped, not removed: removing
-        // it here could race with a putFactor that indexed before writing the factor.
-        if (factor?.phone === phone) found.push(factor);
-      }
-      return found;
-    },
+    findFactorsByPhone: (phone) => findIndexed(keys.phone(phone), 'phone index', (f) => f.phone === phone),
+
+    findFactorsByEmail: (email) => findIndexed(keys.email(email), 'email index', (f) => f.email === email),
 
     getPreferred: (userId) => hget(keys.factors(userId), PREFERRED_FIELD),
 

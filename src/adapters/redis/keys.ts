@@ -9,6 +9,8 @@ export interface RedisKeys {
   factors(userId: string): string;
   /** Set of `[userId, factorId]` JSON pairs: `<prefix>phone:{<e164>}`. */
   phone(e164: string): string;
+  /** Set of `[userId, factorId]` JSON pairs: `<prefix>email:{<address>}`. */
+  email(address: string): string;
   /** Hash userId → exception entry JSON: `<prefix>exceptions`. */
   exceptions(): string;
 }
@@ -19,6 +21,7 @@ export function redisKeys(prefix: string): RedisKeys {
     state: (key) => `${prefix}{${key}}`,
     factors: (userId) => `${prefix}{user:${userId}}:factors`,
     phone: (e164) => `${prefix}phone:{${e164}}`,
+    email: (address) => `${prefix}email:{${address}}`,
     exceptions: () => `${prefix}exceptions`,
   };
 }
