@@ -27,7 +27,7 @@
  * | `mfakit:{user:<userId>}` | string `<version>\n<value>` | the TTL mfakit gives (never: admin-only lock) | the user's short-lived security state (code hash, tries, counters, lock, sends) |
  * | `mfakit:{dest:<hash>}` | string `<version>\n<value>` | the TTL mfakit gives | the send budget of one destination number |
  * | `mfakit:{pfx:<hash>:<n>}`, `mfakit:{ip:<hash>:<n>}`, `mfakit:{cap:<hour>:<n>}` | string `<version>\n<value>` | the TTL mfakit gives | one shard of a prefix's, a client IP's or the global cap's send budget |
- * | `mfakit:{owner:<hash>}` | string `<version>\n<value>` | none (kept while the owner's factor is active; a stale one is taken over) | `destinations.unique`: the user who owns one number or address (the hash is keyed, never the number or address) |
+ * | `mfakit:{owner:<hash>}` | string `<version>\n<value>` | none (kept while the owner's factor is active; deleted with the owner's last factor on it; a stale one is taken over) | `destinations.unique`: the user who owns one number or address (the hash is keyed, never the number or address) |
  * | `mfakit:{<key>}` | string `<version>\n<value>` | as given | any other `StateStore` key `<key>` |
  * | `mfakit:{user:<userId>}:factors` | hash factorId → factor JSON, and `:preferred` → the preferred factor id | none (durable) | the user's factors and preferred factor |
  * | `mfakit:phone:{<e164>}` | set of `["<userId>","<factorId>"]` | none (durable) | index for `findFactorsByPhone` (a superset; hits are re-checked) |

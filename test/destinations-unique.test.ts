@@ -10,6 +10,7 @@ import { emailRecorder } from './helpers/senders.js';
 import { must, PHONE, SECRET } from './helpers/setup.js';
 
 const ADDRESS = 'Ada.Lovelace@example.com';
+const OTHER = '+14155550147';
 const ADMIN = { by: 'admin', reason: 'test' };
 
 /** A state store that only reads and writes (no held records), listing every key written. */
@@ -186,6 +187,38 @@ describe('destinations.unique: one active owner under concurrency', () => {
     await expect(env.mfa.confirmEnrollment(a?.userId ?? '', a?.code ?? '')).rejects.toMatchObject({ code: 'store_failed' });
     expect(await activeOn(env.factors, PHONE)).toEqual([]);
     expect(await env.factors.listFactors(a?.userId ?? '')).toEqual([]);
+  });
+
+  it("a removed factor gives its claim up once it was the user's last on that number (and a number change gives up the old number); a removal never frees a number another user holds", async () => {
+    // stepUp off: the number change below is made by a user who has not just signed in.
+    const texts = outboxSender();
+    const env = setup({ senders: { sms: texts, voice: { name: 'call', send: async () => ({ id: 'call-1' }) } }, stepUp: { windowMs: 0 } });
+    const sms = must(await env.mfa.addVerifiedFactor('u1', { phone: PHONE }, ADMIN));
+    const claim = env.state.written.find((k) => k.startsWith('owner:')) ?? '';
+    expect(claim).not.toBe('');
+    const voice = must(await env.mfa.addVerifiedFactor('u1', { phone: PHONE, channel: 'voice' }, ADMIN));
+    // The voice factor still holds the number: the claim stays.
+    must(await env.mfa.removeFactor('u1', sms.factorId, ADMIN));
+    expect(await env.state.read(claim)).not.toBeNull();
+    expect(await env.mfa.addVerifiedFactor('u2', { phone: PHONE }, ADMIN)).toEqual({ ok: false, error: 'destination_in_use' });
+    // Its last factor on the number goes: so does the record.
+    must(await env.mfa.removeFactor('u1', voice.factorId, ADMIN));
+    expect(await env.state.read(claim)).toBeNull();
+
+    // u2 takes the number, then changes to another one: the first number's claim goes.
+    const held = must(await env.mfa.addVerifiedFactor('u2', { phone: PHONE }, ADMIN));
+    expect(await env.state.read(claim)).not.toBeNull();
+    must(await env.mfa.enrollSms('u2', OTHER, { replaces: held.factorId }));
+    must(await env.mfa.confirmEnrollment('u2', texts.last()?.code ?? ''));
+    expect(await env.state.read(claim)).toBeNull();
+    // u1 removing a factor of their own never frees the number u2 holds now.
+    const otherClaim = env.state.written.find((k) => k.startsWith('owner:') && k !== claim) ?? '';
+    expect(otherClaim).not.toBe('');
+    const u1 = must(await env.mfa.addVerifiedFactor('u1', { phone: PHONE }, ADMIN));
+    must(await env.mfa.removeFactor('u1', u1.factorId, ADMIN));
+    expect(await env.state.read(claim)).toBeNull();
+    expect(await env.state.read(otherClaim)).not.toBeNull();
+    expect(await env.mfa.addVerifiedFactor('u1', { phone: OTHER }, ADMIN)).toEqual({ ok: false, error: 'destination_in_use' });
   });
 
   it('a number change (replaces) to the same number is not refused', async () => {

@@ -296,7 +296,7 @@ export interface MfaOptions {
      * in the state store (key `owner:<keyed hash>`, never the number or address; no TTL) by
      * compare-and-set after its factor is active, and the loser's factor is removed again.
      * A claim whose owner no longer has an active factor with the destination is taken
-     * over. The same user enrolling their number again, or changing to it (`replaces`), is
+     * over; removing the owner's last factor on it (or a number change) deletes it. The same user enrolling their number again, or changing to it (`replaces`), is
      * never refused. Known shared numbers (`shared`) are never checked nor claimed. With an
      * email sender, `createMfa` throws `invalid_options` if the `FactorStore` lacks
      * `findFactorsByEmail`.

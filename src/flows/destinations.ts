@@ -18,7 +18,9 @@
  * is preceded by its writer's factor being active, so whoever reads the claim after it
  * sees the owner's active factor and loses; a write racing a takeover makes the other's
  * compare-and-set fail and re-read. The loser removes its own factor again. The claim has
- * no TTL (it must last while the owner holds the factor); stale ones are simply overwritten.
+ * no TTL (it must last while the owner holds the factor). When the owner removes their last
+ * active factor with the destination, the claim is given up (`releaseDestination`); one
+ * left behind (a factor deleted in the host's database, a fault) is stale and overwritten.
  * @internal
  * @module
  */
@@ -114,4 +116,27 @@ export async function claimDestination(ctx: Context, userId: string, d: Destinat
     if ((await ctx.store.commitChanges([change])).ok) return true;
   }
   throw new MfaError('contention', `Too many concurrent claims of one destination (${ctx.maxAttempts} attempts); nothing was done`);
+}
+
+/**
+ * Gives the destination's claim up when `userId` owns it and no longer has an active factor
+ * with it (after a removal or a number change), so no record outlives its use. The claim is
+ * read before the factors, as in {@link claimDestination}: a confirmation of the same
+ * destination racing this one either is seen here, or rewrites the claim and makes this
+ * compare-and-set fail. Best effort: the factor is already gone, and a claim left behind
+ * (a fault, lost races) is stale, so the next claimant takes it over.
+ */
+export async function releaseDestination(ctx: Context, userId: string, d: Destination): Promise<void> {
+  if (!applies(ctx, d)) return;
+  const key = claimKey(ctx, d);
+  try {
+    for (let attempt = 0; attempt < ctx.maxAttempts; attempt++) {
+      const cur = await ctx.store.readState(key, claimCodec);
+      if (cur.state?.userId !== userId || (await holdsActive(ctx, userId, d))) return;
+      const change = changeOf(key, claimCodec, cur, null, ctx.clock.now());
+      if (change === null || (await ctx.store.commitChanges([change])).ok) return;
+    }
+  } catch {
+    // Stale, not dangerous: see above.
+  }
 }

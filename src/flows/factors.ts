@@ -15,6 +15,7 @@ import type { DeliveryFailureReason } from '../ports/delivery.js';
 import { loadUser, updateUser } from '../store/user-state.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
+import { destinationOf, releaseDestination } from './destinations.js';
 import { currentChannels } from './settings.js';
 import { stepUpCheck } from './step-up.js';
 
@@ -109,6 +110,7 @@ export async function replaceFactor(ctx: Context, old: Factor, replacement: stri
   const store = ctx.store.factors;
   const userId = old.userId;
   await changeFactor(ctx, userId, old.id, () => store.deleteFactor(userId, old.id));
+  await releaseOf(ctx, old);
   if ((await store.getPreferred(userId)) === old.id) {
     await store.setPreferred(userId, replacement);
     ctx.events.emit('preferred.changed', { userId, factorId: replacement });
@@ -135,12 +137,19 @@ export async function removeFactor(
     if (stepUp) return stepUp;
   }
   await changeFactor(ctx, userId, factorId, () => store.deleteFactor(userId, factorId));
+  await releaseOf(ctx, f);
   if ((await store.getPreferred(userId)) === factorId) {
     await store.setPreferred(userId, null);
     ctx.events.emit('preferred.changed', { userId, factorId: null });
   }
   ctx.events.emit('factor.removed', { userId, factorId, channel: f.channel, ...maskedOf(f), at: ctx.clock.now(), ...(admin ? { by: admin.by, ...(admin.reason !== undefined ? { reason: admin.reason } : {}) } : {}) });
   return { ok: true, factorId };
+}
+
+/** `destinations.unique`: a removed factor's number or address is given up if it was the user's last. */
+async function releaseOf(ctx: Context, removed: Factor): Promise<void> {
+  const d = destinationOf(removed);
+  if (d !== undefined) await releaseDestination(ctx, removed.userId, d);
 }
 
 /** What told mfakit that a factor cannot receive, for `factor.invalidated`. */
