@@ -59,8 +59,11 @@ export async function issueAndSend(
 ): Promise<Result<CodeSent, SendError>> {
   const kind = kindFor(ctx.kinds, factor.channel);
   // 0. The number's country must still be allowed for its channel (the lists may have changed).
-  const facts = factor.phone === undefined ? undefined : numberFacts(factor.phone, ctx.policy.prefixDigits);
-  if (facts && !countryAllowed(facts.country, countryLists(ctx, factor.channel))) return { ok: false, error: 'country_not_allowed' };
+  // Fast path: the number is looked at only when something uses its facts (an allowlist,
+  // the prefix budget, the host's riskCheck); else no parse at all.
+  const lists = countryLists(ctx, factor.channel);
+  const facts = factor.phone === undefined || !needsFacts(ctx, lists) ? undefined : numberFacts(factor.phone, ctx.policy.prefixDigits);
+  if (facts && !countryAllowed(facts.country, lists)) return { ok: false, error: 'country_not_allowed' };
   // A known shared number is not held to the per-number budget.
   const perNumber = factor.phone === undefined || !isSharedNumber(ctx, factor.phone);
   const destination = ctx.hasher.destinationKey(kind.budgetKey(factor));
@@ -153,14 +156,26 @@ export async function issueAndSend(
 
 /** Whether a factor's number (if it has one) is in a country its channel may send to now. */
 export function countryOk(ctx: Context, factor: Factor): boolean {
-  return factor.phone === undefined || countryAllowed(numberFacts(factor.phone, ctx.policy.prefixDigits).country, countryLists(ctx, factor.channel));
+  if (factor.phone === undefined) return true;
+  const lists = countryLists(ctx, factor.channel);
+  // Fast path: with no allowlist set every country passes, so the number is not parsed.
+  if (lists === NO_LISTS) return true;
+  return countryAllowed(numberFacts(factor.phone, ctx.policy.prefixDigits).country, lists);
 }
 
+/** The lists when none is set (one shared array: a send with no allowlist parses no number). */
+const NO_LISTS: readonly (readonly string[] | undefined)[] = Object.freeze([undefined, undefined]);
+
 /** The country allowlists a number must pass on `channel`: the global one and the channel's own. */
-export function countryLists(ctx: Context, channel: Factor['channel']): (readonly string[] | undefined)[] {
+export function countryLists(ctx: Context, channel: Factor['channel']): readonly (readonly string[] | undefined)[] {
   const phone = ctx.options.phone;
   const own = channel === 'sms' || channel === 'voice' ? phone.channels?.[channel]?.allowedCountries : undefined;
-  return [phone.allowedCountries, own];
+  return phone.allowedCountries === undefined && own === undefined ? NO_LISTS : [phone.allowedCountries, own];
+}
+
+/** Whether a send needs its number's facts: an allowlist to pass, the prefix budget, or the host's `riskCheck` (it gets the country). */
+function needsFacts(ctx: Context, lists: readonly (readonly string[] | undefined)[]): boolean {
+  return lists !== NO_LISTS || ctx.policy.sendsPerPrefix !== null || ctx.options.riskCheck !== undefined;
 }
 
 /** The fields of `delivery.failed` every send carries. */
