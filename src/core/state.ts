@@ -158,7 +158,7 @@ export function ttlOf(s: UserState, p: Policy, now: number): number | null {
   if (s.lastSentAt !== undefined) end = Math.max(end, s.lastSentAt + p.cooldownMs);
   if (s.verifiedAt !== undefined) end = Math.max(end, s.verifiedAt + p.stepUpMs);
   if (s.devices) end = Math.max(end, s.devices.until);
-  for (const step of Object.values(s.steps ?? {})) end = Math.max(end, stepMemoryEnd(step));
+  if (s.steps) for (const id in s.steps) end = Math.max(end, stepMemoryEnd(s.steps[id] as number));
   const last = s.sends[s.sends.length - 1];
   if (last !== undefined) end = Math.max(end, last + p.sendWindowMs);
   if (s.lastFailureAt !== undefined && (s.failures > 0 || s.consecutive > 0)) {

@@ -149,7 +149,7 @@ export async function verify(ctx: Context, userId: string, input: string, factor
     ctx.events.emit('verification.failed', { userId, purpose: 'sign_in', error: refusal.error });
     return refusal;
   }
-  ctx.events.emit('verification.succeeded', { userId, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' });
+  if (ctx.events.listens('verification.succeeded')) ctx.events.emit('verification.succeeded', { userId, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' });
   const left = res.backupCodesLeft;
   if (left !== undefined && left <= BACKUP_LOW_AT) ctx.events.emit('backup.low', { userId, factorId: res.factorId, remaining: left });
   return {
