@@ -517,4 +517,9 @@ export class MfaEmitter {
   emit<K extends MfaEventName>(name: K, payload: MfaEventMap[K]): void {
     this.#ee.emit(name, payload);
   }
+
+  /** Whether anyone listens to `name` (a hot path builds a payload only then). */
+  listens(name: MfaEventName): boolean {
+    return this.#ee.listenerCount(name) > 0;
+  }
 }

@@ -98,30 +98,51 @@ export const EMPTY_STATE: UserState = { failures: 0, consecutive: 0, sends: [] }
 
 /** Drops what time has made irrelevant: ended locks, old sends, forgotten failures. */
 export function age(s: UserState, p: Policy, now: number): UserState {
-  let next: { -readonly [K in keyof UserState]: UserState[K] } = { ...s };
-  if (next.lockedUntil !== undefined && now >= next.lockedUntil) delete next.lockedUntil;
-  if (next.lastSentAt !== undefined && now - next.lastSentAt >= p.cooldownMs) delete next.lastSentAt;
-  next.sends = recent(s.sends, p.sendWindowMs, now);
-  if (!next.hardLocked && next.lastFailureAt !== undefined && now - next.lastFailureAt >= p.failureMemoryMs) {
-    next = { ...next, failures: 0, consecutive: 0 };
-    delete next.lastFailureAt;
-  }
+  const sends = recent(s.sends, p.sendWindowMs, now);
+  const dropLock = s.lockedUntil !== undefined && now >= s.lockedUntil;
+  const dropSent = s.lastSentAt !== undefined && now - s.lastSentAt >= p.cooldownMs;
+  const forget = !s.hardLocked && s.lastFailureAt !== undefined && now - s.lastFailureAt >= p.failureMemoryMs;
   // An expired or dead code is kept a while so verify can say `code_expired` and resend
   // knows the factor; past one send window it is of no use.
-  if (next.code && now >= next.code.expiresAt + p.sendWindowMs) delete next.code;
-  if (next.verifiedAt !== undefined && now - next.verifiedAt >= p.stepUpMs) delete next.verifiedAt;
-  if (next.devices && now >= next.devices.until) delete next.devices;
-  if (next.steps) {
-    const kept = Object.entries(next.steps).filter(([, step]) => now < stepMemoryEnd(step));
-    if (kept.length > 0) next.steps = Object.fromEntries(kept);
-    else delete next.steps;
+  const dropCode = s.code !== undefined && now >= s.code.expiresAt + p.sendWindowMs;
+  const dropVerified = s.verifiedAt !== undefined && now - s.verifiedAt >= p.stepUpMs;
+  const dropDevices = s.devices !== undefined && now >= s.devices.until;
+  const steps = s.steps === undefined ? undefined : liveSteps(s.steps, now);
+  // Fast path (most calls): nothing has aged, so the state itself is the answer (no copy).
+  if (sends === s.sends && !dropLock && !dropSent && !forget && !dropCode && !dropVerified && !dropDevices && steps === s.steps) return s;
+  // Built key by key, skipping what aged (a `delete` would turn the copy into a slow dictionary object).
+  const next: Record<string, unknown> = {};
+  for (const key of Object.keys(s) as (keyof UserState)[]) {
+    if (
+      (key === 'lockedUntil' && dropLock) ||
+      (key === 'lastSentAt' && dropSent) ||
+      (key === 'lastFailureAt' && forget) ||
+      (key === 'code' && dropCode) ||
+      (key === 'verifiedAt' && dropVerified) ||
+      (key === 'devices' && dropDevices) ||
+      (key === 'steps' && s.steps !== undefined && steps === undefined)
+    ) {
+      continue;
+    }
+    next[key] = key === 'sends' ? sends : key === 'steps' ? steps : forget && (key === 'failures' || key === 'consecutive') ? 0 : s[key];
   }
-  return next;
+  return next as unknown as UserState;
 }
 
-/** Send times still inside the window. */
-export function recent(sends: readonly number[], windowMs: number, now: number): number[] {
-  return sends.filter((t) => now - t < windowMs);
+/** The TOTP steps still remembered (`steps` itself when none ended; `undefined` when none is left). */
+function liveSteps(steps: Readonly<Record<string, number>>, now: number): Readonly<Record<string, number>> | undefined {
+  const entries = Object.entries(steps);
+  const kept = entries.filter(([, step]) => now < stepMemoryEnd(step));
+  if (kept.length === entries.length && kept.length > 0) return steps;
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+}
+
+/** Send times still inside the window (`sends` itself when none has left it: no copy). */
+export function recent(sends: readonly number[], windowMs: number, now: number): readonly number[] {
+  for (let i = 0; i < sends.length; i++) {
+    if (!(now - (sends[i] as number) < windowMs)) return sends.filter((t) => now - t < windowMs);
+  }
+  return sends;
 }
 
 /**
@@ -137,7 +158,7 @@ export function ttlOf(s: UserState, p: Policy, now: number): number | null {
   if (s.lastSentAt !== undefined) end = Math.max(end, s.lastSentAt + p.cooldownMs);
   if (s.verifiedAt !== undefined) end = Math.max(end, s.verifiedAt + p.stepUpMs);
   if (s.devices) end = Math.max(end, s.devices.until);
-  for (const step of Object.values(s.steps ?? {})) end = Math.max(end, stepMemoryEnd(step));
+  if (s.steps) for (const id in s.steps) end = Math.max(end, stepMemoryEnd(s.steps[id] as number));
   const last = s.sends[s.sends.length - 1];
   if (last !== undefined) end = Math.max(end, last + p.sendWindowMs);
   if (s.lastFailureAt !== undefined && (s.failures > 0 || s.consecutive > 0)) {

@@ -4,19 +4,55 @@
  * @internal
  * @module
  */
-import { DEFAULT_TEMPLATES, pickTemplate, renderMessage } from '../config/messages.js';
+import { DEFAULT_TEMPLATES, fill, pickTemplate, renderMessage } from '../config/messages.js';
+import { LruMap } from '../config/lru.js';
 import type { ResolvedOptions } from '../config/options.js';
+import type { Purpose } from '../core/types.js';
 import type { SmsSender } from '../ports/sender.js';
 import type { CodeFactorKind } from './kind.js';
 import { numberKind } from './phone.js';
+
+/** Locales whose prepared template a kind keeps, per purpose (they come from callers, so bounded). */
+const PREPARED_LOCALES = 64;
 
 /** The SMS kind over the configured sender. */
 export function smsKind(options: ResolvedOptions, sender: SmsSender): CodeFactorKind {
   const m = options.messages;
   const minutes = Math.round(options.code.ttlMs / 60_000);
+  const vars = { code: '', appName: options.appName, minutes };
+  // Fast path: a template is picked and filled (all but the code) once per locale and
+  // purpose, then each send joins its parts around the code: what `renderMessage` makes.
+  const prepared: Record<Purpose, LruMap<string, readonly string[]>> = { enroll: new LruMap(PREPARED_LOCALES), sign_in: new LruMap(PREPARED_LOCALES) };
+  const partsOf = (purpose: Purpose, locale: string): readonly string[] => {
+    const cache = prepared[purpose];
+    let parts = cache.get(locale);
+    if (parts === undefined) {
+      const template = pickTemplate(m.templates, DEFAULT_TEMPLATES, locale, m.defaultLocale, purpose);
+      parts = template.split('{code}').map((part) => fill(part, vars));
+      cache.set(locale, parts);
+    }
+    return parts;
+  };
   return numberKind(sender.name, (to, { code, purpose, locale }) => {
-    const template = pickTemplate(m.templates, DEFAULT_TEMPLATES, locale, m.defaultLocale, purpose);
-    const body = renderMessage(template, { code, appName: options.appName, minutes }, m.origin);
+    let body: string;
+    if (isDigits(code)) {
+      // Digits cannot form or break a `{appName}` / `{minutes}` placeholder, so filling the
+      // parts apart and joining them around the code is the same text as filling the whole.
+      const text = partsOf(purpose, locale).join(code);
+      body = m.origin ? `${text}\n\n@${m.origin} #${code}` : text;
+    } else {
+      body = renderMessage(pickTemplate(m.templates, DEFAULT_TEMPLATES, locale, m.defaultLocale, purpose), { code, appName: options.appName, minutes }, m.origin);
+    }
     return sender.send({ to, body, purpose, locale });
   });
+}
+
+/** Whether `code` is one or more ASCII digits (every generated code is). */
+function isDigits(code: string): boolean {
+  if (code.length === 0) return false;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

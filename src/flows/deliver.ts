@@ -13,7 +13,7 @@ import { invalidationOf } from '../core/delivery.js';
 import { countryAllowed, decideDestination, decideIssue, type Issued, releaseIssue } from '../core/sending.js';
 import { numberFacts } from '../config/phone.js';
 import type { Counted } from '../store/budgets.js';
-import { giveBack, passDefences } from './pumping.js';
+import { anyDefence, giveBack, passDefences } from './pumping.js';
 import type { DestinationState, UserState } from '../core/state.js';
 import type { Factor, Purpose } from '../core/types.js';
 import { generateCode, randomId } from '../factors/code.js';
@@ -59,8 +59,11 @@ export async function issueAndSend(
 ): Promise<Result<CodeSent, SendError>> {
   const kind = kindFor(ctx.kinds, factor.channel);
   // 0. The number's country must still be allowed for its channel (the lists may have changed).
-  const facts = factor.phone === undefined ? undefined : numberFacts(factor.phone, ctx.policy.prefixDigits);
-  if (facts && !countryAllowed(facts.country, countryLists(ctx, factor.channel))) return { ok: false, error: 'country_not_allowed' };
+  // Fast path: the number is looked at only when something uses its facts (an allowlist,
+  // the prefix budget, the host's riskCheck); else no parse at all.
+  const lists = countryLists(ctx, factor.channel);
+  const facts = factor.phone === undefined || !needsFacts(ctx, lists) ? undefined : numberFacts(factor.phone, ctx.policy.prefixDigits);
+  if (facts && !countryAllowed(facts.country, lists)) return { ok: false, error: 'country_not_allowed' };
   // A known shared number is not held to the per-number budget.
   const perNumber = factor.phone === undefined || !isSharedNumber(ctx, factor.phone);
   const destination = ctx.hasher.destinationKey(kind.budgetKey(factor));
@@ -71,9 +74,10 @@ export async function issueAndSend(
     decideIssue(s, { codeId, hash, purpose, factorId: factor.id, channel: factor.channel }, ctx.policy, now);
   const budget = (d: DestinationState | null, now: number) => decideDestination(d, ctx.policy, now);
   const masked = kind.masked(factor);
-  const base = { userId, factorId: factor.id, channel: factor.channel, purpose, ...masked, sender: kind.senderName };
+  // Built only for an event (most sends emit none that nobody listens to).
+  const baseOf = (): SendBase => ({ userId, factorId: factor.id, channel: factor.channel, purpose, ...masked, sender: kind.senderName });
   const refusedByNumber = (refusal: Failure<'send_limit_reached'>) => {
-    ctx.events.emit('delivery.failed', { ...base, reason: 'destination_limit' });
+    ctx.events.emit('delivery.failed', { ...baseOf(), reason: 'destination_limit' });
     return refusal;
   };
 
@@ -109,12 +113,13 @@ export async function issueAndSend(
         return refusedByNumber(byNumber);
       }
     }
-    const refusal = await passDefences(ctx, { userId, factor, purpose, prefix: facts?.prefix, country: facts?.country, ip: hooks.ip }, counted);
+    const send = { userId, factor, purpose, prefix: facts?.prefix, country: facts?.country, ip: hooks.ip };
+    const refusal = anyDefence(ctx, send) ? await passDefences(ctx, send, counted) : undefined;
     if (refusal) {
       await giveBack(counted);
       await undo(true);
       const why = refusal.failure.error === 'send_refused' && refusal.failure.reason !== undefined ? { riskReason: refusal.failure.reason } : {};
-      ctx.events.emit('delivery.failed', { ...base, reason: refusal.event, ...why, ...('errorName' in refusal && refusal.errorName !== undefined ? { errorName: refusal.errorName } : {}) });
+      ctx.events.emit('delivery.failed', { ...baseOf(), reason: refusal.event, ...why, ...('errorName' in refusal && refusal.errorName !== undefined ? { errorName: refusal.errorName } : {}) });
       return refusal.failure;
     }
   } catch (err) {
@@ -129,15 +134,20 @@ export async function issueAndSend(
     receipt = await kind.send(factor, { code, purpose, locale: locale ?? ctx.options.messages.defaultLocale });
   } catch (err) {
     await undo();
-    return refusedBySender(ctx, userId, factor, base, err);
+    return refusedBySender(ctx, userId, factor, baseOf(), err);
   }
-  const failover = receipt.provider === undefined ? {} : { provider: receipt.provider, attempts: receipt.attempts ?? [] };
-  ctx.events.emit('code.sent', { ...base, challengeId: codeId, expiresAt: committed.code.expiresAt, messageId: receipt.id, ...failover });
+  // Fast path: the event's payload is built only when someone listens.
+  if (ctx.events.listens('code.sent')) {
+    const failover = receipt.provider === undefined ? {} : { provider: receipt.provider, attempts: receipt.attempts ?? [] };
+    ctx.events.emit('code.sent', { ...baseOf(), challengeId: codeId, expiresAt: committed.code.expiresAt, messageId: receipt.id, ...failover });
+  }
   // 4. Remember whose message it is, for a later delivery report (when the host asked for reports).
   // The code is out: a store fault here only costs the report, so the send still succeeds.
-  await rememberMessage(ctx, receipt.id, { userId, factorId: factor.id, channel: factor.channel, purpose, destination }).catch((err: unknown) => {
-    console.error('[mfakit] the code was sent, but its message id could not be recorded for delivery reports:', err instanceof MfaError ? err.code : 'error');
-  });
+  if (ctx.options.deliveryReports !== null) {
+    await rememberMessage(ctx, receipt.id, { userId, factorId: factor.id, channel: factor.channel, purpose, destination }).catch((err: unknown) => {
+      console.error('[mfakit] the code was sent, but its message id could not be recorded for delivery reports:', err instanceof MfaError ? err.code : 'error');
+    });
+  }
   return {
     ok: true,
     sent: true,
@@ -153,14 +163,26 @@ export async function issueAndSend(
 
 /** Whether a factor's number (if it has one) is in a country its channel may send to now. */
 export function countryOk(ctx: Context, factor: Factor): boolean {
-  return factor.phone === undefined || countryAllowed(numberFacts(factor.phone, ctx.policy.prefixDigits).country, countryLists(ctx, factor.channel));
+  if (factor.phone === undefined) return true;
+  const lists = countryLists(ctx, factor.channel);
+  // Fast path: with no allowlist set every country passes, so the number is not parsed.
+  if (lists === NO_LISTS) return true;
+  return countryAllowed(numberFacts(factor.phone, ctx.policy.prefixDigits).country, lists);
 }
 
+/** The lists when none is set (one shared array: a send with no allowlist parses no number). */
+const NO_LISTS: readonly (readonly string[] | undefined)[] = Object.freeze([undefined, undefined]);
+
 /** The country allowlists a number must pass on `channel`: the global one and the channel's own. */
-export function countryLists(ctx: Context, channel: Factor['channel']): (readonly string[] | undefined)[] {
+export function countryLists(ctx: Context, channel: Factor['channel']): readonly (readonly string[] | undefined)[] {
   const phone = ctx.options.phone;
   const own = channel === 'sms' || channel === 'voice' ? phone.channels?.[channel]?.allowedCountries : undefined;
-  return [phone.allowedCountries, own];
+  return phone.allowedCountries === undefined && own === undefined ? NO_LISTS : [phone.allowedCountries, own];
+}
+
+/** Whether a send needs its number's facts: an allowlist to pass, the prefix budget, or the host's `riskCheck` (it gets the country). */
+function needsFacts(ctx: Context, lists: readonly (readonly string[] | undefined)[]): boolean {
+  return lists !== NO_LISTS || ctx.policy.sendsPerPrefix !== null || ctx.options.riskCheck !== undefined;
 }
 
 /** The fields of `delivery.failed` every send carries. */

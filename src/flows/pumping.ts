@@ -36,6 +36,15 @@ export type PumpingRefusal =
 const MAX_RISK_REASON = 200;
 
 /**
+ * Whether any defence applies to this send (a prefix or IP budget, `riskCheck`, the global
+ * cap). When none does, the send skips {@link passDefences} altogether (its fast path).
+ */
+export function anyDefence(ctx: Context, send: Pick<SendFacts, 'prefix' | 'ip'>): boolean {
+  const p = ctx.policy;
+  return (send.prefix !== undefined && p.sendsPerPrefix !== null) || (send.ip !== undefined && p.sendsPerIp !== null) || Boolean(ctx.options.riskCheck) || p.globalCap !== null;
+}
+
+/**
  * Runs the defences in order; each counted send is pushed onto `counted` (the caller gives
  * them back, last first, when the send does not go out). Resolves the first refusal, or
  * `undefined` when the send may go out.

@@ -139,7 +139,8 @@ export async function verify(ctx: Context, userId: string, input: string, factor
   let res: Checked;
   if (active?.channel === 'totp') res = await verifyTotp(ctx, userId, active, input, 'sign_in', opts);
   else if (active?.channel === 'backup') res = await verifyBackup(ctx, userId, input, active.id, opts);
-  else if (factorId === undefined && normalizeBackupCode(input.trim()) !== null) res = await verifyBackup(ctx, userId, input, undefined, opts);
+  // Fast path: digits alone are never a backup code (it has letters), so they skip its normalising.
+  else if (factorId === undefined && !digitsOnly(input) && normalizeBackupCode(input.trim()) !== null) res = await verifyBackup(ctx, userId, input, undefined, opts);
   else res = await verifyCode(ctx, userId, input, 'sign_in', { ...opts, factorId });
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor
@@ -149,9 +150,11 @@ export async function verify(ctx: Context, userId: string, input: string, factor
     ctx.events.emit('verification.failed', { userId, purpose: 'sign_in', error: refusal.error });
     return refusal;
   }
-  ctx.events.emit('verification.succeeded', { userId, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' });
+  if (ctx.events.listens('verification.succeeded')) ctx.events.emit('verification.succeeded', { userId, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' });
   const left = res.backupCodesLeft;
   if (left !== undefined && left <= BACKUP_LOW_AT) ctx.events.emit('backup.low', { userId, factorId: res.factorId, remaining: left });
+  // The common answer is built as one literal (no spreads of empty objects).
+  if (left === undefined && !(trust && res.device)) return { ok: true, factorId: res.factorId, channel: res.channel, purpose: 'sign_in' };
   return {
     ok: true,
     factorId: res.factorId,
@@ -160,4 +163,14 @@ export async function verify(ctx: Context, userId: string, input: string, factor
     ...(left !== undefined ? { backupCodesLeft: left } : {}),
     ...(trust && res.device ? deviceTokenOf(ctx, userId, trust, res.device) : {}),
   };
+}
+
+/** Whether `input` is one or more ASCII digits (a sent or app code as typed). */
+function digitsOnly(input: string): boolean {
+  if (input.length === 0) return false;
+  for (let i = 0; i < input.length; i++) {
+    const c = input.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

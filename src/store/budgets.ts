@@ -29,21 +29,39 @@ export const windowKey = (kind: 'pfx' | 'ip', hash: string, shard: number): stri
 /** State key of one shard of the global cap in the slot `index`. */
 export const slotKey = (index: number, shard: number): string => `cap:${index}:${shard}`;
 
-const windowCodec = (windowMs: number): Codec<WindowState | null> => ({
-  kind: 'window',
-  empty: null,
-  decode: decodeDestination,
-  encode: (s) => encodeDestination(s ?? { sends: [] }),
-  ttl: (s, now) => windowShardTtl(s, windowMs, now),
-});
+/** The window codecs made so far, by window length (a deployment has one or two; cached like `userCodec`, not made per send). */
+const windowCodecs = new Map<number, Codec<WindowState | null>>();
 
-const slotCodec = (endsAt: number): Codec<SlotCount | null> => ({
-  kind: 'slot',
-  empty: null,
-  decode: decodeSlotCount,
-  encode: (s) => encodeSlotCount(s ?? { n: 0 }),
-  ttl: (s, now) => (s && s.n > 0 ? endsAt - now : 0),
-});
+function windowCodec(windowMs: number): Codec<WindowState | null> {
+  let codec = windowCodecs.get(windowMs);
+  if (codec === undefined) {
+    codec = {
+      kind: 'window',
+      empty: null,
+      decode: decodeDestination,
+      encode: (s) => encodeDestination(s ?? { sends: [] }),
+      ttl: (s, now) => windowShardTtl(s, windowMs, now),
+    };
+    if (windowCodecs.size < 16) windowCodecs.set(windowMs, codec);
+  }
+  return codec;
+}
+
+/** The last slot codec made: every send of one slot reuses it (a new slot makes a new one). */
+let lastSlotCodec: { readonly endsAt: number; readonly codec: Codec<SlotCount | null> } | undefined;
+
+function slotCodec(endsAt: number): Codec<SlotCount | null> {
+  if (lastSlotCodec?.endsAt === endsAt) return lastSlotCodec.codec;
+  const codec: Codec<SlotCount | null> = {
+    kind: 'slot',
+    empty: null,
+    decode: decodeSlotCount,
+    encode: (s) => encodeSlotCount(s ?? { n: 0 }),
+    ttl: (s, now) => (s && s.n > 0 ? endsAt - now : 0),
+  };
+  lastSlotCodec = { endsAt, codec };
+  return codec;
+}
 
 /** A shard record, starting from the copy this process saw last (or "missing") where a lost race is cheap. */
 function slot<S>(key: string, codec: Codec<S>): Slot<S> {

@@ -36,7 +36,10 @@ export function memoryFactorStore(): FactorStore {
 
   return {
     async listFactors(userId) {
-      return factorsOf(userId).map((f) => copyOf(f));
+      const entry = byUser.get(userId);
+      // Fast path: a user with one factor (the usual case) needs no intermediate list.
+      if (entry !== undefined && !Array.isArray(entry)) return [copyOf(entry)];
+      return listOf(entry).map((f) => copyOf(f));
     },
 
     async getFactor(userId, factorId) {
