@@ -128,11 +128,12 @@ export async function runScript(
   keys: readonly [string, ...string[]],
   args: readonly string[],
 ): Promise<unknown> {
-  const tail = [String(keys.length), ...keys, ...args];
+  const argv = [s.sha, String(keys.length), ...keys, ...args];
   try {
-    return await call('EVALSHA', keys[0], [s.sha, ...tail]);
+    return await call('EVALSHA', keys[0], argv);
   } catch (err) {
     if (!isNoScript(err)) throw err;
-    return call('EVAL', keys[0], [s.source, ...tail]);
+    argv[0] = s.source;
+    return call('EVAL', keys[0], argv);
   }
 }
