@@ -137,14 +137,12 @@ interface Emitter {
 
 /**
  * For a client that has not been ready yet (created and used at once, as the README
- * does), a function that answers a promise to wait for before sending: one that resolves
- * at the client's first `ready` (or `end`); or `undefined` (send now) when the client is
- * ready, was ready before (a reconnect fails fast, as the client is configured to), or is
- * of an unknown shape. `null` for a bare function. An ioredis `lazyConnect` client is told
- * to connect, as its own first command would. Once the client has been ready, it answers
- * `undefined` at once, so a command costs no extra promise.
+ * does), a function that resolves once it may send: at the client's first `ready` (or
+ * `end`), or at once when the client is ready, was ready before (a reconnect fails fast,
+ * as the client is configured to), or is of an unknown shape. `null` for a bare function.
+ * An ioredis `lazyConnect` client is told to connect, as its own first command would.
  */
-function startupGate(client: RedisClientLike): (() => Promise<void> | undefined) | null {
+function startupGate(client: RedisClientLike): (() => Promise<void>) | null {
   if (typeof client === 'function') return null;
   const c = client as unknown as Record<string, unknown>;
   const observable = typeof c['status'] === 'string' || (typeof c['isReady'] === 'boolean' && typeof c['isOpen'] === 'boolean');
@@ -167,18 +165,18 @@ function startupGate(client: RedisClientLike): (() => Promise<void> | undefined)
       emitter.on('ready', onReady);
       emitter.on('end', done);
     }));
-  return () => {
-    if (started) return undefined;
+  return async () => {
+    if (started) return;
     const ready = readiness(c);
     if (ready !== false) {
       started = ready === true;
-      return undefined;
+      return;
     }
     if (c['status'] === 'wait' && isFunction(c['connect'])) {
       const connecting = (client as unknown as { connect(): unknown }).connect();
       if (connecting instanceof Promise) connecting.catch(() => undefined); // failures show as the command's error
     }
-    return waitReady();
+    await waitReady();
   };
 }
 
@@ -217,48 +215,34 @@ export function plainError(err: unknown): Error {
 export function redisCall(client: RedisClientLike, timeoutMs: number | null): RedisCall {
   const send = rawCall(client);
   const gate = startupGate(client);
-  // Per command: the client's promise, one more for the timeout (a timer, no race), one
-  // for the error wrapping; nothing else on the path of a ready client.
-  return (command, key, args) => {
+  return async (command, key, args) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
     let state: 'waiting' | 'sent' | 'expired' = 'waiting';
-    const sendNow = (): Promise<unknown> => {
-      if (state === 'expired') throw new Error('not sent: the client was not ready in time');
-      state = 'sent';
-      return Promise.resolve(send(command, key, args));
-    };
-    let reply: Promise<unknown>;
     try {
-      const waiting = gate === null ? undefined : gate();
-      reply = waiting === undefined ? sendNow() : waiting.then(sendNow);
-    } catch (err) {
-      reply = Promise.reject(err);
-    }
-    if (timeoutMs !== null) {
-      const inner = reply;
-      reply = new Promise<unknown>((resolve, reject) => {
-        const timer = setTimeout(() => {
+      const run = async (): Promise<unknown> => {
+        if (gate !== null) await gate();
+        if (state === 'expired') throw new Error('not sent: the client was not ready in time');
+        state = 'sent';
+        return send(command, key, args);
+      };
+      const reply = run();
+      if (timeoutMs === null) return await reply;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
           const what = state === 'waiting' ? 'the client was not ready' : 'no reply';
           state = 'expired';
           reject(new Error(`timed out after ${timeoutMs} ms (${what})`));
         }, timeoutMs);
         timer.unref?.();
-        // A late failure after the timeout settles nothing more, and is not unhandled.
-        inner.then(
-          (value) => {
-            clearTimeout(timer);
-            resolve(value);
-          },
-          (err: unknown) => {
-            clearTimeout(timer);
-            reject(err);
-          },
-        );
       });
-    }
-    return reply.then(undefined, (err: unknown) => {
+      reply.catch(() => undefined); // a late failure after the timeout is not unhandled
+      return await Promise.race([reply, timeout]);
+    } catch (err) {
       const cause = plainError(err);
       throw new MfaError('store_failed', `Redis ${command} failed: ${cause.message}`, { cause });
-    });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
   };
 }
 
