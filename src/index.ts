@@ -81,6 +81,7 @@ export type {
   StateWrite,
   Stores,
   UserSnapshot,
+  UserSnapshotWith,
   VersionedRecord,
 } from './ports/index.js';
 export { systemClock } from './ports/index.js';

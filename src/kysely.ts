@@ -34,7 +34,7 @@
  * version = ?`, checked by its affected rows; a new key is an insert that only replaces an
  * expired row), so across every process sharing the database exactly one of concurrent
  * writers wins. Every read treats a row past its `expires_at` as missing; `sweep()`
- * deletes such rows. `combined.loadUser` is one statement; `combined.commit` is one statement
+ * deletes such rows. `combined.loadUser` (and `loadUserWith`, with the shared settings) is one statement; `combined.commit` is one statement
  * on PostgreSQL (so an uncontended `verify` or `startChallenge` costs 2 round trips) and one
  * transaction on MySQL and SQLite. A lost connection, a deadlock or a serialization failure rejects with
  * `MfaError('store_failed')` (a deadlock or serialization failure is first retried a few

@@ -42,21 +42,25 @@
  *
  * A state read is one `GET`; a state write is one `EVALSHA` of a compare-and-set script
  * (`EVAL` once after `NOSCRIPT`). `redisStores` also returns `combined`: `loadUser` reads
- * a user's state and factors in one `EVALSHA`, and `commit` writes several records (and
- * records a factor's use) in one `EVALSHA`, answering a lost race with the current
- * records so no re-read is needed. Uncontended, on a single node:
+ * a user's state and factors in one `EVALSHA` (`loadUserWith`: and the shared settings in
+ * the same script), and `commit` writes several records (and records a factor's use) in
+ * one `EVALSHA`, answering a lost race with the current records so no re-read is needed.
+ * Uncontended, on a single node, with no shared send budget in force:
  *
  * | call | commands |
  * |---|---|
- * | `verify` | 2: `GET` user, `EVALSHA` commit (consumes the code, records the factor's use) |
- * | `startChallenge` | 2: `EVALSHA` load (state + factors), `EVALSHA` commit (user and number) |
+ * | `verify` | 1: `EVALSHA` commit (consumes the code, records the factor's use) when this process wrote the user's record last; 2 (`GET` user first) when another did |
+ * | `startChallenge` | 2: `EVALSHA` load (state + factors + shared settings), `EVALSHA` commit (user and number) |
  * | `resend` | 2, as `startChallenge` |
+ * | `getStatus`, `listFactors` | 1: the load |
  *
- * The number's budget record is not read: mfakit starts from the copy this process saw
- * last (or "no sends"), and the commit proves it current; when another process wrote it
- * since, the commit answers with the real record and costs one more `EVALSHA`. On a
- * cluster the user's and the number's records are committed one after the other, so
- * `startChallenge` costs 3.
+ * Each shared send budget in force (the per-prefix budget, on by default; the per-IP
+ * budget; the global cap) adds one `EVALSHA` per send. The number's budget record is not
+ * read: mfakit starts from the copy this process saw last (or "no sends"), and the commit
+ * proves it current; when another process wrote it since, the commit answers with the real
+ * record and costs one more `EVALSHA`. On a cluster the shared settings live in another
+ * slot (one `GET` beside the load) and the user's and the number's records are committed
+ * one after the other, so `startChallenge` costs 4 and `getStatus` / `listFactors` 2.
  *
  * Versions are `max(previous + 1, server time in µs)`, so a key that expired and was
  * written again never reuses a version a stale reader still holds.

@@ -114,6 +114,7 @@ export const optionsSchema = z.strictObject({
     state: object<Stores['state']>('a StateStore', ['read', 'write']),
     combined: object<CombinedStore>('a CombinedStore', ['loadUser', 'commit'])
       .refine((c) => typeof c.multiKey === 'boolean', 'must have a boolean multiKey')
+      .refine((c) => c.loadUserWith === undefined || typeof c.loadUserWith === 'function', 'loadUserWith, when given, must be a function')
       .optional(),
   }),
   senders: z

@@ -11,15 +11,15 @@ import type { MfaStatus } from '../core/outcomes.js';
 import { statusOf } from '../core/status.js';
 import { stepUpUntil } from '../core/step-up.js';
 import type { Purpose } from '../core/types.js';
-import { loadUser, updateUser } from '../store/user-state.js';
+import { updateUser } from '../store/user-state.js';
 import type { Context } from './context.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import { viewsOf } from './factors.js';
-import { currentChannels } from './settings.js';
+import { loadUserAndChannels } from './settings.js';
 
 /** Lock, counters, pending code and budgets of a user, for support screens and UIs. */
 export async function getStatus(ctx: Context, userId: string, purpose: Purpose | undefined): Promise<MfaStatus> {
-  const [user, channels] = await Promise.all([loadUser(ctx, userId), currentChannels(ctx)]);
+  const { user, channels } = await loadUserAndChannels(ctx, userId);
   const { pending, ...status } = statusOf(user.state, ctx.policy, ctx.clock.now(), purpose);
   const factors = viewsOf(user, channels);
   const view = pending && factors.find((f) => f.id === pending.factorId);

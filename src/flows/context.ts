@@ -26,7 +26,7 @@ export interface Context extends StateContext {
   readonly kinds: CodeKinds;
   /**
    * The channels with a sender, and their order; `off` is empty here: the switches are
-   * shared settings in the store, read per call (`currentChannels` in `settings.ts`).
+   * shared settings in the store, read per call (`loadUserAndChannels` in `settings.ts`).
    */
   readonly channels: Channels;
 }

@@ -12,11 +12,11 @@ import type { Result } from '../core/outcomes.js';
 import type { UserState } from '../core/state.js';
 import type { Factor, FactorView, InvalidReason } from '../core/types.js';
 import type { DeliveryFailureReason } from '../ports/delivery.js';
-import { loadUser, updateUser } from '../store/user-state.js';
+import { updateUser } from '../store/user-state.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
 import { destinationOf, releaseDestination } from './destinations.js';
-import { currentChannels } from './settings.js';
+import { loadUserAndChannels } from './settings.js';
 import { stepUpCheck } from './step-up.js';
 
 /** A factor's destination as the API shows it: the number or the address, masked. */
@@ -81,7 +81,7 @@ async function changeFactor(ctx: Context, userId: string, factorId: string, chan
 
 /** All factors of a user, masked (one read: factors, preferred factor and state together where the store can). */
 export async function listFactors(ctx: Context, userId: string): Promise<FactorView[]> {
-  const [user, channels] = await Promise.all([loadUser(ctx, userId), currentChannels(ctx)]);
+  const { user, channels } = await loadUserAndChannels(ctx, userId);
   return viewsOf(user, channels);
 }
 

@@ -9,6 +9,7 @@ import { channelsOff, type ChannelSetting, type MfaSettings, type SettingsState,
 import type { AuditNote } from '../core/audit.js';
 import type { Channel } from '../core/types.js';
 import { update } from '../store/cas.js';
+import { type LoadedUser, loadUserWith } from '../store/user-state.js';
 import { decodeWith, SETTINGS_KEY, settingsCodec } from '../store/records.js';
 import type { Context } from './context.js';
 
@@ -17,9 +18,15 @@ async function readSettings(ctx: Context): Promise<SettingsState> {
   return decodeWith(settingsCodec, await ctx.store.read(SETTINGS_KEY));
 }
 
-/** The channels a challenge may use now: the instance's senders and order, the store's switches. */
-export async function currentChannels(ctx: Context): Promise<Channels> {
-  return { ...ctx.channels, off: channelsOff(await readSettings(ctx)) };
+/**
+ * A user's record, factors and preferred factor, and the channels a challenge may use now
+ * (the instance's senders and order, the store's switches): the settings record is read at
+ * this call, with the user (one store call where the store can, e.g. one Redis script on a
+ * single node).
+ */
+export async function loadUserAndChannels(ctx: Context, userId: string): Promise<{ user: LoadedUser; channels: Channels }> {
+  const { also: settings, ...user } = await loadUserWith(ctx, userId, SETTINGS_KEY, settingsCodec);
+  return { user, channels: { ...ctx.channels, off: channelsOff(settings) } };
 }
 
 /** Every channel's switch, with who changed it, when and why. */

@@ -14,12 +14,11 @@ import { lockedRefusal } from '../core/lockout.js';
 import type { AppChallenge, ChallengeError, CodeSent, MfaRequirement, Ok, ResendError, Result } from '../core/outcomes.js';
 import { resendTarget } from '../core/sending.js';
 import type { Purpose } from '../core/types.js';
-import { loadUser } from '../store/user-state.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
 import { countryOk, issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
-import { currentChannels } from './settings.js';
+import { loadUserAndChannels } from './settings.js';
 
 /**
  * Whether this sign-in needs MFA: the exception list first, then the policy; a user who
@@ -49,7 +48,7 @@ export async function startChallenge(
   userId: string,
   opts: { factorId?: string | undefined; locale?: string | undefined; ip?: string | undefined },
 ): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
-  const [{ state, snapshot, factors, preferred }, channels] = await Promise.all([loadUser(ctx, userId), currentChannels(ctx)]);
+  const { user: { state, snapshot, factors, preferred }, channels } = await loadUserAndChannels(ctx, userId);
   // A locked user is refused before anything else is looked at.
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
@@ -71,7 +70,7 @@ export async function resend(
   userId: string,
   opts: { locale?: string | undefined; purpose: Purpose; ip?: string | undefined },
 ): Promise<Result<CodeSent, ResendError>> {
-  const [{ state, snapshot, factors }, channels] = await Promise.all([loadUser(ctx, userId), currentChannels(ctx)]);
+  const { user: { state, snapshot, factors }, channels } = await loadUserAndChannels(ctx, userId);
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
   const target = resendTarget(state, factors, opts.purpose, channels);

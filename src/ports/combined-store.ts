@@ -58,6 +58,21 @@ export interface UserSnapshot {
 }
 
 /**
+ * What {@link CombinedStore.loadUserWith} returns: a {@link UserSnapshot} and, in the
+ * same order as asked, the other state records read with it (each as `StateStore.read`).
+ *
+ * @example
+ * ```ts
+ * const snap = await stores.combined!.loadUserWith!('42', 'user:42', ['settings']);
+ * const [settings] = snap.also; // a VersionedRecord, or null when missing
+ * ```
+ */
+export interface UserSnapshotWith extends UserSnapshot {
+  /** The records of `alsoRead`, in order (`null`: missing or expired). */
+  readonly also: readonly (VersionedRecord | null)[];
+}
+
+/**
  * What {@link CombinedStore.commit} resolves: either every write happened, with the new
  * versions, or none did, with what the keys hold now (so a caller can decide again
  * without reading them).
@@ -93,7 +108,8 @@ export type CommitResult =
  *
  * With it, an uncontended `verify` costs one `commit` when this process wrote the user's
  * record last (else one `read` and one `commit`), and an uncontended `startChallenge` one
- * `loadUser` and one `commit` (when `multiKey` is `true`): a `commit` that loses a race
+ * `loadUserWith` (or `loadUser` and a `read` of the shared settings) and one `commit`
+ * (when `multiKey` is `true`): a `commit` that loses a race
  * answers with the current records, so mfakit may start from the copy it saw last.
  *
  * @example
@@ -114,6 +130,15 @@ export interface CombinedStore {
   readonly multiKey: boolean;
   /** Reads the user's factors, preferred factor id and the state record `stateKey` at one instant. */
   loadUser(userId: string, stateKey: string): Promise<UserSnapshot>;
+  /**
+   * Optional: `loadUser` plus the state records `alsoRead` (keys of any user or of none,
+   * e.g. the shared settings `'settings'`), in as few round trips as the store can
+   * (`redisStores`: one `EVALSHA` on a single node; on a cluster the other keys live in
+   * other hash slots, so one `GET` each beside the load). Each record as
+   * `StateStore.read` answers it at that call. Without it mfakit calls `loadUser` and
+   * `StateStore.read` side by side.
+   */
+  loadUserWith?(userId: string, stateKey: string, alsoRead: readonly string[]): Promise<UserSnapshotWith>;
   /**
    * Compare-and-set of several state records, all or none (each write as
    * {@link StateStore.write}: versions, deletes and TTLs alike). When every write

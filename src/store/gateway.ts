@@ -13,12 +13,12 @@
  */
 import { MfaError } from '../config/errors.js';
 import { LruMap } from '../config/lru.js';
-import type { CommitResult, FactorTouch, StateWrite, UserSnapshot } from '../ports/combined-store.js';
+import type { CommitResult, FactorTouch, StateWrite, UserSnapshot, UserSnapshotWith } from '../ports/combined-store.js';
 import type { Factor } from '../core/types.js';
 import type { FactorStore, Stores } from '../ports/factor-store.js';
 import { type HeldRecord, type HeldRecords, heldRecordsOf } from '../ports/held-state.js';
 import type { VersionedRecord } from '../ports/state-store.js';
-import { type Change, type Codec, type Current, decodeWith, settled, missing, writeOf } from './records.js';
+import { type Change, type Codec, type Current, currentOf, decodeWith, settled, missing, writeOf } from './records.js';
 
 /** The factor store's calls, each turning a fault into `store_failed`. */
 export type GuardedFactors = Omit<FactorStore, 'touchFactor'>;
@@ -63,6 +63,11 @@ export interface StoreGateway {
   commitChanges(changes: readonly Change[], touch?: FactorTouch): Promise<ChangesCommitted>;
   /** A user's decoded state record, factors and preferred factor. */
   loadUser<S>(userId: string, stateKey: string, codec: Codec<S>): Promise<UserLoaded<S>>;
+  /**
+   * {@link StoreGateway.loadUser} and one more decoded record (e.g. the shared settings),
+   * in one call where the store can (`combined.loadUserWith`), else side by side.
+   */
+  loadUserWith<S, T>(userId: string, stateKey: string, codec: Codec<S>, alsoKey: string, alsoCodec: Codec<T>): Promise<UserLoaded<S> & { readonly also: Current<T> }>;
   /** Records a factor's use if it is still active; `false` when it is not. */
   touchFactor(touch: FactorTouch): Promise<boolean>;
 }
@@ -151,6 +156,15 @@ export function createGateway(stores: Stores): StoreGateway {
     return decoded(key, codec, await storeCall('state', 'read', () => state.read(key)));
   };
 
+  const loadUser = async <S>(userId: string, stateKey: string, codec: Codec<S>): Promise<UserLoaded<S>> => {
+    if (combined) {
+      const snap: UserSnapshot = await storeCall('state', 'loadUser', () => combined.loadUser(userId, stateKey));
+      return { current: decoded(stateKey, codec, snap.state), factors: snap.factors, preferred: snap.preferred };
+    }
+    const [current, list, preferred] = await Promise.all([readState(stateKey, codec), factors.listFactors(userId), factors.getPreferred(userId)]);
+    return { current, factors: list, preferred };
+  };
+
   return {
     factors,
     multiKey: combined?.multiKey === true || held !== undefined,
@@ -186,13 +200,26 @@ export function createGateway(stores: Stores): StoreGateway {
       return { ok: false, current: changes.map((c, i) => decoded(c.key, c.codec as Codec<unknown>, now[i] ?? null)) };
     },
 
-    async loadUser(userId, stateKey, codec) {
-      if (combined) {
-        const snap: UserSnapshot = await storeCall('state', 'loadUser', () => combined.loadUser(userId, stateKey));
-        return { current: decoded(stateKey, codec, snap.state), factors: snap.factors, preferred: snap.preferred };
+    loadUser,
+
+    async loadUserWith<S, T>(userId: string, stateKey: string, codec: Codec<S>, alsoKey: string, alsoCodec: Codec<T>) {
+      if (combined?.loadUserWith && !held) {
+        const snap: UserSnapshotWith = await storeCall('state', 'loadUser', () => combined.loadUserWith!(userId, stateKey, [alsoKey]));
+        if (!Array.isArray(snap.also) || snap.also.length !== 1) {
+          throw new MfaError('store_failed', 'The state store failed (loadUserWith): it did not answer one record per key asked; nothing was reported as done');
+        }
+        return {
+          current: decoded(stateKey, codec, snap.state),
+          factors: snap.factors,
+          preferred: snap.preferred,
+          // Decoded at every call, never from memory: a record mfakit did not write fails closed even at a version seen before.
+          also: currentOf(alsoCodec, snap.also[0] ?? null),
+        };
       }
-      const [current, list, preferred] = await Promise.all([readState(stateKey, codec), factors.listFactors(userId), factors.getPreferred(userId)]);
-      return { current, factors: list, preferred };
+      const readAlso = async (): Promise<Current<T>> =>
+        held ? heldCurrent(held, alsoKey, alsoCodec) : currentOf(alsoCodec, await storeCall('state', 'read', () => state.read(alsoKey)));
+      const [user, also] = await Promise.all([loadUser(userId, stateKey, codec), readAlso()]);
+      return { ...user, also };
     },
     touchFactor,
   };

@@ -8,7 +8,7 @@ import type { Policy } from '../core/policy.js';
 import type { DestinationState, UserState } from '../core/state.js';
 import type { FactorTouch } from '../ports/combined-store.js';
 import { type CasContext, type Slot, type Snapshot, update, type Updated } from './cas.js';
-import { destinationCodec, destinationKey, userCodec, userKey } from './records.js';
+import { type Codec, destinationCodec, destinationKey, userCodec, userKey } from './records.js';
 import type { Factor } from '../core/types.js';
 
 /** What the state updates need of the instance. */
@@ -101,11 +101,28 @@ export async function updateUserAndDestination<RU, RD>(
   return r.outcome;
 }
 
+/** What {@link loadUser} answers. */
+export interface LoadedUser {
+  readonly state: UserState;
+  readonly snapshot: Snapshot;
+  readonly factors: Factor[];
+  readonly preferred: string | null;
+}
+
+/**
+ * {@link loadUser} and one more record read with it (one store call where the store can
+ * do both at once, e.g. the shared settings in the same Redis script).
+ */
+export async function loadUserWith<T>(ctx: StateContext, userId: string, alsoKey: string, alsoCodec: Codec<T>): Promise<LoadedUser & { also: T }> {
+  const loaded = await ctx.store.loadUserWith(userId, userKey(userId), userCodec(ctx.policy), alsoKey, alsoCodec);
+  return { state: loaded.current.state, snapshot: loaded.current, factors: loaded.factors, preferred: loaded.preferred, also: loaded.also.state };
+}
+
 /** A user's state (decoded), factors and preferred factor, and the record to start a compare-and-set from. */
 export async function loadUser(
   ctx: StateContext,
   userId: string,
-): Promise<{ state: UserState; snapshot: Snapshot; factors: Factor[]; preferred: string | null }> {
+): Promise<LoadedUser> {
   const loaded = await ctx.store.loadUser(userId, userKey(userId), userCodec(ctx.policy));
   return { state: loaded.current.state, snapshot: loaded.current, factors: loaded.factors, preferred: loaded.preferred };
 }

@@ -46,6 +46,28 @@ export function defineCombinedTests(it: It, expect: ExpectLike, withStores: With
     expect(snap.factors.map((f) => f.id)).toEqual(['fb', 'fa']);
   }));
 
+  it('loadUserWith (when the store has it) answers what loadUser and read answer, the other records in the order asked', withStores(async (stores) => {
+    const c = combinedOf(stores);
+    if (!c.loadUserWith) return;
+    expect(await c.loadUserWith('u1', 'user:u1', ['settings', 'dest:n1'])).toEqual({ factors: [], preferred: null, state: null, also: [null, null] });
+    await stores.factors.putFactor(sms('fa', 'u1'));
+    await stores.factors.setPreferred('u1', 'fa');
+    await stores.state.write('user:u1', 'state-1', null, 60_000);
+    await stores.state.write('settings', 'settings-1', null, null);
+    await stores.state.write('dest:n1', 'dest-1', null, 60_000);
+    const snap = await c.loadUserWith('u1', 'user:u1', ['dest:n1', 'settings', 'user:u2']);
+    expect(snap).toEqual({
+      ...(await c.loadUser('u1', 'user:u1')),
+      also: [await stores.state.read('dest:n1'), await stores.state.read('settings'), null],
+    });
+    expect(snap.also[1]?.value).toBe('settings-1');
+    // A change is seen at the next call (nothing is kept between calls).
+    const settings = await stores.state.read('settings');
+    expect(await stores.state.write('settings', 'settings-2', settings?.version ?? null, null)).toBe(true);
+    expect((await c.loadUserWith('u1', 'user:u1', ['settings'])).also[0]?.value).toBe('settings-2');
+    expect((await c.loadUserWith('u1', 'user:u1', [])).also).toEqual([]);
+  }));
+
   it('commit of one record is the compare-and-set of write, with the new version', withStores(async (stores) => {
     const c = combinedOf(stores);
     const created = await c.commit([{ key: 'user:u1', value: 'v1', expectedVersion: null, ttlMs: 60_000 }]);

@@ -4,53 +4,21 @@
  * process wrote the user's record last and 2 when another process did (issue 15). Every
  * command passes through a bare-function client that records it.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { redisStores } from '../../src/adapters/redis/index.js';
-import { createMfa, type Mfa, type MfaOptions } from 'mfakit';
-import { fakeClock, type FakeClock } from '../../src/testing/clock.js';
-import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
+import { describe, expect, inject, it } from 'vitest';
+import { fakeClock } from '../../src/testing/clock.js';
+import { outboxSender } from '../../src/testing/outbox.js';
+import { countingRedis } from '../helpers/counting-redis.js';
 import { warnSkipped } from '../helpers/redis-server.js';
-import { must, PHONE, SECRET, wrong } from '../helpers/setup.js';
+import { must, PHONE, wrong } from '../helpers/setup.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis for the command-count tests');
 
 describe.skipIf(url === null)('Redis commands per call (single node)', () => {
-  let io: Redis | undefined;
-  const prefix = `mfakit-commands:${process.pid}:`;
-  const sent: string[] = [];
+  // The base costs, without the prefix budget (on by default: its cost is counted on its own below).
+  const { server, count, uncounted } = countingRedis(`mfakit-commands:${process.pid}:`, { sending: { perPrefix: false } });
 
-  beforeAll(() => {
-    io = new Redis(url ?? '', { maxRetriesPerRequest: 1 });
-  });
-  afterAll(async () => {
-    if (!io) return;
-    const keys = await io.keys(`${prefix}*`);
-    if (keys.length > 0) await io.del(...keys);
-    await io.quit().catch(() => undefined);
-  });
-
-  /** A process: its own mfa (and so its own memory of numbers' budgets), counting commands. */
-  function server(clock: FakeClock, outbox: OutboxSender, extra: Partial<MfaOptions> = {}): Mfa {
-    const client = (command: string, args: string[]) => {
-      sent.push(command);
-      if (process.env.DEBUG_CMDS) console.log(command, args.slice(0, 4).join(' '));
-      if (!io) throw new Error('not connected');
-      return io.call(command, ...args);
-    };
-    // The base costs, without the prefix budget (on by default: its cost is counted on its own below).
-    return createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: outbox }, secret: SECRET, clock, sending: { perPrefix: false }, ...extra });
-  }
-
-  /** The commands `op` sends. */
-  async function count(op: () => Promise<unknown>): Promise<string[]> {
-    sent.length = 0;
-    await op();
-    return [...sent];
-  }
-
-  it('verify after this process wrote last: EVALSHA; startChallenge and resend: EVALSHA + GET (the shared settings) + EVALSHA', async () => {
+  it('verify after this process wrote last: EVALSHA; startChallenge and resend: EVALSHA (user, factors and the shared settings) + EVALSHA', async () => {
     const clock = fakeClock(Date.now());
     const outbox = outboxSender();
     const mfa = server(clock, outbox);
@@ -60,16 +28,32 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     clock.advance(30_000);
     await mfa.startChallenge('warm-up'); // loads the read script
 
-    expect(await count(() => mfa.startChallenge('u1'))).toEqual(['EVALSHA', 'GET', 'EVALSHA']);
+    expect(await count(() => mfa.startChallenge('u1'))).toEqual(['EVALSHA', 'EVALSHA']);
     const code = outbox.last()?.code ?? '';
     // A wrong code is counted by a commit, which also proves the copy this process wrote.
     expect(await count(async () => expect((await mfa.verify('u1', wrong(code))).ok).toBe(false))).toEqual(['EVALSHA']);
     clock.advance(30_000);
-    expect(await count(async () => expect((await mfa.resend('u1')).ok).toBe(true))).toEqual(['EVALSHA', 'GET', 'EVALSHA']);
+    expect(await count(async () => expect((await mfa.resend('u1')).ok).toBe(true))).toEqual(['EVALSHA', 'EVALSHA']);
     const fresh = outbox.last()?.code ?? '';
     expect(await count(async () => expect((await mfa.verify('u1', fresh)).ok).toBe(true))).toEqual(['EVALSHA']);
     // The verify recorded the factor's use in the same command.
     expect((await mfa.listFactors('u1')).factors[0]?.lastUsedAt).toBe(clock.now());
+  });
+
+  it('on a cluster client the shared settings (another hash slot) are one GET beside the load, and the number\'s record one more EVALSHA', async () => {
+    const clock = fakeClock(Date.now());
+    const outbox = outboxSender();
+    // A single node accepts what a cluster would route: the counts are the cluster's.
+    const mfa = server(clock, outbox, {}, { cluster: true });
+    expect((await mfa.enrollSms('c1', '+14155550188')).ok).toBe(true);
+    expect((await mfa.confirmEnrollment('c1', outbox.last()?.code ?? '')).ok).toBe(true);
+    clock.advance(30_000);
+    await mfa.startChallenge('warm-up');
+    const start = await count(async () => must(await mfa.startChallenge('c1')));
+    expect([...start].sort()).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA', 'GET']);
+    expect(await count(() => mfa.listFactors('c1'))).toEqual(expect.arrayContaining(['EVALSHA', 'GET']));
+    expect(await count(() => mfa.listFactors('c1'))).toHaveLength(2);
+    expect(await count(async () => expect((await mfa.verify('c1', outbox.last()?.code ?? '')).ok).toBe(true))).toEqual(['EVALSHA']);
   });
 
   it('the other calls cost what the README table says', async () => {
@@ -82,10 +66,10 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     expect(await n(() => mfa.enrollSms('t1', '+14155550199'))).toBe(6);
     expect(await n(() => mfa.confirmEnrollment('t1', outbox.last()?.code ?? ''))).toBe(6); // its check starts from the copy enrollSms wrote
     expect(await n(() => mfa.requiresMfa('t1'))).toBe(2);
-    expect(await n(() => mfa.getStatus('t1'))).toBe(2); // the user in one script, the shared settings
-    expect(await n(() => mfa.listFactors('t1'))).toBe(2); // factors, preferred and state in one script; the shared settings
-    expect(await n(() => mfa.startChallenge('t1'))).toBe(3);
-    expect(await n(() => mfa.startChallenge('t1'))).toBe(2); // refused: cooldown
+    expect(await n(() => mfa.getStatus('t1'))).toBe(1); // the user and the shared settings in one script
+    expect(await n(() => mfa.listFactors('t1'))).toBe(1); // factors, preferred, state and the shared settings in one script
+    expect(await n(() => mfa.startChallenge('t1'))).toBe(2);
+    expect(await n(() => mfa.startChallenge('t1'))).toBe(1); // refused: cooldown
     expect(await n(() => mfa.verify('t1', 'abc'))).toBe(1); // refused: malformed (read, never the remembered copy alone)
     // No code pending: one more read, of the factors, to look for an authenticator app.
     expect(await n(() => mfa.verify('nobody', '123456'))).toBe(2);
@@ -105,7 +89,7 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     clock.advance(30_000);
     await mfa.startChallenge('warm-up');
 
-    expect(await count(() => mfa.startChallenge('r1'))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA']);
+    expect(await count(() => mfa.startChallenge('r1'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
     const code = outbox.last()?.code ?? '';
     expect(await count(async () => expect((await mfa.verify('r1', code)).ok).toBe(true))).toEqual(['EVALSHA']);
     // A report: one GET of the record; a delivery or an unknown id reads and writes nothing more.
@@ -118,14 +102,14 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     const clock = fakeClock(Date.now());
     const outbox = outboxSender();
     const mfa = server(clock, outbox, { sending: { perPrefix: false, globalCap: 1000 } });
-    const { factors } = redisStores(io as Redis, { keyPrefix: prefix });
+    const { factors } = uncounted();
     for (const [i, userId] of ['b0', 'b1', 'b2'].entries()) {
       await factors.putFactor({ id: `f_${userId}`, userId, channel: 'sms', status: 'active', phone: `+1415555013${i}`, createdAt: 1 });
     }
     expect((await mfa.startChallenge('b0')).ok).toBe(true); // loads both scripts
-    expect(await count(() => mfa.startChallenge('b1', { ip: '203.0.113.9' }))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA', 'EVALSHA']);
+    expect(await count(() => mfa.startChallenge('b1', { ip: '203.0.113.9' }))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA', 'EVALSHA']);
     const defaults = server(clock, outbox, { sending: {} });
-    expect(await count(() => defaults.startChallenge('b2'))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA']);
+    expect(await count(() => defaults.startChallenge('b2'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
   });
 
   it('verify when another process wrote last: 2 commands (GET + EVALSHA, or a refused EVALSHA answering the record + EVALSHA)', async () => {
@@ -184,15 +168,15 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     const outboxB = outboxSender();
     const a = server(clock, outboxA);
     const b = server(clock, outboxB);
-    const { factors } = redisStores(io as Redis, { keyPrefix: prefix });
+    const { factors } = uncounted();
     for (const userId of ['s1', 's2', 's3']) {
       await factors.putFactor({ id: `f_${userId}`, userId, channel: 'sms', status: 'active', phone: '+14155550123', createdAt: 1 });
     }
-    expect(await count(() => a.startChallenge('s1'))).toEqual(['EVALSHA', 'GET', 'EVALSHA']);
+    expect(await count(() => a.startChallenge('s1'))).toEqual(['EVALSHA', 'EVALSHA']);
     // b has never seen the number: it starts from "no sends", the commit answers with a's record.
-    expect(await count(() => b.startChallenge('s2'))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA']);
+    expect(await count(() => b.startChallenge('s2'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
     // a's copy is now stale (b wrote since): one more again.
-    expect(await count(() => a.startChallenge('s3'))).toEqual(['EVALSHA', 'GET', 'EVALSHA', 'EVALSHA']);
+    expect(await count(() => a.startChallenge('s3'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
     const status = await a.getStatus('s3');
     expect(status.pending?.state).toBe('live');
     expect(outboxA.messages.length + outboxB.messages.length).toBe(3);

@@ -5,47 +5,18 @@
  * factors in one more script call. Also: many parallel trusting verifies from two instances
  * on one Redis give one success and one token.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { redisStores } from '../../src/adapters/redis/index.js';
-import { createMfa, type Mfa } from 'mfakit';
-import { fakeClock, type FakeClock } from '../../src/testing/clock.js';
-import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
+import { describe, expect, inject, it } from 'vitest';
+import { fakeClock } from '../../src/testing/clock.js';
+import { outboxSender } from '../../src/testing/outbox.js';
+import { countingRedis } from '../helpers/counting-redis.js';
 import { warnSkipped } from '../helpers/redis-server.js';
-import { must, PHONE, SECRET } from '../helpers/setup.js';
+import { must, PHONE } from '../helpers/setup.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis for the trusted-device command counts');
 
 describe.skipIf(url === null)('trusted devices on Redis: commands and races', () => {
-  let io: Redis | undefined;
-  const prefix = `mfakit-devices-cmds:${process.pid}:`;
-  const sent: string[] = [];
-
-  beforeAll(() => {
-    io = new Redis(url ?? '', { maxRetriesPerRequest: 1 });
-  });
-  afterAll(async () => {
-    if (!io) return;
-    const keys = await io.keys(`${prefix}*`);
-    if (keys.length > 0) await io.del(...keys);
-    await io.quit().catch(() => undefined);
-  });
-
-  function server(clock: FakeClock, outbox: OutboxSender): Mfa {
-    const client = (command: string, args: string[]) => {
-      sent.push(command);
-      if (!io) throw new Error('not connected');
-      return io.call(command, ...args);
-    };
-    return createMfa({ stores: redisStores(client, { keyPrefix: prefix }), senders: { sms: outbox }, secret: SECRET, clock });
-  }
-
-  async function count(op: () => Promise<unknown>): Promise<string[]> {
-    sent.length = 0;
-    await op();
-    return [...sent];
-  }
+  const { server, count } = countingRedis(`mfakit-devices-cmds:${process.pid}:`);
 
   it('a trusting verify costs one factor read more; a plain one is unchanged; requiresMfa with a token one script call more', async () => {
     const clock = fakeClock(Date.now());

@@ -90,4 +90,21 @@ describe.skipIf(url === null)('shared settings on Redis', () => {
     }
     expect(sentByB()).toBe(0);
   });
+
+  it('a settings record rewritten at the version an instance already read still fails closed in every call that reads it', async () => {
+    const { prefix, a, sentByB, b } = pair();
+    expect((await a.addVerifiedFactor('u2', { phone: PHONE }, { by: 'hr', reason: 'work phone' })).ok).toBe(true);
+    await a.setChannelEnabled('voice', false);
+    expect((await b.startChallenge('u2')).ok).toBe(true); // b has read this version of the settings
+    const raw = (await io?.get(`${prefix}{settings}`)) ?? '';
+    const version = raw.slice(0, raw.indexOf('\n'));
+    for (const value of [`${version}\n{"c":{"sms":{"e":2}}}`, 'garbage', `5\n${raw.slice(raw.indexOf('\n') + 1)}`]) {
+      await io?.set(`${prefix}{settings}`, value);
+      await expect(b.startChallenge('u2')).rejects.toMatchObject({ code: 'store_failed' });
+      await expect(b.resend('u2')).rejects.toMatchObject({ code: 'store_failed' });
+      await expect(b.listFactors('u2')).rejects.toMatchObject({ code: 'store_failed' });
+      await expect(b.getStatus('u2')).rejects.toMatchObject({ code: 'store_failed' });
+    }
+    expect(sentByB()).toBe(1);
+  });
 });

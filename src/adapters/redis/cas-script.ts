@@ -90,12 +90,16 @@ return out
 `;
 
 /**
- * Reads a user's state key and factors hash at one instant.
- * KEYS[1] the state key, KEYS[2] the factors hash. Returns `{state or nil, {field, value, ...}}`.
+ * Reads a user's state key and factors hash, and any further state keys, at one instant.
+ * KEYS[1] the state key, KEYS[2] the factors hash, KEYS[3..n] other state keys (single
+ * node only: they are in other hash slots). Returns
+ * `{state or nil, {field, value, ...}, other3 or nil, ...}`.
  * @internal
  */
 export const LOAD_SCRIPT = `
-return {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+local out = {redis.call('GET', KEYS[1]), redis.call('HGETALL', KEYS[2])}
+for i = 3, #KEYS do out[i] = redis.call('GET', KEYS[i]) end
+return out
 `;
 
 /** A Lua script with its SHA-1, for EVALSHA. @internal */
@@ -124,11 +128,12 @@ export async function runScript(
   keys: readonly [string, ...string[]],
   args: readonly string[],
 ): Promise<unknown> {
-  const tail = [String(keys.length), ...keys, ...args];
+  const argv = [s.sha, String(keys.length), ...keys, ...args];
   try {
-    return await call('EVALSHA', keys[0], [s.sha, ...tail]);
+    return await call('EVALSHA', keys[0], argv);
   } catch (err) {
     if (!isNoScript(err)) throw err;
-    return call('EVAL', keys[0], [s.source, ...tail]);
+    argv[0] = s.source;
+    return call('EVAL', keys[0], argv);
   }
 }
