@@ -108,7 +108,7 @@ export function defineSqlStoreCases(options: {
         }
       });
 
-      it('a database at the first migration upgrades by running migrate again: existing email factors are found by address', async () => {
+      it('a database at the first migration upgrades by running migrate again: existing email factors are found by address, and so are rows an older instance writes after it (at the next migrate)', async () => {
         const old = `u${process.pid}_`;
         const mail: Factor = { id: 'fm', userId: 'u1', channel: 'email', status: 'active', email: 'Ada.Lovelace@example.com', createdAt: 1, activatedAt: 2 };
         const sms: Factor = { id: 'fs', userId: 'u1', channel: 'sms', status: 'active', phone: PHONE, createdAt: 3, lastUsedAt: 9 };
@@ -129,6 +129,17 @@ export function defineSqlStoreCases(options: {
           expect(await factors.listFactors('u1')).toEqual([mail, sms]);
           expect(await factors.listFactors('u2')).toEqual([app]);
           expect(await factors.findFactorsByPhone(PHONE)).toEqual([sms]);
+
+          // An instance still on the old version writes a row after the upgrade (a rolling
+          // deploy): no email column. It is read as it is, and the next migrate indexes it.
+          const late: Factor = { id: 'fl', userId: 'u3', channel: 'email', status: 'active', email: 'grace@example.com', createdAt: 5, activatedAt: 6 };
+          const { email: _late, ...lateRow } = factorRow(late);
+          await use().insertInto(`${old}factors` as never).values(lateRow as never).execute();
+          expect(await factors.listFactors('u3')).toEqual([late]);
+          expect(await factors.findFactorsByEmail?.('grace@example.com')).toEqual([]);
+          expect((await migrate(use(), { tablePrefix: old })).applied).toEqual([]);
+          expect(await factors.findFactorsByEmail?.('grace@example.com')).toEqual([late]);
+          expect(await factors.findFactorsByEmail?.('Ada.Lovelace@example.com')).toEqual([mail]);
         } finally {
           for (const t of [...TABLES, 'migrations', 'migrations_lock']) await use().schema.dropTable(`${old}${t}`).ifExists().execute();
         }

@@ -76,8 +76,7 @@ function factorEmail(t: TableNames, dialect: SqlDialect): Migration {
     async up(db) {
       await db.schema.alterTable(t.factors).addColumn('email', c.key(EMAIL_BYTES)).execute();
       await db.schema.createIndex(t.factorsEmailIndex).on(t.factors).column('email').execute();
-      // Only rows whose document holds an email (every factor mfakit writes is valid JSON).
-      await sql`update ${sql.table(t.factors)} set ${sql.ref('email')} = ${emailOfData(dialect)} where ${sql.ref('data')} like ${'%"email"%'}`.execute(db);
+      await fillEmails(db, t, dialect);
     },
     async down(db) {
       const drop = db.schema.dropIndex(t.factorsEmailIndex);
@@ -85,6 +84,16 @@ function factorEmail(t: TableNames, dialect: SqlDialect): Migration {
       await db.schema.alterTable(t.factors).dropColumn('email').execute();
     },
   };
+}
+
+/**
+ * Fills in the `email` column of rows whose document holds an address and whose column does
+ * not: every row when the column is added, and, at every later {@link migrate}, the rows an
+ * older mfakit (which does not know the column) wrote after it was added. Only rows whose
+ * document holds an email are touched (every factor mfakit writes is valid JSON).
+ */
+async function fillEmails(db: AnyKysely, t: TableNames, dialect: SqlDialect): Promise<void> {
+  await sql`update ${sql.table(t.factors)} set ${sql.ref('email')} = ${emailOfData(dialect)} where ${sql.ref('email')} is null and ${sql.ref('data')} like ${'%"email"%'}`.execute(db);
 }
 
 /** The `email` field of a factor row's JSON document, as SQL of the dialect (`null` when absent). */
@@ -172,9 +181,10 @@ export function mfakitMigrator<DB>(db: Kysely<DB>, options: MigrateOptions = {})
  * Brings mfakit's tables of one prefix up to date with Kysely's `Migrator`
  * (`migrateToLatest` of {@link mfakitMigrator}): creates the factor, preferred-factor,
  * exception-list and state tables and their indexes on the first run, upgrades tables an
- * older version created (running only the migrations they lack), does nothing when
+ * older version created (running only the migrations they lack), runs none when
  * the schema is current, and is safe to run from several processes at once (the
- * Migrator's lock). Rejects with `MfaError('store_failed')` when a migration fails.
+ * Migrator's lock). Each run also fills in the `email` column of factor rows an older
+ * mfakit wrote without it (run `migrate` first, deploy, then run it once more). Rejects with `MfaError('store_failed')` when a migration fails.
  *
  * @example
  * ```ts
@@ -188,6 +198,14 @@ export async function migrate<DB>(db: Kysely<DB>, options: MigrateOptions = {}):
   const { error, results } = await mfakitMigrator(db, options).migrateToLatest();
   if (error !== undefined) {
     const cause = plainError(error);
+    throw new MfaError('store_failed', `mfakit migrate failed (${cause.message})`, { cause });
+  }
+  // Rows an older instance wrote since the column came (deployed during a rolling upgrade).
+  const t = tableNames(options.tablePrefix);
+  try {
+    await fillEmails(db as unknown as AnyKysely, t, dialectOf(db as unknown as AnyKysely, options.dialect));
+  } catch (err) {
+    const cause = plainError(err);
     throw new MfaError('store_failed', `mfakit migrate failed (${cause.message})`, { cause });
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
