@@ -80,6 +80,16 @@ describe('destinations.unique: email addresses', () => {
     expect((await env.factors.findFactorsByEmail?.(ADDRESS))?.map((f) => [f.userId, f.status])).toEqual([['u2', 'active']]);
   });
 
+  it('only a user who passed step-up learns that a number or an address is taken: step_up_required comes first', async () => {
+    const env = setup();
+    await enrollEmail(env, 'u1', ADDRESS);
+    must(await env.mfa.addVerifiedFactor('u1', { phone: PHONE }, ADMIN));
+    await enrollEmail(env, 'u2', 'grace@example.com');
+    env.clock.advance(60 * 60_000); // u2's sign-in is an hour old
+    expect(await env.mfa.enrollEmail('u2', ADDRESS)).toEqual({ ok: false, error: 'step_up_required' });
+    expect(await env.mfa.enrollSms('u2', PHONE)).toEqual({ ok: false, error: 'step_up_required' });
+  });
+
   it('addVerifiedFactor binds a free address, and the next user is refused', async () => {
     const env = setup();
     must(await env.mfa.addVerifiedFactor('u1', { email: ` ${ADDRESS}` }, ADMIN));
@@ -219,6 +229,27 @@ describe('destinations.unique: one active owner under concurrency', () => {
     expect(await env.state.read(claim)).toBeNull();
     expect(await env.state.read(otherClaim)).not.toBeNull();
     expect(await env.mfa.addVerifiedFactor('u1', { phone: OTHER }, ADMIN)).toEqual({ ok: false, error: 'destination_in_use' });
+  });
+
+  it('a loser whose factor removal fails twice is still rolled back (the removal is tried again), and gets destination_in_use', async () => {
+    const base = memoryStores({ clock: fakeClock() }).factors;
+    let failures = 0;
+    const flaky: FactorStore = {
+      ...base,
+      deleteFactor: async (userId, factorId) => {
+        if (failures < 2) {
+          failures++;
+          throw new Error('connection reset');
+        }
+        return base.deleteFactor(userId, factorId);
+      },
+    };
+    const env = setup({}, flaky);
+    const [a, b] = await pending(env, 2);
+    must(await env.mfa.confirmEnrollment(a?.userId ?? '', a?.code ?? ''));
+    expect(await env.mfa.confirmEnrollment(b?.userId ?? '', b?.code ?? '')).toEqual({ ok: false, error: 'destination_in_use' });
+    expect(failures).toBe(2);
+    expect((await activeOn(env.factors, PHONE)).map((f) => f.userId)).toEqual([a?.userId]);
   });
 
   it('a number change (replaces) to the same number is not refused', async () => {

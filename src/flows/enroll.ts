@@ -44,9 +44,10 @@ export async function enrollNumber(
   if ('ok' in target) return target;
   const checked = await checkNumber(ctx.options, userId, target.number, target.number === input ? opts.country : undefined, channel);
   if ('ok' in checked) return checked;
-  if (await inUseByAnother(ctx, userId, { phone: checked.e164 })) return { ok: false, error: 'destination_in_use' };
+  // Step-up first: only a user who just proved a factor may learn whether a number is taken.
   const stepUp = await stepUpCheck(ctx, userId);
   if (stepUp) return stepUp;
+  if (await inUseByAnother(ctx, userId, { phone: checked.e164 })) return { ok: false, error: 'destination_in_use' };
   const factor: Factor = { id: randomId('f'), userId, channel, status: 'pending', phone: checked.e164, createdAt: ctx.clock.now(), ...(target.replaces ? { replaces: target.replaces } : {}) };
   return enrollPending(ctx, factor, opts.locale, opts.ip);
 }
@@ -88,9 +89,9 @@ export async function enrollEmail(
 ): Promise<Result<CodeSent, EnrollEmailError>> {
   const checked = parseEmail(input);
   if ('ok' in checked) return checked;
-  if (await inUseByAnother(ctx, userId, { email: checked.email })) return { ok: false, error: 'destination_in_use' };
   const stepUp = await stepUpCheck(ctx, userId);
   if (stepUp) return stepUp;
+  if (await inUseByAnother(ctx, userId, { email: checked.email })) return { ok: false, error: 'destination_in_use' };
   return enrollPending(ctx, { id: randomId('f'), userId, channel: 'email', status: 'pending', email: checked.email, createdAt: ctx.clock.now() }, opts.locale, opts.ip);
 }
 
@@ -166,9 +167,26 @@ async function claimed(ctx: Context, active: Factor, destination: Destination): 
   try {
     won = await claimDestination(ctx, active.userId, destination);
   } catch (err) {
-    await ctx.store.factors.deleteFactor(active.userId, active.id).catch(() => false);
+    await rollBack(ctx, active).catch(() => undefined); // the claim's own error is the one to report
     throw err;
   }
-  if (!won) await ctx.store.factors.deleteFactor(active.userId, active.id);
+  if (!won) await rollBack(ctx, active);
   return won;
+}
+
+/**
+ * Removes a factor that lost its destination's claim (or whose claim failed), trying again
+ * on a fault: while it stands, two users hold one destination. A store down for all three
+ * tries rejects (the caller gets `store_failed`, never a success), and the factor may be
+ * left active: the one case `destinations.unique` cannot close without a working store.
+ */
+async function rollBack(ctx: Context, factor: Factor): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ctx.store.factors.deleteFactor(factor.userId, factor.id);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
