@@ -3,8 +3,6 @@
  * each with its own createMfa, Redis client and outbox, share one Redis and one user and
  * are released together.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { generateSync } from 'otplib';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,13 +12,12 @@ import { outboxSender, type OutboxSender } from '../../src/testing/outbox.js';
 import { warnSkipped } from '../helpers/redis-server.js';
 import { must, PHONE, SECRET, wrong } from '../helpers/setup.js';
 import { many, runRound, tally, WorkerHandle } from '../helpers/worker-handle.js';
-import type { Call, ClientKind, FromWorker } from './worker.js';
+import type { Call, FromWorker } from './worker.js';
+import { startRedisWorkers, WORKER_KINDS } from './workers.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis for the cross-process tests');
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const KINDS: readonly ClientKind[] = ['ioredis', 'node-redis', 'ioredis', 'node-redis'];
 const USER = 'u-cross';
 
 describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', () => {
@@ -30,15 +27,8 @@ describe.skipIf(url === null)('cross-process: 4 workers, one Redis, one user', (
 
   beforeAll(async () => {
     admin = new Redis(url ?? '', { maxRetriesPerRequest: 1 });
-    for (const kind of KINDS) {
-      const child = fork(WORKER, [url ?? '', kind, SECRET], {
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-      workers.push(new WorkerHandle<FromWorker>(child));
-    }
-    const hello = await Promise.all(workers.map((w) => w.next(30_000)));
-    expect(hello.map((m) => (m.type === 'connected' ? m.kind : m.type))).toEqual(KINDS);
+    const hello = await startRedisWorkers(url ?? '', workers);
+    expect(hello.map((m) => (m.type === 'connected' ? m.kind : m.type))).toEqual(WORKER_KINDS);
   });
 
   afterAll(async () => {

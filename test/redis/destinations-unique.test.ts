@@ -3,8 +3,6 @@
  * confirm it at once, from 4 createMfa instances in this process (each with its own client)
  * and from 4 worker processes (2 on ioredis, 2 on node-redis) sharing one Redis.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisStores } from '../../src/adapters/redis/index.js';
@@ -14,13 +12,12 @@ import { warnSkipped } from '../helpers/redis-server.js';
 import { emailRecorder } from '../helpers/senders.js';
 import { must, PHONE, SECRET } from '../helpers/setup.js';
 import { runRound, tally, WorkerHandle } from '../helpers/worker-handle.js';
-import type { Call, ClientKind, FromWorker, RoundOptions } from './worker.js';
+import type { Call, FromWorker, RoundOptions } from './worker.js';
+import { startRedisWorkers } from './workers.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis for the destinations.unique tests');
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const KINDS: readonly ClientKind[] = ['ioredis', 'node-redis', 'ioredis', 'node-redis'];
 const ROUND: RoundOptions = { destinations: { unique: true }, sending: { perPrefix: false } };
 const OPTIONS: Partial<MfaOptions> = { destinations: { unique: true }, sending: { perDestination: 1_000, perPrefix: false } };
 
@@ -32,11 +29,7 @@ describe.skipIf(url === null)('destinations.unique on Redis', () => {
 
   beforeAll(async () => {
     for (let i = 0; i < 4; i++) clients.push(new Redis(url ?? '', { maxRetriesPerRequest: 1 }));
-    for (const kind of KINDS) {
-      const child = fork(WORKER, [url ?? '', kind, SECRET], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      workers.push(new WorkerHandle<FromWorker>(child));
-    }
-    await Promise.all(workers.map((w) => w.next(30_000)));
+    await startRedisWorkers(url ?? '', workers);
   }, 60_000);
 
   afterAll(async () => {

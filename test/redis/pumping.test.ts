@@ -4,8 +4,6 @@
  * createMfa and client: 1 000 sends to consecutive numbers of one prefix stop at the prefix
  * budget, and the global cap holds under 200 starts released together.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisStores } from '../../src/adapters/redis/index.js';
@@ -14,13 +12,12 @@ import { outboxSender } from '../../src/testing/outbox.js';
 import { warnSkipped } from '../helpers/redis-server.js';
 import { SECRET } from '../helpers/setup.js';
 import { runRound, tally, WorkerHandle } from '../helpers/worker-handle.js';
-import type { Call, ClientKind, FromWorker, RoundOptions } from './worker.js';
+import type { Call, FromWorker, RoundOptions } from './worker.js';
+import { startRedisWorkers } from './workers.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis for the pumping tests');
 
-const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
-const KINDS: readonly ClientKind[] = ['ioredis', 'node-redis', 'ioredis', 'node-redis'];
 
 describe.skipIf(url === null)('send budgets on Redis', () => {
   const workers: WorkerHandle<FromWorker>[] = [];
@@ -30,11 +27,7 @@ describe.skipIf(url === null)('send budgets on Redis', () => {
 
   beforeAll(async () => {
     admin = new Redis(url ?? '', { maxRetriesPerRequest: 1 });
-    for (const kind of KINDS) {
-      const child = fork(WORKER, [url ?? '', kind, SECRET], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-      workers.push(new WorkerHandle<FromWorker>(child));
-    }
-    await Promise.all(workers.map((w) => w.next(30_000)));
+    await startRedisWorkers(url ?? '', workers);
   }, 60_000);
 
   afterAll(async () => {
