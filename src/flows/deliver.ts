@@ -22,6 +22,7 @@ import type { Receipt } from '../factors/kind.js';
 import type { Snapshot } from '../store/cas.js';
 import { updateDestination, updateUser, updateUserAndDestination } from '../store/user-state.js';
 import type { Context } from './context.js';
+import { isSharedNumber } from './destinations.js';
 import { deliveryFailureOf, rememberMessage } from './delivery-reports.js';
 import { invalidateFactor } from './factors.js';
 
@@ -33,20 +34,6 @@ export interface IssueHooks {
   /** The client IP the caller passed (already checked), for the per-IP budget and `riskCheck`. */
   readonly ip?: string | undefined;
 }
-
-/** The known shared numbers of an instance's options, as a set (built once per options object). */
-const sharedSets = new WeakMap<object, ReadonlySet<string>>();
-function sharedNumbers(ctx: Context): ReadonlySet<string> {
-  let set = sharedSets.get(ctx.options);
-  if (!set) {
-    set = new Set(ctx.options.destinations.shared);
-    sharedSets.set(ctx.options, set);
-  }
-  return set;
-}
-
-/** Whether `e164` is a known shared number (`destinations.shared`). */
-export const isSharedNumber = (ctx: Context, e164: string): boolean => sharedNumbers(ctx).has(e164);
 
 /** Sends a new code for `purpose` to a factor. */
 export async function issueAndSend(

@@ -28,7 +28,6 @@ import { MfaError } from '../config/errors.js';
 import type { Factor } from '../core/types.js';
 import { changeOf, type Codec } from '../store/records.js';
 import type { Context } from './context.js';
-import { isSharedNumber } from './deliver.js';
 
 /** A number (E.164) or an address (as `parseEmail` keeps it) a factor binds. */
 export type Destination = { readonly phone: string } | { readonly email: string };
@@ -39,6 +38,20 @@ export function destinationOf(f: Pick<Factor, 'phone' | 'email'>): Destination |
   if (f.email !== undefined) return { email: f.email };
   return undefined;
 }
+
+/** The known shared numbers of an instance's options, as a set (built once per options object). */
+const sharedSets = new WeakMap<object, ReadonlySet<string>>();
+function sharedNumbers(ctx: Context): ReadonlySet<string> {
+  let set = sharedSets.get(ctx.options);
+  if (!set) {
+    set = new Set(ctx.options.destinations.shared);
+    sharedSets.set(ctx.options, set);
+  }
+  return set;
+}
+
+/** Whether `e164` is a known shared number (`destinations.shared`). */
+export const isSharedNumber = (ctx: Context, e164: string): boolean => sharedNumbers(ctx).has(e164);
 
 /** Whether `unique` applies to the destination: the option is on and it is not a known shared number. */
 function applies(ctx: Context, d: Destination): boolean {
