@@ -43,9 +43,14 @@ export interface VerifyDecision {
 
 /** Whether `code` has the configured shape: exactly `length` ASCII digits. */
 export function isWellFormed(code: string, length: number): boolean {
-  if (code.length !== length) return false;
-  for (let i = 0; i < code.length; i++) {
-    const c = code.charCodeAt(i);
+  return code.length === length && isDigits(code);
+}
+
+/** Whether `s` is one or more ASCII digits (every generated code is; a backup code never). */
+export function isDigits(s: string): boolean {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
     if (c < 48 || c > 57) return false;
   }
   return true;

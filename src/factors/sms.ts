@@ -7,6 +7,7 @@
 import { DEFAULT_TEMPLATES, fill, pickTemplate, renderMessage } from '../config/messages.js';
 import { LruMap } from '../config/lru.js';
 import type { ResolvedOptions } from '../config/options.js';
+import { isDigits } from '../core/codes.js';
 import type { Purpose } from '../core/types.js';
 import type { SmsSender } from '../ports/sender.js';
 import type { CodeFactorKind } from './kind.js';
@@ -47,12 +48,3 @@ export function smsKind(options: ResolvedOptions, sender: SmsSender): CodeFactor
   });
 }
 
-/** Whether `code` is one or more ASCII digits (every generated code is). */
-function isDigits(code: string): boolean {
-  if (code.length === 0) return false;
-  for (let i = 0; i < code.length; i++) {
-    const c = code.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}

@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import { decideVerify, type VerifiedCode, type VerifyDecision, type VerifyRefusal } from '../core/codes.js';
+import { decideVerify, isDigits, type VerifiedCode, type VerifyDecision, type VerifyRefusal } from '../core/codes.js';
 import { BACKUP_LOW_AT, decideBackup, normalizeBackupCode } from '../core/backup.js';
 import { recordProof } from '../core/step-up.js';
 import { trustDevice } from '../core/devices.js';
@@ -140,7 +140,7 @@ export async function verify(ctx: Context, userId: string, input: string, factor
   if (active?.channel === 'totp') res = await verifyTotp(ctx, userId, active, input, 'sign_in', opts);
   else if (active?.channel === 'backup') res = await verifyBackup(ctx, userId, input, active.id, opts);
   // Fast path: digits alone are never a backup code (it has letters), so they skip its normalising.
-  else if (factorId === undefined && !digitsOnly(input) && normalizeBackupCode(input.trim()) !== null) res = await verifyBackup(ctx, userId, input, undefined, opts);
+  else if (factorId === undefined && !isDigits(input) && normalizeBackupCode(input.trim()) !== null) res = await verifyBackup(ctx, userId, input, undefined, opts);
   else res = await verifyCode(ctx, userId, input, 'sign_in', { ...opts, factorId });
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor
@@ -165,12 +165,3 @@ export async function verify(ctx: Context, userId: string, input: string, factor
   };
 }
 
-/** Whether `input` is one or more ASCII digits (a sent or app code as typed). */
-function digitsOnly(input: string): boolean {
-  if (input.length === 0) return false;
-  for (let i = 0; i < input.length; i++) {
-    const c = input.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return true;
-}
