@@ -72,6 +72,7 @@ declare global {
   const req: { readonly body: { readonly code: string } };
   const provider: { messages: { create(message: { to: string; body: string }): Promise<{ id: string }> } };
   function audit(event: object): void;
+  function allUserIds(): Promise<string[]>;
   const metrics: { increment(name: string): void };
   function showError(error: string, retryAfterMs?: number): Response;
   function showCodeForm(maskedPhone: string, resendAfterMs: number): Response;

@@ -107,6 +107,30 @@ describe.skipIf(url === null)('destinations.unique on Redis', () => {
     expect(keys[0]).not.toContain(PHONE.slice(1));
   });
 
+  it("upgrading from 0.4: an email factor whose address is not indexed is found after the README's loop writes it again, and another user is then refused", async () => {
+    const env = instances();
+    const first = env.mfas[0];
+    if (!first) throw new Error('no instance');
+    must(await first.mfa.addVerifiedFactor('old-user', { email: 'legacy@example.com' }, { by: 'admin', reason: 'provisioned before 0.5' }));
+    // As 0.4 left it: the factor, but no address index.
+    const admin = clients[0] as Redis;
+    const indexes = await admin.keys(`${env.prefix}email:*`);
+    expect(indexes).toHaveLength(1);
+    await admin.del(...indexes);
+    expect(await env.factors.findFactorsByEmail?.('legacy@example.com')).toEqual([]);
+
+    // The README's loop, over the app's user ids.
+    const allUserIds = async () => ['old-user', 'someone-else'];
+    const { factors } = redisStores(admin, { keyPrefix: env.prefix });
+    for (const id of await allUserIds()) {
+      for (const factor of await factors.listFactors(id)) {
+        if (factor.email !== undefined) await factors.putFactor(factor);
+      }
+    }
+    expect((await env.factors.findFactorsByEmail?.('legacy@example.com'))?.map((f) => f.userId)).toEqual(['old-user']);
+    expect(await first.mfa.enrollEmail('new-user', 'legacy@example.com')).toEqual({ ok: false, error: 'destination_in_use' });
+  });
+
   it('across 4 processes: 20 users confirm one number at once → exactly one owner', async () => {
     const env = instances();
     const racers = await pending(env, 20);
