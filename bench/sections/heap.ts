@@ -9,8 +9,7 @@
  * the difference is the process-wide bounded caches a real start fills (masked numbers, the
  * last-seen per-number records; ≤ 10 000 entries each), which do not grow with users.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runChild } from '../lib/child.js';
 import { round } from '../lib/stats.js';
 
 export interface HeapRun {
@@ -32,26 +31,10 @@ export interface HeapResult {
   readonly check: { readonly users: number; readonly realBytesPerUser: number; readonly replayBytesPerUser: number; readonly differenceMb: number } | null;
 }
 
-function child(users: number, mode: 'real' | 'replay', fromSrc: boolean): Promise<HeapRun> {
-  const script = fileURLToPath(new URL('../lib/heap-child.ts', import.meta.url));
-  const args = ['--expose-gc', '--max-old-space-size=8192', '--import', 'tsx', script, String(users), mode, ...(fromSrc ? ['--src'] : [])];
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    p.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-4000)));
-    p.once('error', reject);
-    p.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`heap child exited ${code}:\n${err}`));
-      try {
-        const r = JSON.parse(out.trim().split('\n').pop() ?? '') as { users: number; heapBefore: number; heapAfter: number; bytesPerUser: number; seedMs: number };
-        resolve({ users: r.users, mode, bytesPerUser: r.bytesPerUser, heapBeforeMb: Math.round(r.heapBefore / 2 ** 20), heapAfterMb: Math.round(r.heapAfter / 2 ** 20), seedMs: r.seedMs });
-      } catch (e) {
-        reject(new Error(`heap child: unreadable output ${out.slice(0, 500)} (${String(e)})`));
-      }
-    });
-  });
+async function child(users: number, mode: 'real' | 'replay', fromSrc: boolean): Promise<HeapRun> {
+  const args = [String(users), mode, ...(fromSrc ? ['--src'] : [])];
+  const r = (await runChild('heap child', 'heap-child.ts', args, ['--expose-gc', '--max-old-space-size=8192'])) as { users: number; heapBefore: number; heapAfter: number; bytesPerUser: number; seedMs: number };
+  return { users: r.users, mode, bytesPerUser: r.bytesPerUser, heapBeforeMb: Math.round(r.heapBefore / 2 ** 20), heapAfterMb: Math.round(r.heapAfter / 2 ** 20), seedMs: r.seedMs };
 }
 
 export async function runHeap(opts: { users: number; checkUsers: number; fromSrc: boolean }): Promise<HeapResult> {

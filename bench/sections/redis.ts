@@ -4,9 +4,7 @@
  * concurrent users, commands per operation from `INFO commandstats`, `MEMORY USAGE` of one
  * user's state; 5. verify latency (unloaded, and under the 64-user load).
  */
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import type { Mfa } from 'mfakit';
 import {
@@ -20,6 +18,7 @@ import {
   type User,
   wrongCode,
 } from '../lib/fixture.js';
+import { runChild } from '../lib/child.js';
 import type { Library } from '../lib/mfakit.js';
 import { infoField, parseCommandStats, redisBenchmark, statDelta } from '../lib/redis-server.js';
 import { type Latency, latencyOf, pool, round } from '../lib/stats.js';
@@ -326,25 +325,9 @@ export async function runRedis(
 }
 
 /** Runs bench/lib/other-process.ts: another process starts the users' challenges; resolves phone → code. */
-function otherProcessStarts(url: string, prefix: string, now: number, users: readonly User[], fromSrc: boolean): Promise<Record<string, string>> {
-  const script = fileURLToPath(new URL('../lib/other-process.ts', import.meta.url));
-  const args = ['--import', 'tsx', script, url, prefix, String(now), JSON.stringify(users.map((u) => ({ id: u.id, phone: u.phone }))), ...(fromSrc ? ['--src'] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-    child.stderr.on('data', (c: Buffer) => (err = (err + c.toString('utf8')).slice(-4000)));
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      if (code !== 0) return reject(new Error(`other process exited ${code}:\n${err}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as Record<string, string>);
-      } catch (e) {
-        reject(new Error(`other process: unreadable output (${String(e)})`));
-      }
-    });
-  });
+async function otherProcessStarts(url: string, prefix: string, now: number, users: readonly User[], fromSrc: boolean): Promise<Record<string, string>> {
+  const args = [url, prefix, String(now), JSON.stringify(users.map((u) => ({ id: u.id, phone: u.phone }))), ...(fromSrc ? ['--src'] : [])];
+  return (await runChild('other process', 'other-process.ts', args)) as Record<string, string>;
 }
 
 /** Deletes every key under `prefix` (SCAN + UNLINK). */
