@@ -112,14 +112,20 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
     expect(await count(() => defaults.startChallenge('b2'))).toEqual(['EVALSHA', 'EVALSHA', 'EVALSHA']);
   });
 
-  it('verify when another process wrote last: 2 commands (GET + EVALSHA, or a refused EVALSHA answering the record + EVALSHA)', async () => {
+  /** Two instances on one clock and outbox; `userId` enrolled on `phone` through `a`, the cooldown past. */
+  async function twoInstances(userId: string, phone: string) {
     const clock = fakeClock(Date.now());
     const outbox = outboxSender();
     const a = server(clock, outbox);
     const b = server(clock, outbox);
-    expect((await a.enrollSms('x1', '+14155550142')).ok).toBe(true);
-    expect((await a.confirmEnrollment('x1', outbox.last()?.code ?? '')).ok).toBe(true);
+    expect((await a.enrollSms(userId, phone)).ok).toBe(true);
+    expect((await a.confirmEnrollment(userId, outbox.last()?.code ?? '')).ok).toBe(true);
     clock.advance(30_000);
+    return { clock, outbox, a, b };
+  }
+
+  it('verify when another process wrote last: 2 commands (GET + EVALSHA, or a refused EVALSHA answering the record + EVALSHA)', async () => {
+    const { outbox, a, b } = await twoInstances('x1', '+14155550142');
     await b.startChallenge('warm-up');
 
     // b never saw x1: it reads the record, then commits.
@@ -136,13 +142,7 @@ describe.skipIf(url === null)('Redis commands per call (single node)', () => {
   });
 
   it('a refusal is never based on the remembered copy alone', async () => {
-    const clock = fakeClock(Date.now());
-    const outbox = outboxSender();
-    const a = server(clock, outbox);
-    const b = server(clock, outbox);
-    expect((await a.enrollSms('y1', '+14155550143')).ok).toBe(true);
-    expect((await a.confirmEnrollment('y1', outbox.last()?.code ?? '')).ok).toBe(true);
-    clock.advance(30_000);
+    const { clock, outbox, a, b } = await twoInstances('y1', '+14155550143');
     await a.startChallenge('warm-up');
     await b.startChallenge('warm-up');
 
