@@ -49,12 +49,12 @@ const requireRedis = process.env['MFAKIT_REQUIRE_REDIS'] === '1' || !smoke;
 
 const SIZES = smoke
   ? {
-      cryptoMs: 100, memUsers: 200, memMs: 0, redisUsers: 128, redisMs: 0, benchRequests: 5_000, sequential: 20, autoPipelining: false,
+      cryptoMs: 100, memUsers: 200, memMs: 0, redisUsers: 128, redisMs: 0, redisReps: 1, benchRequests: 5_000, sequential: 20, autoPipelining: false,
       pgUsers: 64, pgMs: 0, pgbenchSeconds: 1, scaling: [1, 10, 100], heapUsers: 2_000, heapCheckUsers: 2_000, otherProcess: false,
       peers: { reps: 1, minMs: 0, sequential: 5, roundUsers: { mfakit: 64, betterAuthMemory: 16, betterAuthRedis: 16, rateLimiterFlexible: 64 } },
     }
   : {
-      cryptoMs: 1_500, memUsers: 5_000, memMs: 4_000, redisUsers: 4_096, redisMs: 6_000, benchRequests: 100_000, sequential: 300, autoPipelining: true,
+      cryptoMs: 1_500, memUsers: 5_000, memMs: 4_000, redisUsers: 4_096, redisMs: 6_000, redisReps: 3, benchRequests: 60_000, sequential: 300, autoPipelining: true,
       pgUsers: 1_024, pgMs: 6_000, pgbenchSeconds: 5, scaling: [1, 10, 100, 1000], heapUsers: 1_000_000, heapCheckUsers: 20_000, otherProcess: true,
       peers: { reps: 3, minMs: 1_500, sequential: 50, roundUsers: { mfakit: 2_048, betterAuthMemory: 64, betterAuthRedis: 256, rateLimiterFlexible: 1_024 } },
     };
@@ -173,13 +173,14 @@ async function main(): Promise<number> {
         users: SIZES.redisUsers,
         clients: CLIENTS,
         minMs: SIZES.redisMs,
+        reps: SIZES.redisReps,
         benchRequests: SIZES.benchRequests,
         sequential: SIZES.sequential,
         redisBenchmarkBin: benchBin,
         autoPipelining: SIZES.autoPipelining,
         otherProcess: SIZES.otherProcess,
       }));
-      console.log(`verify ${fmt(redis.verifyPerSec)}/s, start ${fmt(redis.startPerSec)}/s, limit ${fmt(redis.storeLimitPerSec)}/s`);
+      console.log(`verify ${fmt(redis.verifyPerSec)}/s, start ${fmt(redis.startPerSec)}/s, limit ${fmt(redis.storeLimitPerSec)}/s, ratio per rep ${redis.ratioRuns.map((x) => x ?? 'n/a').join(' / ')}`);
       check('redis commands counted', redis.commandsPerVerify > 0 && redis.commandsPerStart > 0, `${redis.commandsPerVerify}/verify, ${redis.commandsPerStart}/start`);
       check('redis state size read', redis.stateBytes !== null && redis.stateBytes > 0, `MEMORY USAGE ${redis.stateBytes ?? 'null'}`);
       if (benchBin) check('redis store limit', redis.storeLimitPerSec !== null && redis.storeLimitPerSec > 0, `${redis.storeLimitPerSec} ops/s`);

@@ -20,6 +20,14 @@ export function latencyOf(samples: number[]): Latency {
   return { samples: s.length, p50Ms: round(percentile(s, 50), 3), p99Ms: round(percentile(s, 99), 3), maxMs: round(s[s.length - 1] ?? Number.NaN, 3) };
 }
 
+/** The median (the mean of the middle two for an even count); NaN when empty. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
 export const round = (n: number, digits = 0): number => {
   const f = 10 ** digits;
   return Math.round(n * f) / f;

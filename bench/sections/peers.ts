@@ -11,7 +11,7 @@ import { mfakitPeer } from '../peers/mfakit.js';
 import { rateLimiterFlexiblePeer } from '../peers/rate-limiter-flexible.js';
 import type { PeerRules, PeerSystem } from '../peers/types.js';
 import type { Library } from '../lib/mfakit.js';
-import { latencyOf, round } from '../lib/stats.js';
+import { latencyOf, median, round } from '../lib/stats.js';
 
 export interface PeerResult {
   readonly label: string;
@@ -54,12 +54,6 @@ export interface PeersOptions {
   readonly roundUsers: Record<'mfakit' | 'betterAuthMemory' | 'betterAuthRedis' | 'rateLimiterFlexible', number>;
   readonly log: (msg: string) => void;
 }
-
-const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
 
 export async function runPeers(lib: Library, opts: PeersOptions): Promise<PeersResult> {
   const systems: PeerSystem[] = [];

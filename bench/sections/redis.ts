@@ -11,6 +11,7 @@ import {
   benchClock,
   type CaptureSender,
   captureSender,
+  cycle,
   expectOk,
   makeMfa,
   ROUND_GAP_MS,
@@ -21,7 +22,7 @@ import {
 import { runChild } from '../lib/child.js';
 import type { Library } from '../lib/mfakit.js';
 import { infoField, parseCommandStats, redisBenchmark, statDelta } from '../lib/redis-server.js';
-import { type Latency, latencyOf, pool, round } from '../lib/stats.js';
+import { type Latency, latencyOf, median, pool, round } from '../lib/stats.js';
 
 export interface RedisTarget {
   readonly url: string;
@@ -42,10 +43,18 @@ export interface RedisResult {
   /** redis-benchmark -c <clients>: EVALSHA of a script with the adapter CAS's keys and commands. */
   readonly storeLimitPerSec: number | null;
   readonly storeLimitScript: string;
-  /** The two redis-benchmark runs (before and after mfakit's): their spread is the machine's noise. */
+  /** The redis-benchmark runs, before, between and after mfakit's reps: their spread is the machine's noise. */
   readonly storeLimitRuns: (number | null)[];
-  /** verifyPerSec / storeLimitPerSec. */
+  /**
+   * The median of `ratioRuns`: each rep's verify/s over the mean of the two limits measured
+   * just before and after it (not `verifyPerSec / storeLimitPerSec`, which pairs medians of
+   * different moments).
+   */
   readonly ratio: number | null;
+  /** Each rep's verify/s ÷ the mean of the limits measured around it. */
+  readonly ratioRuns: (number | null)[];
+  /** Each rep's verify/s (`verifyPerSec` is their median). */
+  readonly verifyPerSecRuns: number[];
   /** startPerSec / storeLimitPerSec. */
   readonly startRatio: number | null;
   /**
@@ -129,15 +138,25 @@ interface Rig {
   readonly mfa: Mfa;
   readonly sender: CaptureSender;
   readonly clock: ReturnType<typeof benchClock>;
+  /** Commands sent, by name (a counting rig only; empty otherwise). */
   readonly counts: Map<string, number>;
   readonly io: Redis;
 }
 
-async function rig(lib: Library, url: string, prefix: string, ioOptions: Record<string, unknown> = {}): Promise<Rig> {
-  const io = await connect(url, ioOptions);
-  const { client, counts } = counted(io);
+/**
+ * One `Mfa` on its own connection. Plain (`counting: false`), the ioredis client is handed to
+ * `redisStores` as users do; counting, a function client counts each command by name first
+ * (the command counts come from such a rig, the throughput from a plain one).
+ */
+async function rig(lib: Library, url: string, prefix: string, opts: { counting: boolean; ioOptions?: Record<string, unknown> }): Promise<Rig> {
+  const io = await connect(url, opts.ioOptions);
   const clock = benchClock();
   const sender = captureSender();
+  if (!opts.counting) {
+    const mfa = makeMfa(lib, lib.redisStores(io, { keyPrefix: prefix }), clock, sender);
+    return { mfa, sender, clock, counts: new Map(), io };
+  }
+  const { client, counts } = counted(io);
   const mfa = makeMfa(lib, lib.redisStores(client, { keyPrefix: prefix }), clock, sender);
   return { mfa, sender, clock, counts, io };
 }
@@ -175,10 +194,16 @@ async function throughput(r: Rig, users: readonly User[], clients: number, minMs
 export async function runRedis(
   lib: Library,
   target: RedisTarget,
-  opts: { users: number; clients: number; minMs: number; benchRequests: number; sequential: number; redisBenchmarkBin: string | null; autoPipelining: boolean; otherProcess: boolean },
+  opts: {
+    users: number; clients: number; minMs: number; reps: number; benchRequests: number; sequential: number;
+    redisBenchmarkBin: string | null; autoPipelining: boolean; otherProcess: boolean;
+  },
 ): Promise<RedisResult> {
   const prefix = `mfakit-bench:${process.pid}:`;
-  const r = await rig(lib, target.url, prefix);
+  // Throughput on a plain rig (the ioredis client handed to redisStores, as users do);
+  // command counts on a counting rig.
+  const r = await rig(lib, target.url, prefix, { counting: false });
+  const c = await rig(lib, target.url, prefix, { counting: true });
   const admin = await connect(target.url);
   try {
     const users = await seedUsers(lib.redisStores(admin, { keyPrefix: prefix }).factors, 'r', opts.users, r.clock.now());
@@ -210,56 +235,78 @@ export async function runRedis(
         : redisBenchmark(bin, target, { clients: opts.clients, requests: opts.benchRequests, keyspace: 100_000 }, [
             'EVALSHA', sha, '1', `${prefix}{user:lim:__rand_int__}`, ...storeLimitArgs(value),
           ]);
-    // Measured before and after mfakit's runs: the mean is the limit, the spread shows the noise.
-    const limitBefore = await storeLimit();
-
-
-    // mfakit throughput, `clients` users in flight over one connection.
+    // mfakit throughput, `clients` users in flight over one connection, in `reps` runs, each
+    // between two runs of the limit: each rep's ratio is its verify/s over the mean of the
+    // limits measured just before and after it (the machine drifts; pairs close in time
+    // share its state), and the reported ratio is the median of those.
+    const limits: (number | null)[] = [await storeLimit()];
     const underLoad: number[] = [];
-    const tp = await throughput(r, users, opts.clients, opts.minMs, underLoad);
+    const reps: Awaited<ReturnType<typeof throughput>>[] = [];
+    for (let i = 0; i < opts.reps; i++) {
+      reps.push(await throughput(r, users, opts.clients, opts.minMs / opts.reps, underLoad));
+      limits.push(await storeLimit());
+    }
+    const ratioRuns = reps.map((t, i) => {
+      const [before, after] = [limits[i], limits[i + 1]];
+      return before == null || after == null ? null : t.verifyPerSec / ((before + after) / 2);
+    });
+    const tp = {
+      verifyPerSec: median(reps.map((t) => t.verifyPerSec)),
+      startPerSec: median(reps.map((t) => t.startPerSec)),
+      cyclesPerSec: median(reps.map((t) => t.cyclesPerSec)),
+    };
+    const measuredLimits = limits.filter((l): l is number => l !== null);
+    const storeLimitPerSec = measuredLimits.length === limits.length ? median(measuredLimits) : null;
+    const measuredRatios = ratioRuns.filter((x): x is number => x !== null);
+    const ratio = measuredRatios.length === ratioRuns.length ? median(measuredRatios) : null;
+    // The counting rig goes on from where the throughput rounds left the users, with one
+    // round of its own first: the counts below are of a process that wrote the records last.
+    c.clock.set(r.clock.now() + ROUND_GAP_MS);
+    const seq = users.slice(0, Math.min(opts.sequential, users.length));
+    for (const u of seq) await cycle(c.mfa, c.sender, u);
+    c.clock.advance(ROUND_GAP_MS);
 
     // Commands per operation and unloaded latency: sequential, on fresh rounds.
-    const seq = users.slice(0, Math.min(opts.sequential, users.length));
     const s0 = await commandStats(admin);
-    const c0 = new Map(r.counts);
+    const c0 = new Map(c.counts);
     const startLat: number[] = [];
     for (const u of seq) {
       const t = performance.now();
-      expectOk(await r.mfa.startChallenge(u.id), 'startChallenge');
+      expectOk(await c.mfa.startChallenge(u.id), 'startChallenge');
       startLat.push(performance.now() - t);
     }
     const s1 = await commandStats(admin);
-    const c1 = new Map(r.counts);
+    const c1 = new Map(c.counts);
     const probe = seq[0] as User;
     const stateBytes = await memUsage(stateKey(probe.id));
     const strlen = stateBytes === null ? null : Number(await admin.call('STRLEN', stateKey(probe.id)));
     const s1b = await commandStats(admin); // MEMORY USAGE and STRLEN are not the verify's
     const verifyLat: number[] = [];
     for (const u of seq) {
-      const code = r.sender.codes.get(u.phone) as string;
+      const code = c.sender.codes.get(u.phone) as string;
       const t = performance.now();
-      expectOk(await r.mfa.verify(u.id, code), 'verify');
+      expectOk(await c.mfa.verify(u.id, code), 'verify');
       verifyLat.push(performance.now() - t);
     }
     const s2 = await commandStats(admin);
-    const c2 = new Map(r.counts);
-    r.clock.advance(ROUND_GAP_MS);
+    const c2 = new Map(c.counts);
+    c.clock.advance(ROUND_GAP_MS);
     const n = seq.length;
 
     // Another process wrote last: a child process starts the challenges, this one verifies.
     let cold: { perVerify: number; commands: Record<string, number> } | null = null;
     if (opts.otherProcess) {
       const coldUsers = seq.slice(0, Math.min(50, seq.length));
-      const codes = await otherProcessStarts(target.url, prefix, r.clock.now(), coldUsers, lib.src !== 'dist/');
-      const c3 = new Map(r.counts);
+      const codes = await otherProcessStarts(target.url, prefix, c.clock.now(), coldUsers, lib.src !== 'dist/');
+      const c3 = new Map(c.counts);
       for (const u of coldUsers) {
         const code = codes[u.phone];
         if (code === undefined) throw new Error(`the other process sent no code to ${u.id}`);
-        expectOk(await r.mfa.verify(u.id, code), 'verify (another process wrote last)');
+        expectOk(await c.mfa.verify(u.id, code), 'verify (another process wrote last)');
       }
-      const coldClient = diff(new Map(r.counts), c3);
+      const coldClient = diff(new Map(c.counts), c3);
       cold = { perVerify: round(total(coldClient) / coldUsers.length, 2), commands: perOp(coldClient, coldUsers.length) };
-      r.clock.advance(ROUND_GAP_MS);
+      c.clock.advance(ROUND_GAP_MS);
     }
     const startServer = statDelta(s0, s1);
     const verifyServer = statDelta(s1b, s2);
@@ -272,9 +319,9 @@ export async function runRedis(
 
     let autoPipelining: RedisResult['autoPipelining'];
     if (opts.autoPipelining) {
-      const ap = await rig(lib, target.url, prefix, { enableAutoPipelining: true });
+      const ap = await rig(lib, target.url, prefix, { counting: false, ioOptions: { enableAutoPipelining: true } });
       try {
-        ap.clock.set(r.clock.now() + ROUND_GAP_MS);
+        ap.clock.set(c.clock.now() + ROUND_GAP_MS);
         const t = await throughput(ap, users, opts.clients, opts.minMs);
         autoPipelining = { verifyPerSec: round(t.verifyPerSec), startPerSec: round(t.startPerSec), ratio: null };
       } finally {
@@ -282,8 +329,6 @@ export async function runRedis(
       }
     }
 
-    const limitAfter = await storeLimit();
-    const storeLimitPerSec = limitBefore !== null && limitAfter !== null ? (limitBefore + limitAfter) / 2 : null;
     return {
       source: target.source,
       clients: opts.clients,
@@ -293,8 +338,10 @@ export async function runRedis(
       cyclesPerSec: round(tp.cyclesPerSec),
       storeLimitPerSec: storeLimitPerSec === null ? null : round(storeLimitPerSec),
       storeLimitScript: note,
-      storeLimitRuns: [limitBefore, limitAfter].map((v) => (v === null ? null : round(v))),
-      ratio: storeLimitPerSec ? round(tp.verifyPerSec / storeLimitPerSec, 3) : null,
+      storeLimitRuns: limits.map((v) => (v === null ? null : round(v))),
+      ratio: ratio === null ? null : round(ratio, 3),
+      ratioRuns: ratioRuns.map((x) => (x === null ? null : round(x, 3))),
+      verifyPerSecRuns: reps.map((t) => round(t.verifyPerSec)),
       startRatio: storeLimitPerSec ? round(tp.startPerSec / storeLimitPerSec, 3) : null,
       commandsPerVerify: round(total(verifyClient) / n, 2),
       commandsPerVerifyWarm: round(total(verifyClient) / n, 2),
@@ -320,6 +367,7 @@ export async function runRedis(
     // Leave a shared server (REDIS_URL) as we found it.
     if (target.source === 'REDIS_URL') await deletePrefix(admin, prefix);
     r.io.disconnect();
+    c.io.disconnect();
     admin.disconnect();
   }
 }
