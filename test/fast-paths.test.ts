@@ -2,9 +2,11 @@
  * The memory path's fast paths give the same answers as the work they skip: the cached
  * number facts as a fresh parse (and the cache stays bounded), the aged state as the
  * copy-and-delete it replaced (same fields, same order), a prepared SMS text as the template
- * filled whole.
+ * filled whole, a remembered number's keyed name as the HMAC computed afresh.
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { CodeHasher } from '../src/factors/code.js';
 import { numberFacts, numberFactsCached, numberFactsUncached } from '../src/config/phone.js';
 import { DEFAULT_TEMPLATES, pickTemplate, renderMessage } from '../src/config/messages.js';
 import { parseOptions } from '../src/config/options.js';
@@ -150,3 +152,29 @@ describe('prepared SMS text', () => {
     }
   });
 });
+
+describe('destinationKey cache', () => {
+  const SECRETS = ['cache-secret-0123456789-abcdefghijklmnop', 'other-secret-0123456789-abcdefghijklmnop'];
+  /** The keyed name computed afresh, as the hasher computed it before it remembered them. */
+  const fresh = (secret: string, e164: string) => createHmac('sha256', Buffer.from(secret, 'utf8')).update(`dest|${e164}`).digest('base64url').slice(0, 22);
+
+  it('answers the HMAC under the signing secret, first time and remembered, and past its bound (12 000 numbers)', () => {
+    const hasher = new CodeHasher(SECRETS);
+    const numbers = Array.from({ length: 12_000 }, (_, i) => `+1415${2_000_000 + i}`);
+    for (const n of numbers) expect(hasher.destinationKey(n)).toBe(fresh(SECRETS[0] as string, n));
+    for (const n of [numbers[0], numbers[11_999], numbers[5_000], 'email|ada@example.com'] as string[]) {
+      expect(hasher.destinationKey(n)).toBe(fresh(SECRETS[0] as string, n));
+      expect(hasher.destinationKey(n)).toBe(fresh(SECRETS[0] as string, n));
+    }
+  });
+
+  it('is per hasher: another signing secret names the same number differently', () => {
+    const a = new CodeHasher(SECRETS);
+    const b = new CodeHasher([SECRETS[1] as string]);
+    expect(a.destinationKey(PHONE_A)).toBe(a.destinationKey(PHONE_A));
+    expect(b.destinationKey(PHONE_A)).toBe(fresh(SECRETS[1] as string, PHONE_A));
+    expect(b.destinationKey(PHONE_A)).not.toBe(a.destinationKey(PHONE_A));
+  });
+});
+
+const PHONE_A = '+14155552671';
