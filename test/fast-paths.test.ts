@@ -7,7 +7,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CodeHasher } from '../src/factors/code.js';
-import { numberFacts, numberFactsCached, numberFactsUncached } from '../src/config/phone.js';
+import { maskedNumber } from '../src/factors/phone.js';
+import { Remembered } from '../src/factors/remembered.js';
+import { maskPhone, numberFacts, numberFactsCached, numberFactsUncached } from '../src/config/phone.js';
 import { DEFAULT_TEMPLATES, pickTemplate, renderMessage } from '../src/config/messages.js';
 import { parseOptions } from '../src/config/options.js';
 import { DEFAULTS, type Policy } from '../src/core/policy.js';
@@ -178,3 +180,31 @@ describe('destinationKey cache', () => {
 });
 
 const PHONE_A = '+14155552671';
+
+describe('Remembered (the bounded caches of factors/)', () => {
+  it('derives a value once, stays within its bound, forgets the oldest first and derives it again', () => {
+    const derived: string[] = [];
+    const cache = new Remembered<string, string>(3);
+    const derive = (k: string) => {
+      derived.push(k);
+      return `v:${k}`;
+    };
+    for (const k of ['a', 'b', 'a', 'c', 'a']) expect(cache.get(k, derive)).toBe(`v:${k}`);
+    expect(derived).toEqual(['a', 'b', 'c']);
+    expect(cache.get('d', derive)).toBe('v:d'); // past the bound: 'a' (the oldest) goes
+    expect(cache.size).toBe(3);
+    expect(cache.get('b', derive)).toBe('v:b');
+    expect(cache.get('a', derive)).toBe('v:a');
+    expect(derived).toEqual(['a', 'b', 'c', 'd', 'a']);
+    expect(cache.size).toBe(3);
+    expect(() => new Remembered(0)).toThrow(RangeError);
+  });
+
+  it('a masked number is what maskPhone answers, the same frozen object for every send to it', () => {
+    const factor = { id: 'f', userId: 'u', channel: 'sms', status: 'active', phone: '+14155552671', createdAt: 1 } as const;
+    const a = maskedNumber(factor);
+    expect(a).toStrictEqual({ maskedTo: maskPhone('+14155552671'), maskedPhone: maskPhone('+14155552671') });
+    expect(maskedNumber({ ...factor })).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+});

@@ -6,7 +6,7 @@
  * @module
  */
 import { createHmac, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
-import { LruMap } from '../config/lru.js';
+import { Remembered } from './remembered.js';
 import type { CodeRecord } from '../core/state.js';
 import type { Purpose } from '../core/types.js';
 
@@ -58,7 +58,7 @@ const DESTINATION_KEYS = 10_000;
 /** Holds the secrets: the first signs, every one verifies (rotation). */
 export class CodeHasher {
   readonly #keys: readonly Buffer[];
-  readonly #destinations = new LruMap<string, string>(DESTINATION_KEYS);
+  readonly #destinations = new Remembered<string, string>(DESTINATION_KEYS);
 
   constructor(secrets: readonly string[]) {
     this.#keys = secrets.map((s) => Buffer.from(s, 'utf8'));
@@ -134,11 +134,9 @@ export class CodeHasher {
 
   /** A keyed, irreversible name for a phone number, so state keys never hold the number. */
   destinationKey(e164: string): string {
-    let key = this.#destinations.get(e164);
-    if (key === undefined) {
-      key = createHmac('sha256', this.#keys[0] as Buffer).update(`dest|${e164}`).digest('base64url').slice(0, 22);
-      this.#destinations.set(e164, key);
-    }
-    return key;
+    return this.#destinations.get(e164, this.#destinationKey);
   }
+
+  readonly #destinationKey = (e164: string): string =>
+    createHmac('sha256', this.#keys[0] as Buffer).update(`dest|${e164}`).digest('base64url').slice(0, 22);
 }
