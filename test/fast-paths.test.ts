@@ -9,6 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { CodeHasher } from '../src/factors/code.js';
 import { maskedNumber } from '../src/factors/phone.js';
 import { Remembered } from '../src/factors/remembered.js';
+import { createMfa } from '../src/index.js';
+import { enrolled, must, SECRET } from './helpers/setup.js';
 import { maskPhone, numberFacts, numberFactsCached, numberFactsUncached } from '../src/config/phone.js';
 import { DEFAULT_TEMPLATES, pickTemplate, renderMessage } from '../src/config/messages.js';
 import { parseOptions } from '../src/config/options.js';
@@ -206,5 +208,21 @@ describe('Remembered (the bounded caches of factors/)', () => {
     expect(a).toStrictEqual({ maskedTo: maskPhone('+14155552671'), maskedPhone: maskPhone('+14155552671') });
     expect(maskedNumber({ ...factor })).toBe(a);
     expect(Object.isFrozen(a)).toBe(true);
+  });
+});
+
+describe('channels worked out once per settings record', () => {
+  it('a switch made by another instance on the same memory stores holds at the next challenge, both ways', async () => {
+    const a = await enrolled();
+    const b = createMfa({ stores: a.stores, senders: { sms: a.outbox }, secret: SECRET, appName: 'Acme', clock: a.clock });
+    must(await a.mfa.startChallenge('u1')); // the channels of the default settings are now remembered
+    a.clock.advance(30_000);
+    await b.setChannelEnabled('sms', false, { by: 'ops' });
+    const sent = a.outbox.messages.length;
+    expect((await a.mfa.startChallenge('u1')).ok).toBe(false);
+    expect(a.outbox.messages).toHaveLength(sent);
+    await b.setChannelEnabled('sms', true, { by: 'ops' });
+    must(await a.mfa.startChallenge('u1'));
+    expect(a.outbox.messages).toHaveLength(sent + 1);
   });
 });

@@ -25,8 +25,25 @@ async function readSettings(ctx: Context): Promise<SettingsState> {
  * single node).
  */
 export async function loadUserAndChannels(ctx: Context, userId: string): Promise<{ user: LoadedUser; channels: Channels }> {
-  const { also: settings, ...user } = await loadUserWith(ctx, userId, SETTINGS_KEY, settingsCodec);
-  return { user, channels: { ...ctx.channels, off: channelsOff(settings) } };
+  const loaded = await loadUserWith(ctx, userId, SETTINGS_KEY, settingsCodec);
+  const user: LoadedUser = { state: loaded.state, snapshot: loaded.snapshot, factors: loaded.factors, preferred: loaded.preferred };
+  return { user, channels: channelsOf(ctx, loaded.also) };
+}
+
+/**
+ * The channels of the last settings record each instance read: a store that holds its
+ * records (memory) answers the very same frozen record until a switch changes it, so the
+ * channels are worked out once per change, not per challenge. Another record (a switch, or
+ * a store that decodes every read) is worked out afresh.
+ */
+const lastChannels = new WeakMap<Context, { readonly settings: SettingsState; readonly channels: Channels }>();
+
+function channelsOf(ctx: Context, settings: SettingsState): Channels {
+  const last = lastChannels.get(ctx);
+  if (last !== undefined && last.settings === settings && Object.isFrozen(settings)) return last.channels;
+  const channels: Channels = { ...ctx.channels, off: channelsOff(settings) };
+  lastChannels.set(ctx, { settings, channels });
+  return channels;
 }
 
 /** Every channel's switch, with who changed it, when and why. */
