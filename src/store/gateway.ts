@@ -2,7 +2,10 @@
  * The one way into the stores. Wraps the ports once: every fault becomes
  * `MfaError('store_failed')` (its cause kept, never a success), and the optional fast paths
  * (`combined`, `touchFactor`, a memory store's held records) are used when a store has
- * them, with their fallbacks here, so the flows never ask which store they run on.
+ * them, with their fallbacks here, so the flows never ask which store they run on. When
+ * both stores live in this process (the memory stores: held records and held factors), the
+ * same reads and commits are also offered synchronously (`now`), so the compare-and-set
+ * loop runs without an await between read, decide and commit.
  *
  * It also remembers, bounded, the last decoded copy of each state record this process read
  * or wrote (`remembered`): a record read back at the same version is not decoded again,
