@@ -9,7 +9,7 @@ import { channelsOff, type ChannelSetting, type MfaSettings, type SettingsState,
 import type { AuditNote } from '../core/audit.js';
 import type { Channel } from '../core/types.js';
 import { update } from '../store/cas.js';
-import { type LoadedUser, loadUserWith } from '../store/user-state.js';
+import { type LoadedUser, loadUserWith, loadUserWithNow } from '../store/user-state.js';
 import { decodeWith, SETTINGS_KEY, settingsCodec } from '../store/records.js';
 import type { Context } from './context.js';
 
@@ -25,7 +25,8 @@ async function readSettings(ctx: Context): Promise<SettingsState> {
  * single node).
  */
 export async function loadUserAndChannels(ctx: Context, userId: string): Promise<{ user: LoadedUser; channels: Channels }> {
-  const loaded = await loadUserWith(ctx, userId, SETTINGS_KEY, settingsCodec);
+  // Stores in this process answer at once (no await chain); others in one call where they can.
+  const loaded = loadUserWithNow(ctx, userId, SETTINGS_KEY, settingsCodec) ?? (await loadUserWith(ctx, userId, SETTINGS_KEY, settingsCodec));
   const user: LoadedUser = { state: loaded.state, snapshot: loaded.snapshot, factors: loaded.factors, preferred: loaded.preferred };
   return { user, channels: channelsOf(ctx, loaded.also) };
 }
