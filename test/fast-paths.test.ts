@@ -2,10 +2,16 @@
  * The memory path's fast paths give the same answers as the work they skip: the cached
  * number facts as a fresh parse (and the cache stays bounded), the aged state as the
  * copy-and-delete it replaced (same fields, same order), a prepared SMS text as the template
- * filled whole.
+ * filled whole, a remembered number's keyed name as the HMAC computed afresh.
  */
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { numberFacts, numberFactsCached, numberFactsUncached } from '../src/config/phone.js';
+import { CodeHasher } from '../src/factors/code.js';
+import { maskedNumber } from '../src/factors/phone.js';
+import { Remembered } from '../src/factors/remembered.js';
+import { createMfa } from '../src/index.js';
+import { enrolled, must, SECRET } from './helpers/setup.js';
+import { maskPhone, numberFacts, numberFactsCached, numberFactsUncached } from '../src/config/phone.js';
 import { DEFAULT_TEMPLATES, pickTemplate, renderMessage } from '../src/config/messages.js';
 import { parseOptions } from '../src/config/options.js';
 import { DEFAULTS, type Policy } from '../src/core/policy.js';
@@ -148,5 +154,75 @@ describe('prepared SMS text', () => {
         }
       }
     }
+  });
+});
+
+describe('destinationKey cache', () => {
+  const SECRETS = ['cache-secret-0123456789-abcdefghijklmnop', 'other-secret-0123456789-abcdefghijklmnop'];
+  /** The keyed name computed afresh, as the hasher computed it before it remembered them. */
+  const fresh = (secret: string, e164: string) => createHmac('sha256', Buffer.from(secret, 'utf8')).update(`dest|${e164}`).digest('base64url').slice(0, 22);
+
+  it('answers the HMAC under the signing secret, first time and remembered, and past its bound (12 000 numbers)', () => {
+    const hasher = new CodeHasher(SECRETS);
+    const numbers = Array.from({ length: 12_000 }, (_, i) => `+1415${2_000_000 + i}`);
+    for (const n of numbers) expect(hasher.destinationKey(n)).toBe(fresh(SECRETS[0] as string, n));
+    for (const n of [numbers[0], numbers[11_999], numbers[5_000], 'email|ada@example.com'] as string[]) {
+      expect(hasher.destinationKey(n)).toBe(fresh(SECRETS[0] as string, n));
+      expect(hasher.destinationKey(n)).toBe(fresh(SECRETS[0] as string, n));
+    }
+  });
+
+  it('is per hasher: another signing secret names the same number differently', () => {
+    const a = new CodeHasher(SECRETS);
+    const b = new CodeHasher([SECRETS[1] as string]);
+    expect(a.destinationKey(PHONE_A)).toBe(a.destinationKey(PHONE_A));
+    expect(b.destinationKey(PHONE_A)).toBe(fresh(SECRETS[1] as string, PHONE_A));
+    expect(b.destinationKey(PHONE_A)).not.toBe(a.destinationKey(PHONE_A));
+  });
+});
+
+const PHONE_A = '+14155552671';
+
+describe('Remembered (the bounded caches of factors/)', () => {
+  it('derives a value once, stays within its bound, forgets the oldest first and derives it again', () => {
+    const derived: string[] = [];
+    const cache = new Remembered<string, string>(3);
+    const derive = (k: string) => {
+      derived.push(k);
+      return `v:${k}`;
+    };
+    for (const k of ['a', 'b', 'a', 'c', 'a']) expect(cache.get(k, derive)).toBe(`v:${k}`);
+    expect(derived).toEqual(['a', 'b', 'c']);
+    expect(cache.get('d', derive)).toBe('v:d'); // past the bound: 'a' (the oldest) goes
+    expect(cache.size).toBe(3);
+    expect(cache.get('b', derive)).toBe('v:b');
+    expect(cache.get('a', derive)).toBe('v:a');
+    expect(derived).toEqual(['a', 'b', 'c', 'd', 'a']);
+    expect(cache.size).toBe(3);
+    expect(() => new Remembered(0)).toThrow(RangeError);
+  });
+
+  it('a masked number is what maskPhone answers, the same frozen object for every send to it', () => {
+    const factor = { id: 'f', userId: 'u', channel: 'sms', status: 'active', phone: '+14155552671', createdAt: 1 } as const;
+    const a = maskedNumber(factor);
+    expect(a).toStrictEqual({ maskedTo: maskPhone('+14155552671'), maskedPhone: maskPhone('+14155552671') });
+    expect(maskedNumber({ ...factor })).toBe(a);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+});
+
+describe('channels worked out once per settings record', () => {
+  it('a switch made by another instance on the same memory stores holds at the next challenge, both ways', async () => {
+    const a = await enrolled();
+    const b = createMfa({ stores: a.stores, senders: { sms: a.outbox }, secret: SECRET, appName: 'Acme', clock: a.clock });
+    must(await a.mfa.startChallenge('u1')); // the channels of the default settings are now remembered
+    a.clock.advance(30_000);
+    await b.setChannelEnabled('sms', false, { by: 'ops' });
+    const sent = a.outbox.messages.length;
+    expect((await a.mfa.startChallenge('u1')).ok).toBe(false);
+    expect(a.outbox.messages).toHaveLength(sent);
+    await b.setChannelEnabled('sms', true, { by: 'ops' });
+    must(await a.mfa.startChallenge('u1'));
+    expect(a.outbox.messages).toHaveLength(sent + 1);
   });
 });

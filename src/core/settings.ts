@@ -47,7 +47,7 @@ export interface SettingsState {
 }
 
 /** Settings nobody changed. */
-export const DEFAULT_SETTINGS: SettingsState = { channels: {} };
+export const DEFAULT_SETTINGS: SettingsState = Object.freeze({ channels: Object.freeze({}) });
 
 
 /** The outcome of a switch: whether it changed anything, and the setting now in force. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { createHmac, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
+import { Remembered } from './remembered.js';
 import type { CodeRecord } from '../core/state.js';
 import type { Purpose } from '../core/types.js';
 
@@ -47,9 +48,17 @@ export function randomId(prefix: string): string {
 /** Bytes kept of a long-lived code's HMAC (96 bits: forging one needs the secret anyway). */
 const TAG_BYTES = 12;
 
+/**
+ * How many numbers' (and addresses') keyed names a hasher remembers. Every send computes
+ * one; remembering them saves an HMAC per send to a number seen recently. The name is no
+ * secret the process does not already hold (the factor store holds the number itself).
+ */
+const DESTINATION_KEYS = 10_000;
+
 /** Holds the secrets: the first signs, every one verifies (rotation). */
 export class CodeHasher {
   readonly #keys: readonly Buffer[];
+  readonly #destinations = new Remembered<string, string>(DESTINATION_KEYS);
 
   constructor(secrets: readonly string[]) {
     this.#keys = secrets.map((s) => Buffer.from(s, 'utf8'));
@@ -125,6 +134,9 @@ export class CodeHasher {
 
   /** A keyed, irreversible name for a phone number, so state keys never hold the number. */
   destinationKey(e164: string): string {
-    return createHmac('sha256', this.#keys[0] as Buffer).update(`dest|${e164}`).digest('base64url').slice(0, 22);
+    return this.#destinations.get(e164, this.#destinationKey);
   }
+
+  readonly #destinationKey = (e164: string): string =>
+    createHmac('sha256', this.#keys[0] as Buffer).update(`dest|${e164}`).digest('base64url').slice(0, 22);
 }

@@ -5,13 +5,13 @@
  * @module
  */
 import { DEFAULT_TEMPLATES, fill, pickTemplate, renderMessage } from '../config/messages.js';
-import { LruMap } from '../config/lru.js';
 import type { ResolvedOptions } from '../config/options.js';
 import { isDigits } from '../core/codes.js';
 import type { Purpose } from '../core/types.js';
 import type { SmsSender } from '../ports/sender.js';
 import type { CodeFactorKind } from './kind.js';
 import { numberKind } from './phone.js';
+import { Remembered } from './remembered.js';
 
 /** Locales whose prepared template a kind keeps, per purpose (they come from callers, so bounded). */
 const PREPARED_LOCALES = 64;
@@ -23,16 +23,15 @@ export function smsKind(options: ResolvedOptions, sender: SmsSender): CodeFactor
   const vars = { code: '', appName: options.appName, minutes };
   // Fast path: a template is picked and filled (all but the code) once per locale and
   // purpose, then each send joins its parts around the code: what `renderMessage` makes.
-  const prepared: Record<Purpose, LruMap<string, readonly string[]>> = { enroll: new LruMap(PREPARED_LOCALES), sign_in: new LruMap(PREPARED_LOCALES) };
+  const prepare = (purpose: Purpose) => (locale: string): readonly string[] =>
+    pickTemplate(m.templates, DEFAULT_TEMPLATES, locale, m.defaultLocale, purpose).split('{code}').map((part) => fill(part, vars));
+  const prepared = {
+    enroll: { cache: new Remembered<string, readonly string[]>(PREPARED_LOCALES), make: prepare('enroll') },
+    sign_in: { cache: new Remembered<string, readonly string[]>(PREPARED_LOCALES), make: prepare('sign_in') },
+  } satisfies Record<Purpose, unknown>;
   const partsOf = (purpose: Purpose, locale: string): readonly string[] => {
-    const cache = prepared[purpose];
-    let parts = cache.get(locale);
-    if (parts === undefined) {
-      const template = pickTemplate(m.templates, DEFAULT_TEMPLATES, locale, m.defaultLocale, purpose);
-      parts = template.split('{code}').map((part) => fill(part, vars));
-      cache.set(locale, parts);
-    }
-    return parts;
+    const p = prepared[purpose];
+    return p.cache.get(locale, p.make);
   };
   return numberKind(sender.name, (to, { code, purpose, locale }) => {
     let body: string;

@@ -92,7 +92,7 @@ export async function issueAndSend(
   // apart), then the pumping defences. A refusal gives back what was counted and the issue.
   const counted: Counted[] = [];
   try {
-    await hooks.afterCommit?.();
+    if (hooks.afterCommit) await hooks.afterCommit();
     if (!together && perNumber) {
       const byNumber = await updateDestination(ctx, destination, budget);
       if (!byNumber.ok) {

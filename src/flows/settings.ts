@@ -9,7 +9,7 @@ import { channelsOff, type ChannelSetting, type MfaSettings, type SettingsState,
 import type { AuditNote } from '../core/audit.js';
 import type { Channel } from '../core/types.js';
 import { update } from '../store/cas.js';
-import { type LoadedUser, loadUserWith } from '../store/user-state.js';
+import { type LoadedUser, loadUserWith, loadUserWithNow } from '../store/user-state.js';
 import { decodeWith, SETTINGS_KEY, settingsCodec } from '../store/records.js';
 import type { Context } from './context.js';
 
@@ -25,8 +25,26 @@ async function readSettings(ctx: Context): Promise<SettingsState> {
  * single node).
  */
 export async function loadUserAndChannels(ctx: Context, userId: string): Promise<{ user: LoadedUser; channels: Channels }> {
-  const { also: settings, ...user } = await loadUserWith(ctx, userId, SETTINGS_KEY, settingsCodec);
-  return { user, channels: { ...ctx.channels, off: channelsOff(settings) } };
+  // Stores in this process answer at once (no await chain); others in one call where they can.
+  const loaded = loadUserWithNow(ctx, userId, SETTINGS_KEY, settingsCodec) ?? (await loadUserWith(ctx, userId, SETTINGS_KEY, settingsCodec));
+  const user: LoadedUser = { state: loaded.state, snapshot: loaded.snapshot, factors: loaded.factors, preferred: loaded.preferred };
+  return { user, channels: channelsOf(ctx, loaded.also) };
+}
+
+/**
+ * The channels of the last settings record each instance read: a store that holds its
+ * records (memory) answers the very same frozen record until a switch changes it, so the
+ * channels are worked out once per change, not per challenge. Another record (a switch, or
+ * a store that decodes every read) is worked out afresh.
+ */
+const lastChannels = new WeakMap<Context, { readonly settings: SettingsState; readonly channels: Channels }>();
+
+function channelsOf(ctx: Context, settings: SettingsState): Channels {
+  const last = lastChannels.get(ctx);
+  if (last !== undefined && last.settings === settings && Object.isFrozen(settings)) return last.channels;
+  const channels: Channels = { ...ctx.channels, off: channelsOff(settings) };
+  lastChannels.set(ctx, { settings, channels });
+  return channels;
 }
 
 /** Every channel's switch, with who changed it, when and why. */

@@ -97,7 +97,11 @@ async function verifyWith(
     touch: (r) => (opts.touch && r.d.outcome.ok ? { userId, factorId: r.d.outcome.factorId, at: ctx.clock.now() } : undefined),
   });
   const outcome = d.outcome;
-  if (outcome.ok) return { ...outcome, touched, device };
+  if (outcome.ok) {
+    // The common answer (a sent or app code) is built as one literal, not a spread.
+    if (outcome.backupCodesLeft !== undefined) return { ...outcome, touched, device };
+    return { ok: true, factorId: outcome.factorId, channel: outcome.channel, purpose: outcome.purpose, touched, device };
+  }
   // No code pending: the caller may try an authenticator app before it says so.
   if (outcome.error === 'no_pending_code') return outcome;
   ctx.events.emit('verification.failed', {
@@ -141,7 +145,7 @@ export async function verify(ctx: Context, userId: string, input: string, factor
   else if (active?.channel === 'backup') res = await verifyBackup(ctx, userId, input, active.id, opts);
   // Fast path: digits alone are never a backup code (it has letters), so they skip its normalising.
   else if (factorId === undefined && !isDigits(input) && normalizeBackupCode(input.trim()) !== null) res = await verifyBackup(ctx, userId, input, undefined, opts);
-  else res = await verifyCode(ctx, userId, input, 'sign_in', { ...opts, factorId });
+  else res = await verifyCode(ctx, userId, input, 'sign_in', factorId === undefined ? opts : { ...opts, factorId });
   if (!res.ok) return res;
   // The touch also proves the factor is still active (removing or invalidating a factor
   // drops its code first, so this is a backstop against a race, not the main guard).

@@ -70,6 +70,8 @@ export async function update<T extends readonly unknown[], R>(
 ): Promise<Updated<R>> {
   const list = slots as readonly Slot<unknown>[];
   const n = list.length;
+  // Stores in this process answer at once: no await between read, decide and commit.
+  const sync = ctx.store.now;
   const curs: (Current<unknown> | undefined)[] = new Array(n);
   const guessed: boolean[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -83,7 +85,7 @@ export async function update<T extends readonly unknown[], R>(
       let cur = curs[i];
       if (cur === undefined) {
         const slot = list[i] as Slot<unknown>;
-        cur = await ctx.store.readState(slot.key, slot.codec);
+        cur = sync ? sync.readState(slot.key, slot.codec) : await ctx.store.readState(slot.key, slot.codec);
         curs[i] = cur;
         guessed[i] = false;
       }
@@ -116,7 +118,7 @@ export async function update<T extends readonly unknown[], R>(
     if (unproven) continue;
     if (changes.length === 0) return { outcome: d.outcome };
     const wanted = touch?.(d.outcome);
-    const r = await ctx.store.commitChanges(changes, wanted);
+    const r = sync ? sync.commitChanges(changes, wanted) : await ctx.store.commitChanges(changes, wanted);
     if (r.ok) return wanted ? { outcome: d.outcome, touched: r.touched } : { outcome: d.outcome };
     for (let w = 0; w < changes.length; w++) {
       const i = changed[w] as number;

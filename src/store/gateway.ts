@@ -2,7 +2,10 @@
  * The one way into the stores. Wraps the ports once: every fault becomes
  * `MfaError('store_failed')` (its cause kept, never a success), and the optional fast paths
  * (`combined`, `touchFactor`, a memory store's held records) are used when a store has
- * them, with their fallbacks here, so the flows never ask which store they run on.
+ * them, with their fallbacks here, so the flows never ask which store they run on. When
+ * both stores live in this process (the memory stores: held records and held factors), the
+ * same reads and commits are also offered synchronously (`now`), so the compare-and-set
+ * loop runs without an await between read, decide and commit.
  *
  * It also remembers, bounded, the last decoded copy of each state record this process read
  * or wrote (`remembered`): a record read back at the same version is not decoded again,
@@ -16,6 +19,7 @@ import { LruMap } from '../config/lru.js';
 import type { CommitResult, FactorTouch, StateWrite, UserSnapshot, UserSnapshotWith } from '../ports/combined-store.js';
 import type { Factor } from '../core/types.js';
 import type { FactorStore, Stores } from '../ports/factor-store.js';
+import { type HeldFactors, heldFactorsOf } from '../ports/held-factors.js';
 import { type HeldRecord, type HeldRecords, heldRecordsOf } from '../ports/held-state.js';
 import type { VersionedRecord } from '../ports/state-store.js';
 import { type Change, type Codec, type Current, currentOf, decodeWith, settled, missing, writeOf } from './records.js';
@@ -70,6 +74,18 @@ export interface StoreGateway {
   loadUserWith<S, T>(userId: string, stateKey: string, codec: Codec<S>, alsoKey: string, alsoCodec: Codec<T>): Promise<UserLoaded<S> & { readonly also: Current<T> }>;
   /** Records a factor's use if it is still active; `false` when it is not. */
   touchFactor(touch: FactorTouch): Promise<boolean>;
+  /**
+   * The same reads and commits answered synchronously, when the stores live in this process
+   * (the memory stores' held records and factors); `undefined` otherwise.
+   */
+  readonly now: SyncGateway | undefined;
+}
+
+/** The synchronous forms of {@link StoreGateway}'s record reads and commits (faults throw `store_failed`). */
+export interface SyncGateway {
+  readState<S>(key: string, codec: Codec<S>): Current<S>;
+  commitChanges(changes: readonly Change[], touch?: FactorTouch): ChangesCommitted;
+  loadUser<S>(userId: string, stateKey: string, codec: Codec<S>): UserLoaded<S>;
 }
 
 /** How many decoded records a process remembers (users' and numbers'). */
@@ -101,6 +117,7 @@ export async function storeCall<T>(store: 'state' | 'factor', what: string, op: 
 export function createGateway(stores: Stores): StoreGateway {
   const { factors: store, state, combined } = stores;
   const held = heldRecordsOf(state);
+  const heldFactors = heldFactorsOf(store);
   const factors = Object.fromEntries(
     FACTOR_CALLS.map((name) => [
       name,
@@ -119,6 +136,9 @@ export function createGateway(stores: Stores): StoreGateway {
       await store.putFactor({ ...factor, lastUsedAt: t.at });
       return true;
     });
+
+  // Both stores in this process: reads, commits and touches without a promise between them.
+  const sync = held && heldFactors && !combined ? syncGateway(held, heldFactors) : undefined;
 
   // Held records need no memory of ours: the store keeps the decoded values itself.
   const memory = held ? undefined : new LruMap<string, Remembered>(REMEMBERED);
@@ -152,11 +172,13 @@ export function createGateway(stores: Stores): StoreGateway {
   };
 
   const readState = async <S>(key: string, codec: Codec<S>): Promise<Current<S>> => {
+    if (sync) return sync.readState(key, codec);
     if (held) return heldCurrent(held, key, codec);
     return decoded(key, codec, await storeCall('state', 'read', () => state.read(key)));
   };
 
   const loadUser = async <S>(userId: string, stateKey: string, codec: Codec<S>): Promise<UserLoaded<S>> => {
+    if (sync) return sync.loadUser(userId, stateKey, codec);
     if (combined) {
       const snap: UserSnapshot = await storeCall('state', 'loadUser', () => combined.loadUser(userId, stateKey));
       return { current: decoded(stateKey, codec, snap.state), factors: snap.factors, preferred: snap.preferred };
@@ -180,6 +202,7 @@ export function createGateway(stores: Stores): StoreGateway {
     },
 
     async commitChanges(changes, touch) {
+      if (sync) return sync.commitChanges(changes, touch);
       if (held) {
         const versions = heldCommit(held, changes);
         if (versions === null) return { ok: false, current: changes.map((c) => heldCurrent(held, c.key, c.codec)) };
@@ -216,12 +239,45 @@ export function createGateway(stores: Stores): StoreGateway {
           also: currentOf(alsoCodec, snap.also[0] ?? null),
         };
       }
+      if (sync) {
+        const user = sync.loadUser(userId, stateKey, codec);
+        return { current: user.current, factors: user.factors, preferred: user.preferred, also: sync.readState(alsoKey, alsoCodec) };
+      }
       const readAlso = async (): Promise<Current<T>> =>
         held ? heldCurrent(held, alsoKey, alsoCodec) : currentOf(alsoCodec, await storeCall('state', 'read', () => state.read(alsoKey)));
       const [user, also] = await Promise.all([loadUser(userId, stateKey, codec), readAlso()]);
       return { ...user, also };
     },
     touchFactor,
+    now: sync,
+  };
+}
+
+/** Runs a synchronous call of a held store, turning its faults into `MfaError('store_failed')` as `storeCall` does. */
+function heldCall<T>(store: 'state' | 'factor', what: string, op: () => T): T {
+  try {
+    return op();
+  } catch (err) {
+    if (err instanceof MfaError) throw err;
+    throw new MfaError('store_failed', `The ${store} store failed (${what}); nothing was reported as done`, { cause: err });
+  }
+}
+
+/** The synchronous gateway over held records and held factors. */
+function syncGateway(held: HeldRecords, factors: HeldFactors): SyncGateway {
+  const touch = (t: FactorTouch): boolean => heldCall('factor', 'touchFactor', () => factors.touch(t.userId, t.factorId, t.at));
+  return {
+    readState: (key, codec) => heldCurrent(held, key, codec),
+    commitChanges(changes, wanted) {
+      const versions = heldCommit(held, changes);
+      if (versions === null) return { ok: false, current: changes.map((c) => heldCurrent(held, c.key, c.codec)) };
+      return { ok: true, touched: wanted ? touch(wanted) : false };
+    },
+    loadUser: (userId, stateKey, codec) => ({
+      current: heldCurrent(held, stateKey, codec),
+      factors: heldCall('factor', 'listFactors', () => factors.list(userId)),
+      preferred: heldCall('factor', 'getPreferred', () => factors.preferred(userId)),
+    }),
   };
 }
 

@@ -114,8 +114,22 @@ export interface LoadedUser {
  * do both at once, e.g. the shared settings in the same Redis script).
  */
 export async function loadUserWith<T>(ctx: StateContext, userId: string, alsoKey: string, alsoCodec: Codec<T>): Promise<LoadedUser & { also: T }> {
+  const sync = loadUserWithNow(ctx, userId, alsoKey, alsoCodec);
+  if (sync !== undefined) return sync;
   const loaded = await ctx.store.loadUserWith(userId, userKey(userId), userCodec(ctx.policy), alsoKey, alsoCodec);
   return { state: loaded.current.state, snapshot: loaded.current, factors: loaded.factors, preferred: loaded.preferred, also: loaded.also.state };
+}
+
+/**
+ * {@link loadUserWith} answered at once, where the stores live in this process (the memory
+ * stores); `undefined` elsewhere (then use `loadUserWith`). A fault throws `store_failed`.
+ */
+export function loadUserWithNow<T>(ctx: StateContext, userId: string, alsoKey: string, alsoCodec: Codec<T>): (LoadedUser & { also: T }) | undefined {
+  const sync = ctx.store.now;
+  if (sync === undefined) return undefined;
+  const loaded = sync.loadUser(userId, userKey(userId), userCodec(ctx.policy));
+  const also = sync.readState(alsoKey, alsoCodec);
+  return { state: loaded.current.state, snapshot: loaded.current, factors: loaded.factors, preferred: loaded.preferred, also: also.state };
 }
 
 /** A user's state (decoded), factors and preferred factor, and the record to start a compare-and-set from. */

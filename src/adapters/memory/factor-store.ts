@@ -1,4 +1,5 @@
 import type { FactorStore } from '../../ports/factor-store.js';
+import { HELD_FACTORS, type HeldFactors } from '../../ports/held-factors.js';
 import type { ExceptionEntry, Factor } from '../../core/types.js';
 
 /** A copy of a flat record (every field of a Factor or ExceptionEntry is a primitive). */
@@ -32,14 +33,34 @@ export function memoryFactorStore(): FactorStore {
   const exceptions = new Map<string, ExceptionEntry>();
 
   const factorsOf = (userId: string): readonly Factor[] => listOf(byUser.get(userId));
-  const find = (userId: string, factorId: string): Factor | undefined => factorsOf(userId).find((f) => f.id === factorId);
+  /** The user's factor `factorId` (the object held), looked up without building a list. */
+  const find = (userId: string, factorId: string): Factor | undefined => {
+    const entry = byUser.get(userId);
+    if (entry === undefined) return undefined;
+    if (!Array.isArray(entry)) return entry.id === factorId ? entry : undefined;
+    return entry.find((f) => f.id === factorId);
+  };
 
-  return {
-    async listFactors(userId) {
+  // The sign-in path's reads and touch, synchronous (the async calls below are these).
+  const held: HeldFactors = {
+    list(userId) {
       const entry = byUser.get(userId);
-      // Fast path: a user with one factor (the usual case) needs no intermediate list.
-      if (entry !== undefined && !Array.isArray(entry)) return [copyOf(entry)];
-      return listOf(entry).map((f) => copyOf(f));
+      if (entry === undefined) return [];
+      // A user with one factor (the usual case) needs no intermediate list.
+      return Array.isArray(entry) ? entry.map((f) => copyOf(f)) : [copyOf(entry)];
+    },
+    preferred: (userId) => preferred.get(userId) ?? null,
+    touch(userId, factorId, at) {
+      const factor = find(userId, factorId);
+      if (factor === undefined || factor.status !== 'active') return false;
+      factor.lastUsedAt = at;
+      return true;
+    },
+  };
+
+  const store: FactorStore = {
+    async listFactors(userId) {
+      return held.list(userId);
     },
 
     async getFactor(userId, factorId) {
@@ -64,10 +85,7 @@ export function memoryFactorStore(): FactorStore {
     },
 
     async touchFactor(userId, factorId, at) {
-      const factor = find(userId, factorId);
-      if (factor === undefined || factor.status !== 'active') return false;
-      factor.lastUsedAt = at;
-      return true;
+      return held.touch(userId, factorId, at);
     },
 
     async deleteFactor(userId, factorId) {
@@ -88,7 +106,7 @@ export function memoryFactorStore(): FactorStore {
     },
 
     async getPreferred(userId) {
-      return preferred.get(userId) ?? null;
+      return held.preferred(userId);
     },
 
     async setPreferred(userId, factorId) {
@@ -113,6 +131,9 @@ export function memoryFactorStore(): FactorStore {
       return [...exceptions.values()].map((e) => copyOf(e));
     },
   };
+  // Not enumerable: a wrapper built by spreading this store (`{ ...store, listFactors }`) does
+  // not carry it, so its own calls are never bypassed.
+  return Object.defineProperty(store, HELD_FACTORS, { value: held });
 }
 
 /** The factors of an index entry. */
