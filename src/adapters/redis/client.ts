@@ -1,4 +1,5 @@
 import { MfaError } from '../../config/errors.js';
+import { tickWrites } from './tick-writes.js';
 
 /**
  * The part of an **ioredis** 5 client (`Redis` or `Cluster`) that mfakit uses.
@@ -78,7 +79,12 @@ export function rawCall(client: RedisClientLike): (command: string, key: string,
   // ioredis also has a `sendCommand`, taking a Command object: check `call` first.
   if (isFunction(c['call'])) {
     const io = client as IoredisLike;
-    return (command, _key, args) => io.call(command, ...args);
+    const hold = tickWrites(client);
+    if (hold === null) return (command, _key, args) => io.call(command, ...args);
+    return (command, _key, args) => {
+      hold();
+      return io.call(command, ...args);
+    };
   }
   if (isFunction(c['sendCommand']) && isFunction(c['getSlotRandomNode'])) {
     const cluster = client as NodeRedisClusterLike;
@@ -137,12 +143,13 @@ interface Emitter {
 
 /**
  * For a client that has not been ready yet (created and used at once, as the README
- * does), a function that resolves once it may send: at the client's first `ready` (or
- * `end`), or at once when the client is ready, was ready before (a reconnect fails fast,
- * as the client is configured to), or is of an unknown shape. `null` for a bare function.
+ * does), a function that says whether a command may be sent now (`null`) or returns a
+ * promise that resolves once it may: at the client's first `ready` (or `end`). A command
+ * is sent at once when the client is ready, was ready before (a reconnect fails fast, as
+ * the client is configured to), or is of an unknown shape. `null` for a bare function.
  * An ioredis `lazyConnect` client is told to connect, as its own first command would.
  */
-function startupGate(client: RedisClientLike): (() => Promise<void>) | null {
+function startupGate(client: RedisClientLike): (() => Promise<void> | null) | null {
   if (typeof client === 'function') return null;
   const c = client as unknown as Record<string, unknown>;
   const observable = typeof c['status'] === 'string' || (typeof c['isReady'] === 'boolean' && typeof c['isOpen'] === 'boolean');
@@ -165,18 +172,18 @@ function startupGate(client: RedisClientLike): (() => Promise<void>) | null {
       emitter.on('ready', onReady);
       emitter.on('end', done);
     }));
-  return async () => {
-    if (started) return;
+  return () => {
+    if (started) return null;
     const ready = readiness(c);
     if (ready !== false) {
       started = ready === true;
-      return;
+      return null;
     }
     if (c['status'] === 'wait' && isFunction(c['connect'])) {
       const connecting = (client as unknown as { connect(): unknown }).connect();
       if (connecting instanceof Promise) connecting.catch(() => undefined); // failures show as the command's error
     }
-    await waitReady();
+    return waitReady();
   };
 }
 
@@ -215,35 +222,43 @@ export function plainError(err: unknown): Error {
 export function redisCall(client: RedisClientLike, timeoutMs: number | null): RedisCall {
   const send = rawCall(client);
   const gate = startupGate(client);
-  return async (command, key, args) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let state: 'waiting' | 'sent' | 'expired' = 'waiting';
-    try {
-      const run = async (): Promise<unknown> => {
-        if (gate !== null) await gate();
-        if (state === 'expired') throw new Error('not sent: the client was not ready in time');
-        state = 'sent';
-        return send(command, key, args);
+  return (command, key, args) =>
+    new Promise<unknown>((resolve, reject) => {
+      // Settled once: by the reply, the client's error or the timeout, whichever comes first.
+      let done = false;
+      let sent = false;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const ok = (value: unknown): void => {
+        if (done) return;
+        done = true;
+        if (timer !== undefined) clearTimeout(timer);
+        resolve(value);
       };
-      const reply = run();
-      if (timeoutMs === null) return await reply;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const what = state === 'waiting' ? 'the client was not ready' : 'no reply';
-          state = 'expired';
-          reject(new Error(`timed out after ${timeoutMs} ms (${what})`));
-        }, timeoutMs);
+      const fail = (err: unknown): void => {
+        if (done) return;
+        done = true;
+        if (timer !== undefined) clearTimeout(timer);
+        const cause = plainError(err);
+        reject(new MfaError('store_failed', `Redis ${command} failed: ${cause.message}`, { cause }));
+      };
+      const sendNow = (): void => {
+        if (done) return; // timed out while the client was starting: never sent
+        sent = true;
+        try {
+          // A late reply or failure after the timeout is ignored, never unhandled.
+          Promise.resolve(send(command, key, args)).then(ok, fail);
+        } catch (err) {
+          fail(err);
+        }
+      };
+      if (timeoutMs !== null) {
+        timer = setTimeout(() => fail(new Error(`timed out after ${timeoutMs} ms (${sent ? 'no reply' : 'the client was not ready'})`)), timeoutMs);
         timer.unref?.();
-      });
-      reply.catch(() => undefined); // a late failure after the timeout is not unhandled
-      return await Promise.race([reply, timeout]);
-    } catch (err) {
-      const cause = plainError(err);
-      throw new MfaError('store_failed', `Redis ${command} failed: ${cause.message}`, { cause });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
-  };
+      }
+      const waiting = gate === null ? null : gate();
+      if (waiting === null) sendNow();
+      else waiting.then(sendNow, fail);
+    });
 }
 
 /** Reads a bulk-string reply (`string`, `Buffer` or `null`). @internal */
