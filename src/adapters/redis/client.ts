@@ -222,43 +222,70 @@ export function plainError(err: unknown): Error {
 export function redisCall(client: RedisClientLike, timeoutMs: number | null): RedisCall {
   const send = rawCall(client);
   const gate = startupGate(client);
-  return (command, key, args) =>
-    new Promise<unknown>((resolve, reject) => {
-      // Settled once: by the reply, the client's error or the timeout, whichever comes first.
-      let done = false;
+  /** Sends once the starting client is ready, unless the time ran out first (then never). */
+  const sendOnceReady = (waiting: Promise<void>, command: string, key: string, args: string[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      let expired = false;
       let sent = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const ok = (value: unknown): void => {
-        if (done) return;
-        done = true;
-        if (timer !== undefined) clearTimeout(timer);
-        resolve(value);
-      };
-      const fail = (err: unknown): void => {
-        if (done) return;
-        done = true;
-        if (timer !== undefined) clearTimeout(timer);
-        const cause = plainError(err);
-        reject(new MfaError('store_failed', `Redis ${command} failed: ${cause.message}`, { cause }));
-      };
-      const sendNow = (): void => {
-        if (done) return; // timed out while the client was starting: never sent
-        sent = true;
-        try {
-          // A late reply or failure after the timeout is ignored, never unhandled.
-          Promise.resolve(send(command, key, args)).then(ok, fail);
-        } catch (err) {
-          fail(err);
-        }
-      };
-      if (timeoutMs !== null) {
-        timer = setTimeout(() => fail(new Error(`timed out after ${timeoutMs} ms (${sent ? 'no reply' : 'the client was not ready'})`)), timeoutMs);
-        timer.unref?.();
-      }
-      const waiting = gate === null ? null : gate();
-      if (waiting === null) sendNow();
-      else waiting.then(sendNow, fail);
+      const timer =
+        timeoutMs === null
+          ? undefined
+          : setTimeout(() => {
+              expired = true;
+              reject(new Error(`timed out after ${timeoutMs} ms (${sent ? 'no reply' : 'the client was not ready'})`));
+            }, timeoutMs);
+      timer?.unref?.();
+      waiting
+        .then(() => {
+          if (expired) return undefined; // not sent, ever
+          sent = true;
+          return send(command, key, args);
+        })
+        .then(
+          (value) => {
+            clearTimeout(timer);
+            resolve(value);
+          },
+          (err: unknown) => {
+            clearTimeout(timer);
+            reject(err);
+          },
+        );
     });
+  return async (command, key, args) => {
+    try {
+      const waiting = gate === null ? null : gate();
+      if (waiting !== null) return await sendOnceReady(waiting, command, key, args);
+      const reply = Promise.resolve(send(command, key, args));
+      return await (timeoutMs === null ? reply : withTimeout(reply, timeoutMs));
+    } catch (err) {
+      const cause = plainError(err);
+      throw new MfaError('store_failed', `Redis ${command} failed: ${cause.message}`, { cause });
+    }
+  };
+}
+
+const timedOut = (reject: (err: Error) => void, ms: number): void => reject(new Error(`timed out after ${ms} ms (no reply)`));
+
+/**
+ * `reply`, or a rejection after `ms` without one. A late reply or failure is ignored (never
+ * unhandled). One timer, no `Promise.race`: this runs for every command.
+ */
+function withTimeout(reply: Promise<unknown>, ms: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(timedOut, ms, reject, ms);
+    timer.unref?.();
+    reply.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** Reads a bulk-string reply (`string`, `Buffer` or `null`). @internal */
