@@ -86,13 +86,13 @@ describe.skipIf(!available)('redisStores on a Redis Cluster (3 masters)', () => 
     }
   });
 
-  it('ioredis Cluster: the commands of one turn leave in one write per node, each caller gets its own reply', async () => {
+  it('ioredis Cluster: the commands of one turn leave in one write per node per 16 commands, each caller gets its own reply', async () => {
     const cluster = io;
     if (!cluster) throw new Error('not connected');
     const { state } = redisStores(cluster, { keyPrefix: 'tick:' });
     const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
     expect(await Promise.all(keys.map((k) => state.write(k, `value of ${k}`, null, 60_000)))).toEqual(keys.map(() => true));
-    // Count the commands in each socket write of every node.
+    // Count the commands in each socket write of every node (60 reads would be 60 writes unbatched).
     const writes: number[] = [];
     type Writes = { _write(c: unknown, e: string, cb: () => void): void; _writev(c: unknown[], cb: () => void): void };
     const sockets = cluster.nodes('all').map((n) => n.stream as unknown as Writes);
@@ -111,7 +111,7 @@ describe.skipIf(!available)('redisStores on a Redis Cluster (3 masters)', () => 
     const read = await Promise.all(keys.map((k) => state.read(k)));
     expect(read.map((r) => r?.value)).toEqual(keys.map((k) => `value of ${k}`));
     expect(writes.reduce((a, b) => a + b, 0)).toBe(60);
-    expect(writes.length).toBeLessThanOrEqual(3); // 3 masters: one write each
+    expect(writes.length).toBeLessThanOrEqual(3 * 4); // 3 masters: one write each per 16 commands sent
     expect(cluster.nodes('all').map((n) => n.stream.writableCorked)).toEqual(cluster.nodes('all').map(() => 0));
   });
 
