@@ -1,7 +1,7 @@
 /**
- * One socket write per turn of the event loop for an ioredis client, instead of one per
- * command. ioredis writes each command to its socket at once (one `write` system call
- * each); node-redis already gathers the commands of a turn itself.
+ * For an ioredis client, the commands of one turn of the event loop written together (one
+ * socket write per 16 commands) instead of one by one: ioredis writes each command to its
+ * socket at once (one `write` system call each); node-redis gathers a turn's commands itself.
  * @internal
  * @module
  */
@@ -26,8 +26,8 @@ const isCorkable = (s: unknown): s is Corkable =>
 
 /**
  * The sockets an ioredis client writes to now: a `Redis` client's `stream` (its socket, set
- * at each connect), a `Cluster`'s nodes' streams (`nodes('all')`). `null` for any other client (node-redis gathers the
- * writes of a turn itself; a bare function is the caller's).
+ * at each connect), a `Cluster`'s nodes' streams (`nodes('all')`). `null` for any other
+ * client (node-redis gathers the writes of a turn itself; a bare function is the caller's).
  */
 function socketsOf(client: object): (() => unknown[]) | null {
   const c = client as Record<string, unknown>;
