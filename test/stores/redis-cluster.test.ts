@@ -86,6 +86,35 @@ describe.skipIf(!available)('redisStores on a Redis Cluster (3 masters)', () => 
     }
   });
 
+  it('ioredis Cluster: the commands of one turn leave in one write per node per 16 commands, each caller gets its own reply', async () => {
+    const cluster = io;
+    if (!cluster) throw new Error('not connected');
+    const { state } = redisStores(cluster, { keyPrefix: 'tick:' });
+    const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
+    expect(await Promise.all(keys.map((k) => state.write(k, `value of ${k}`, null, 60_000)))).toEqual(keys.map(() => true));
+    // Count the commands in each socket write of every node (60 reads would be 60 writes unbatched).
+    const writes: number[] = [];
+    type Writes = { _write(c: unknown, e: string, cb: () => void): void; _writev(c: unknown[], cb: () => void): void };
+    const sockets = cluster.nodes('all').map((n) => n.stream as unknown as Writes);
+    for (const socket of sockets) {
+      const write = socket._write.bind(socket);
+      const writev = socket._writev.bind(socket);
+      socket._write = (chunk, encoding, cb) => {
+        writes.push(1);
+        write(chunk, encoding, cb);
+      };
+      socket._writev = (chunks, cb) => {
+        writes.push(chunks.length);
+        writev(chunks, cb);
+      };
+    }
+    const read = await Promise.all(keys.map((k) => state.read(k)));
+    expect(read.map((r) => r?.value)).toEqual(keys.map((k) => `value of ${k}`));
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(60);
+    expect(writes.length).toBeLessThanOrEqual(3 * 4); // 3 masters: one write each per 16 commands sent
+    expect(cluster.nodes('all').map((n) => n.stream.writableCorked)).toEqual(cluster.nodes('all').map(() => 0));
+  });
+
   it('costs 1 command per verify after its own start and 5 per startChallenge (the settings, the number\'s record and the prefix budget\'s are in other slots)', async () => {
     const cluster = io;
     if (!cluster) throw new Error('not connected');

@@ -122,18 +122,31 @@ export const CAS_SHA = CAS.sha;
  * (after a restart or SCRIPT FLUSH). The first key routes the command on a cluster.
  * @internal
  */
-export async function runScript(
+export function runScript(
   call: (command: string, key: string, args: string[]) => Promise<unknown>,
   s: Script,
   keys: readonly [string, ...string[]],
   args: readonly string[],
 ): Promise<unknown> {
-  const argv = [s.sha, String(keys.length), ...keys, ...args];
+  return evalSha(call, s, [s.sha, String(keys.length), ...keys, ...args]);
+}
+
+/**
+ * {@link runScript} with the EVALSHA arguments already laid out: `argv[0]` the SHA (swapped
+ * for the source on NOSCRIPT), `argv[1]` the number of keys, `argv[2]` the first key.
+ * @internal
+ */
+export async function evalSha(
+  call: (command: string, key: string, args: string[]) => Promise<unknown>,
+  s: Script,
+  argv: string[],
+): Promise<unknown> {
+  const first = argv[2] ?? '';
   try {
-    return await call('EVALSHA', keys[0], argv);
+    return await call('EVALSHA', first, argv);
   } catch (err) {
     if (!isNoScript(err)) throw err;
     argv[0] = s.source;
-    return call('EVAL', keys[0], argv);
+    return call('EVAL', first, argv);
   }
 }

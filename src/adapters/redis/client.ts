@@ -1,4 +1,5 @@
 import { MfaError } from '../../config/errors.js';
+import { tickWrites } from './tick-writes.js';
 
 /**
  * The part of an **ioredis** 5 client (`Redis` or `Cluster`) that mfakit uses.
@@ -78,7 +79,12 @@ export function rawCall(client: RedisClientLike): (command: string, key: string,
   // ioredis also has a `sendCommand`, taking a Command object: check `call` first.
   if (isFunction(c['call'])) {
     const io = client as IoredisLike;
-    return (command, _key, args) => io.call(command, ...args);
+    const hold = tickWrites(client);
+    if (hold === null) return (command, _key, args) => io.call(command, ...args);
+    return (command, _key, args) => {
+      hold();
+      return io.call(command, ...args);
+    };
   }
   if (isFunction(c['sendCommand']) && isFunction(c['getSlotRandomNode'])) {
     const cluster = client as NodeRedisClusterLike;
@@ -137,12 +143,13 @@ interface Emitter {
 
 /**
  * For a client that has not been ready yet (created and used at once, as the README
- * does), a function that resolves once it may send: at the client's first `ready` (or
- * `end`), or at once when the client is ready, was ready before (a reconnect fails fast,
- * as the client is configured to), or is of an unknown shape. `null` for a bare function.
+ * does), a function that says whether a command may be sent now (`null`) or returns a
+ * promise that resolves once it may: at the client's first `ready` (or `end`). A command
+ * is sent at once when the client is ready, was ready before (a reconnect fails fast, as
+ * the client is configured to), or is of an unknown shape. `null` for a bare function.
  * An ioredis `lazyConnect` client is told to connect, as its own first command would.
  */
-function startupGate(client: RedisClientLike): (() => Promise<void>) | null {
+function startupGate(client: RedisClientLike): (() => Promise<void> | null) | null {
   if (typeof client === 'function') return null;
   const c = client as unknown as Record<string, unknown>;
   const observable = typeof c['status'] === 'string' || (typeof c['isReady'] === 'boolean' && typeof c['isOpen'] === 'boolean');
@@ -165,18 +172,18 @@ function startupGate(client: RedisClientLike): (() => Promise<void>) | null {
       emitter.on('ready', onReady);
       emitter.on('end', done);
     }));
-  return async () => {
-    if (started) return;
+  return () => {
+    if (started) return null;
     const ready = readiness(c);
     if (ready !== false) {
       started = ready === true;
-      return;
+      return null;
     }
     if (c['status'] === 'wait' && isFunction(c['connect'])) {
       const connecting = (client as unknown as { connect(): unknown }).connect();
       if (connecting instanceof Promise) connecting.catch(() => undefined); // failures show as the command's error
     }
-    await waitReady();
+    return waitReady();
   };
 }
 
@@ -215,35 +222,70 @@ export function plainError(err: unknown): Error {
 export function redisCall(client: RedisClientLike, timeoutMs: number | null): RedisCall {
   const send = rawCall(client);
   const gate = startupGate(client);
+  /** Sends once the starting client is ready, unless the time ran out first (then never). */
+  const sendOnceReady = (waiting: Promise<void>, command: string, key: string, args: string[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      let expired = false;
+      let sent = false;
+      const timer =
+        timeoutMs === null
+          ? undefined
+          : setTimeout(() => {
+              expired = true;
+              reject(new Error(`timed out after ${timeoutMs} ms (${sent ? 'no reply' : 'the client was not ready'})`));
+            }, timeoutMs);
+      timer?.unref?.();
+      waiting
+        .then(() => {
+          if (expired) return undefined; // not sent, ever
+          sent = true;
+          return send(command, key, args);
+        })
+        .then(
+          (value) => {
+            clearTimeout(timer);
+            resolve(value);
+          },
+          (err: unknown) => {
+            clearTimeout(timer);
+            reject(err);
+          },
+        );
+    });
   return async (command, key, args) => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let state: 'waiting' | 'sent' | 'expired' = 'waiting';
     try {
-      const run = async (): Promise<unknown> => {
-        if (gate !== null) await gate();
-        if (state === 'expired') throw new Error('not sent: the client was not ready in time');
-        state = 'sent';
-        return send(command, key, args);
-      };
-      const reply = run();
-      if (timeoutMs === null) return await reply;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          const what = state === 'waiting' ? 'the client was not ready' : 'no reply';
-          state = 'expired';
-          reject(new Error(`timed out after ${timeoutMs} ms (${what})`));
-        }, timeoutMs);
-        timer.unref?.();
-      });
-      reply.catch(() => undefined); // a late failure after the timeout is not unhandled
-      return await Promise.race([reply, timeout]);
+      const waiting = gate === null ? null : gate();
+      if (waiting !== null) return await sendOnceReady(waiting, command, key, args);
+      const reply = Promise.resolve(send(command, key, args));
+      return await (timeoutMs === null ? reply : withTimeout(reply, timeoutMs));
     } catch (err) {
       const cause = plainError(err);
       throw new MfaError('store_failed', `Redis ${command} failed: ${cause.message}`, { cause });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
     }
   };
+}
+
+const timedOut = (reject: (err: Error) => void, ms: number): void => reject(new Error(`timed out after ${ms} ms (no reply)`));
+
+/**
+ * `reply`, or a rejection after `ms` without one. A late reply or failure is ignored (never
+ * unhandled). One timer, no `Promise.race`: this runs for every command.
+ */
+function withTimeout(reply: Promise<unknown>, ms: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(timedOut, ms, reject, ms);
+    timer.unref?.();
+    reply.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 /** Reads a bulk-string reply (`string`, `Buffer` or `null`). @internal */

@@ -10,7 +10,7 @@ import { checkTtl } from '../../config/validate.js';
 import type { Factor } from '../../core/types.js';
 import type { CommitResult, FactorTouch, StateWrite } from '../../ports/combined-store.js';
 import type { VersionedRecord } from '../../ports/state-store.js';
-import { CAS, runScript } from './cas-script.js';
+import { CAS, evalSha } from './cas-script.js';
 import { asInteger, asString, plainError, type RedisCall } from './client.js';
 import type { RedisKeys } from './keys.js';
 
@@ -55,20 +55,23 @@ export async function commitWrites(
   writes: readonly StateWrite[],
   touch?: FactorTouch,
 ): Promise<CommitResult> {
-  const first = writes[0];
-  if (!first) throw new MfaError('invalid_argument', 'commit: at least one write is needed');
-  const redisKeys = writes.map((w) => keys.state(w.key)) as [string, ...string[]];
+  const n = writes.length;
+  if (n === 0) throw new MfaError('invalid_argument', 'commit: at least one write is needed');
   const touching = touch !== undefined && touch.factorId !== PREFERRED_FIELD;
-  const args = [String(writes.length), touching ? touch.factorId : '', touching ? String(touch.at) : ''];
-  for (const w of writes) {
+  // The EVALSHA arguments laid out once: SHA, key count, the keys, then the script's ARGV.
+  const argv: string[] = [CAS.sha, String(touching ? n + 1 : n)];
+  for (let i = 0; i < n; i++) argv.push(keys.state((writes[i] as StateWrite).key));
+  if (touching) argv.push(keys.factors(touch.userId));
+  argv.push(String(n), touching ? touch.factorId : '', touching ? String(touch.at) : '');
+  for (let i = 0; i < n; i++) {
+    const w = writes[i] as StateWrite;
     checkTtl(w.ttlMs);
     const expected = w.expectedVersion;
     // A version that is not an integer matches nothing (`'x'` is never a stored version).
     const exp = expected === null ? '' : Number.isSafeInteger(expected) ? String(expected) : 'x';
-    args.push(exp, w.value === null ? 'del' : 'set', w.value ?? '', w.ttlMs === null ? '' : String(Math.ceil(w.ttlMs)));
+    argv.push(exp, w.value === null ? 'del' : 'set', w.value ?? '', w.ttlMs === null ? '' : String(Math.ceil(w.ttlMs)));
   }
-  if (touching) redisKeys.push(keys.factors(touch.userId));
-  const reply = await runScript(call, CAS, redisKeys, args);
+  const reply = await evalSha(call, CAS, argv);
   if (!Array.isArray(reply) || reply.length < 1) throw new MfaError('store_failed', 'Redis EVALSHA returned an unexpected reply');
   if (asInteger(reply[0], 'EVALSHA') === 1) {
     const versions = writes.map((_, i) => {
