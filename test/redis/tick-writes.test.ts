@@ -89,4 +89,16 @@ describe.skipIf(url === null)('ioredis: one socket write per turn (per 16 comman
     expect([...first, ...second].map((r) => r?.value)).toEqual(['k1', 'k2', 'k3', 'k4', 'k5'].map((k) => `value of ${k}`));
     expect(writes).toEqual([2, 3]);
   });
+
+  it('batchWrites: false leaves every write to the client (one per command)', async () => {
+    const plain = redisStores(redis, { keyPrefix: prefix, batchWrites: false }).state;
+    writes.length = 0;
+    const read = await Promise.all(keys.slice(0, 20).map((k) => plain.read(k)));
+    expect(read.map((r) => r?.value)).toEqual(keys.slice(0, 20).map((k) => `value of ${k}`));
+    expect(writes).toEqual(Array.from({ length: 20 }, () => 1));
+  });
+
+  it('batchWrites must be a boolean', () => {
+    expect(() => redisStores(redis, { batchWrites: 'yes' as unknown as boolean })).toThrow(expect.objectContaining({ code: 'invalid_options' }));
+  });
 });

@@ -72,14 +72,14 @@ function isFunction(value: unknown): value is (...args: never[]) => unknown {
   return typeof value === 'function';
 }
 
-/** @internal */
-export function rawCall(client: RedisClientLike): (command: string, key: string, args: string[]) => Promise<unknown> {
+/** Sends one command as the client's own API does; `batchWrites`: an ioredis client's writes of a turn are held together (tick-writes.ts). @internal */
+export function rawCall(client: RedisClientLike, batchWrites = true): (command: string, key: string, args: string[]) => Promise<unknown> {
   if (typeof client === 'function') return (command, _key, args) => client(command, args);
   const c = client as unknown as Record<string, unknown>;
   // ioredis also has a `sendCommand`, taking a Command object: check `call` first.
   if (isFunction(c['call'])) {
     const io = client as IoredisLike;
-    const hold = tickWrites(client);
+    const hold = batchWrites ? tickWrites(client) : null;
     if (hold === null) return (command, _key, args) => io.call(command, ...args);
     return (command, _key, args) => {
       hold();
@@ -216,11 +216,11 @@ export function plainError(err: unknown): Error {
  *
  * A client that is still starting (created just before the first call) is waited for:
  * the command is sent at its first `ready`, within the same `timeoutMs`; a command not
- * sent by then is never sent.
+ * sent by then is never sent. `batchWrites`: see {@link rawCall}.
  * @internal
  */
-export function redisCall(client: RedisClientLike, timeoutMs: number | null): RedisCall {
-  const send = rawCall(client);
+export function redisCall(client: RedisClientLike, timeoutMs: number | null, batchWrites = true): RedisCall {
+  const send = rawCall(client, batchWrites);
   const gate = startupGate(client);
   /** Sends once the starting client is ready, unless the time ran out first (then never). */
   const sendOnceReady = (waiting: Promise<void>, command: string, key: string, args: string[]): Promise<unknown> =>

@@ -20,7 +20,7 @@ export type { IoredisLike, NodeRedisClusterLike, NodeRedisLike, RedisClientLike 
  *
  * @example
  * ```ts
- * const options: RedisStoresOptions = { keyPrefix: 'acme:mfa:', commandTimeoutMs: 2_000 };
+ * const options: RedisStoresOptions = { keyPrefix: 'acme:mfa:', commandTimeoutMs: 2_000, batchWrites: true };
  * ```
  */
 export interface RedisStoresOptions {
@@ -38,6 +38,15 @@ export interface RedisStoresOptions {
    * routes to a cluster, so no script spans hash slots.
    */
   readonly cluster?: boolean;
+  /**
+   * Whether an ioredis client's commands sent in one turn of the event loop leave in one
+   * socket write (per 16 commands) instead of one write system call each (default `true`).
+   * mfakit holds the client's socket (`cork`) from its first command of a turn until the turn
+   * ends (`process.nextTick`), so your own commands of that turn on the same client join the
+   * write. `false` leaves every write to the client. node-redis gathers a turn's writes
+   * itself; a bare-function client is never held.
+   */
+  readonly batchWrites?: boolean;
 }
 
 const DEFAULT_PREFIX = 'mfakit:';
@@ -55,8 +64,11 @@ function setup(client: RedisClientLike, options: RedisStoresOptions) {
   if (options.cluster !== undefined && typeof options.cluster !== 'boolean') {
     throw new MfaError('invalid_options', 'redisStores: cluster must be a boolean');
   }
+  if (options.batchWrites !== undefined && typeof options.batchWrites !== 'boolean') {
+    throw new MfaError('invalid_options', 'redisStores: batchWrites must be a boolean');
+  }
   const cluster = options.cluster ?? isClusterClient(client);
-  return { call: redisCall(client, timeout), keys: redisKeys(prefix), cluster };
+  return { call: redisCall(client, timeout, options.batchWrites ?? true), keys: redisKeys(prefix), cluster };
 }
 
 /**
