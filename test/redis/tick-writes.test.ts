@@ -3,20 +3,15 @@
  * in one socket write per 16 commands (ioredis alone writes each command at once: one system
  * call each), and each caller still gets its own reply or error. Counted at the client's socket.
  */
-import type { Socket } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisStores } from '../../src/adapters/redis/index.js';
 import { MfaError } from 'mfakit';
 import { warnSkipped } from '../helpers/redis-server.js';
+import { countSocketWrites } from '../helpers/socket-writes.js';
 
 const url = inject('redisUrl');
 if (url === null) warnSkipped('no Redis for the write-batching tests');
-
-type Writes = Socket & {
-  _write(chunk: unknown, encoding: string, cb: (err?: Error | null) => void): void;
-  _writev(chunks: unknown[], cb: (err?: Error | null) => void): void;
-};
 
 describe.skipIf(url === null)('ioredis: one socket write per turn (per 16 commands)', () => {
   const prefix = `mfakit-tick:${process.pid}:`;
@@ -27,17 +22,7 @@ describe.skipIf(url === null)('ioredis: one socket write per turn (per 16 comman
 
   beforeAll(async () => {
     await redis.connect();
-    const socket = redis.stream as Writes;
-    const write = socket._write.bind(socket);
-    const writev = socket._writev.bind(socket);
-    socket._write = (chunk, encoding, cb) => {
-      writes.push(1);
-      write(chunk, encoding, cb);
-    };
-    socket._writev = (chunks, cb) => {
-      writes.push(chunks.length);
-      writev(chunks, cb);
-    };
+    countSocketWrites(redis.stream, writes);
   });
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}*`);

@@ -9,6 +9,7 @@ import { defineStoreTests } from '../../src/testing/store-conformance.js';
 import { PHONE, SECRET } from '../helpers/setup.js';
 import { expectClean } from '../helpers/redis-leaks.js';
 import { canStartCluster, startRedisCluster, warnSkipped, type RedisCluster } from '../helpers/redis-server.js';
+import { countSocketWrites } from '../helpers/socket-writes.js';
 
 const available = canStartCluster();
 if (!available) {
@@ -94,20 +95,8 @@ describe.skipIf(!available)('redisStores on a Redis Cluster (3 masters)', () => 
     expect(await Promise.all(keys.map((k) => state.write(k, `value of ${k}`, null, 60_000)))).toEqual(keys.map(() => true));
     // Count the commands in each socket write of every node (60 reads would be 60 writes unbatched).
     const writes: number[] = [];
-    type Writes = { _write(c: unknown, e: string, cb: () => void): void; _writev(c: unknown[], cb: () => void): void };
-    const sockets = cluster.nodes('all').map((n) => n.stream as unknown as Writes);
-    for (const socket of sockets) {
-      const write = socket._write.bind(socket);
-      const writev = socket._writev.bind(socket);
-      socket._write = (chunk, encoding, cb) => {
-        writes.push(1);
-        write(chunk, encoding, cb);
-      };
-      socket._writev = (chunks, cb) => {
-        writes.push(chunks.length);
-        writev(chunks, cb);
-      };
-    }
+    const sockets = cluster.nodes('all').map((n) => n.stream);
+    for (const socket of sockets) countSocketWrites(socket, writes);
     const read = await Promise.all(keys.map((k) => state.read(k)));
     expect(read.map((r) => r?.value)).toEqual(keys.map((k) => `value of ${k}`));
     expect(writes.reduce((a, b) => a + b, 0)).toBe(60);

@@ -235,22 +235,12 @@ export function redisCall(client: RedisClientLike, timeoutMs: number | null, bat
               reject(new Error(`timed out after ${timeoutMs} ms (${sent ? 'no reply' : 'the client was not ready'})`));
             }, timeoutMs);
       timer?.unref?.();
-      waiting
-        .then(() => {
-          if (expired) return undefined; // not sent, ever
-          sent = true;
-          return send(command, key, args);
-        })
-        .then(
-          (value) => {
-            clearTimeout(timer);
-            resolve(value);
-          },
-          (err: unknown) => {
-            clearTimeout(timer);
-            reject(err);
-          },
-        );
+      const reply = waiting.then(() => {
+        if (expired) return undefined; // not sent, ever
+        sent = true;
+        return send(command, key, args);
+      });
+      settleClearing(reply, timer, resolve, reject);
     });
   return async (command, key, args) => {
     try {
@@ -275,17 +265,27 @@ function withTimeout(reply: Promise<unknown>, ms: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(timedOut, ms, reject, ms);
     timer.unref?.();
-    reply.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
+    settleClearing(reply, timer, resolve, reject);
   });
+}
+
+/** Settles with `reply` (a settled promise ignores later calls) and clears `timer`. */
+function settleClearing(
+  reply: Promise<unknown>,
+  timer: ReturnType<typeof setTimeout> | undefined,
+  resolve: (value: unknown) => void,
+  reject: (err: unknown) => void,
+): void {
+  reply.then(
+    (value) => {
+      clearTimeout(timer);
+      resolve(value);
+    },
+    (err: unknown) => {
+      clearTimeout(timer);
+      reject(err);
+    },
+  );
 }
 
 /** Reads a bulk-string reply (`string`, `Buffer` or `null`). @internal */
