@@ -19,6 +19,7 @@ import { benchClock, captureSender, countingStores, makeMfa, seedUsers } from '.
 import { loadLibrary } from './lib/mfakit.js';
 import { INSTALL_HINT, killAllChildren, type OwnRedis, startOwnRedis, which } from './lib/redis-server.js';
 import { fmt, loud, printTable, type Row } from './lib/report.js';
+import { collectGarbage } from './lib/stats.js';
 import { type Json, mergeResults, readPrevious } from './lib/results.js';
 import { type ContentionInstance, type ContentionResult, runContention, type ScalingRow, toScalingRow } from './sections/contention.js';
 import { runCrypto, type CryptoResult } from './sections/crypto.js';
@@ -156,13 +157,16 @@ async function main(): Promise<number> {
       // The floor is measured before and after the memory stores (half the time each) and
       // averaged, so a load change on a shared machine moves both sides of floorRatio alike.
       process.stdout.write('bare plain-JS floor (before and after)… ');
+      collectGarbage();
       const f1 = await timed('memory', () => runFloor({ users: SIZES.memUsers, minMs: SIZES.memMs / 2 }));
       floor = f1;
       console.log(`${fmt(f1.cyclesPerSec)} cycles/s`);
       process.stdout.write('memory stores… ');
+      collectGarbage();
       memory = await timed('memory', () => runMemory(lib, { users: SIZES.memUsers, minMs: SIZES.memMs, ceiling: (crypto as CryptoResult).cryptoCeilingCyclesPerSec }));
       console.log(`${fmt(memory.cyclesPerSec)} cycles/s`);
       check('memory cycles', memory.cycles > 0 && memory.cyclesPerSec > 0, `${memory.cycles} start+verify cycles, all verified`);
+      collectGarbage();
       const f2 = await timed('memory', () => runFloor({ users: SIZES.memUsers, minMs: SIZES.memMs / 2 }));
       floor = { ...f2, cycles: f1.cycles + f2.cycles, cyclesPerSec: Math.round((f1.cyclesPerSec + f2.cyclesPerSec) / 2), runs: [f1.cyclesPerSec, f2.cyclesPerSec] };
       console.log(`bare plain-JS floor after: ${fmt(f2.cyclesPerSec)} cycles/s (mean ${fmt(floor.cyclesPerSec)})`);

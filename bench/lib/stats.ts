@@ -20,6 +20,15 @@ export function latencyOf(samples: number[]): Latency {
   return { samples: s.length, p50Ms: round(percentile(s, 50), 3), p99Ms: round(percentile(s, 99), 3), maxMs: round(s[s.length - 1] ?? Number.NaN, 3) };
 }
 
+/**
+ * A full garbage collection now, when the bench runs with `--expose-gc` (as `npm run bench`
+ * does): called between systems, so one system's garbage is not collected in the next one's
+ * timed window (better-auth's memory adapter leaves the most). A no-op without the flag.
+ */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** The median (the mean of the middle two for an even count); NaN when empty. */
 export function median(xs: readonly number[]): number {
   if (xs.length === 0) return Number.NaN;

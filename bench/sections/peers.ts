@@ -11,7 +11,7 @@ import { mfakitPeer } from '../peers/mfakit.js';
 import { rateLimiterFlexiblePeer } from '../peers/rate-limiter-flexible.js';
 import type { PeerRules, PeerSystem } from '../peers/types.js';
 import type { Library } from '../lib/mfakit.js';
-import { latencyOf, median, round } from '../lib/stats.js';
+import { collectGarbage, latencyOf, median, round } from '../lib/stats.js';
 
 export interface PeerResult {
   readonly label: string;
@@ -90,6 +90,7 @@ export async function runPeers(lib: Library, opts: PeersOptions): Promise<PeersR
       const rotated = systems.map((_, j) => systems[(j + k) % systems.length] as PeerSystem);
       order.push(rotated.map((s) => s.name));
       for (const s of rotated) {
+        collectGarbage();
         const rep = await measureRep(s, { roundUsers: roundOf(s), inFlight: opts.inFlight, minMs: opts.minMs });
         reps.get(s.name)?.push({ cps: rep.cyclesPerSec, cycles: rep.cycles, outside: rep.outsideCycleMsPerCycle, verifyMs: rep.verifyMs });
       }

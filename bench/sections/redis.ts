@@ -22,7 +22,7 @@ import {
 import { runChild } from '../lib/child.js';
 import type { Library } from '../lib/mfakit.js';
 import { infoField, parseCommandStats, redisBenchmark, statDelta } from '../lib/redis-server.js';
-import { type Latency, latencyOf, median, pool, round } from '../lib/stats.js';
+import { collectGarbage, type Latency, latencyOf, median, pool, round } from '../lib/stats.js';
 
 export interface RedisTarget {
   readonly url: string;
@@ -243,6 +243,7 @@ export async function runRedis(
     const underLoad: number[] = [];
     const reps: Awaited<ReturnType<typeof throughput>>[] = [];
     for (let i = 0; i < opts.reps; i++) {
+      collectGarbage();
       reps.push(await throughput(r, users, opts.clients, opts.minMs / opts.reps, underLoad));
       limits.push(await storeLimit());
     }
