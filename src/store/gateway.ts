@@ -172,7 +172,6 @@ export function createGateway(stores: Stores): StoreGateway {
   };
 
   const readState = async <S>(key: string, codec: Codec<S>): Promise<Current<S>> => {
-    if (sync) return sync.readState(key, codec);
     if (held) return heldCurrent(held, key, codec);
     return decoded(key, codec, await storeCall('state', 'read', () => state.read(key)));
   };
@@ -203,11 +202,7 @@ export function createGateway(stores: Stores): StoreGateway {
 
     async commitChanges(changes, touch) {
       if (sync) return sync.commitChanges(changes, touch);
-      if (held) {
-        const versions = heldCommit(held, changes);
-        if (versions === null) return { ok: false, current: changes.map((c) => heldCurrent(held, c.key, c.codec)) };
-        return { ok: true, touched: touch ? await touchFactor(touch) : false };
-      }
+      if (held) return heldLostRace(held, changes) ?? { ok: true, touched: touch ? await touchFactor(touch) : false };
       const r = await commit(changes.map(writeOf), touch);
       if (r.ok) {
         changes.forEach((c, i) => {
@@ -268,11 +263,7 @@ function syncGateway(held: HeldRecords, factors: HeldFactors): SyncGateway {
   const touch = (t: FactorTouch): boolean => heldCall('factor', 'touchFactor', () => factors.touch(t.userId, t.factorId, t.at));
   return {
     readState: (key, codec) => heldCurrent(held, key, codec),
-    commitChanges(changes, wanted) {
-      const versions = heldCommit(held, changes);
-      if (versions === null) return { ok: false, current: changes.map((c) => heldCurrent(held, c.key, c.codec)) };
-      return { ok: true, touched: wanted ? touch(wanted) : false };
-    },
+    commitChanges: (changes, wanted) => heldLostRace(held, changes) ?? { ok: true, touched: wanted ? touch(wanted) : false },
     loadUser: (userId, stateKey, codec) => ({
       current: heldCurrent(held, stateKey, codec),
       factors: heldCall('factor', 'listFactors', () => factors.list(userId)),
@@ -281,15 +272,14 @@ function syncGateway(held: HeldRecords, factors: HeldFactors): SyncGateway {
   };
 }
 
-/** Commits changes to held records (frozen first); a fault is `store_failed`, as `storeCall` makes it. */
-function heldCommit(held: HeldRecords, changes: readonly Change[]): (number | null)[] | null {
+/**
+ * Commits changes to held records (frozen first): `undefined` when the commit won, else the
+ * lost race answered with the current records. A fault is `store_failed`, as `storeCall` makes it.
+ */
+function heldLostRace(held: HeldRecords, changes: readonly Change[]): { readonly ok: false; readonly current: Current<unknown>[] } | undefined {
   const writes = changes.map((c) => ({ key: c.key, codec: c.codec, state: c.state === undefined ? undefined : settled(c.state), expectedVersion: c.expectedVersion, ttlMs: c.ttlMs }));
-  try {
-    return held.commit(writes);
-  } catch (err) {
-    if (err instanceof MfaError) throw err;
-    throw new MfaError('store_failed', 'The state store failed (commit); nothing was reported as done', { cause: err });
-  }
+  const versions = heldCall('state', 'commit', () => held.commit(writes));
+  return versions === null ? { ok: false, current: changes.map((c) => heldCurrent(held, c.key, c.codec as Codec<unknown>)) } : undefined;
 }
 
 /** A held record as the codec's state: the held value itself, or a string written through `write` decoded. */
