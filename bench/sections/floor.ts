@@ -4,13 +4,16 @@
  * comparison at verify), the same randomness (`crypto.randomInt` code, a 16-byte random
  * challenge id) and the same rules (code expiry, tries per code, lockout after consecutive
  * failures, send cooldown, sends per user and per number in a window) — kept in plain
- * `Map`s of plain objects, with no validation, events, results, store interface or JSON.
+ * `Map`s of plain objects, with no validation, events, results, store interface or JSON. Its
+ * code reaches the test through the same capture sender the memory section gives mfakit (a
+ * message with a plain template text), so the bench's own sender — a regular expression and
+ * a `Map` write per message — weighs on both sides alike.
  * Beside the crypto ceiling it is the second anchor: `memory.floorRatio` = memory cycles/s ÷
  * floor cycles/s (how much the library costs above doing the rules by hand in one process).
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { phoneOf, ROUND_GAP_MS, SECRET } from '../lib/fixture.js';
+import { captureSender, phoneOf, ROUND_GAP_MS, SECRET } from '../lib/fixture.js';
 import { round } from '../lib/stats.js';
 
 const RULES = {
@@ -99,14 +102,21 @@ export async function runFloor(opts: { users: number; minMs: number }): Promise<
   const dests = new Map<string, number[]>();
   const ids = Array.from({ length: opts.users }, (_, i) => ({ id: `fl${i}`, phone: phoneOf(i) }));
   let now = Date.UTC(2026, 0, 1);
+  const sender = captureSender();
   // `async` like the library's calls, so both pay the same promise machinery per call.
-  const startA = async (id: string, phone: string) => start(users, dests, id, phone, now);
+  const startA = async (id: string, phone: string): Promise<boolean> => {
+    const code = start(users, dests, id, phone, now);
+    if (code === null) return false;
+    await sender.send({ to: phone, body: `${code} is your Bench sign-in code. It expires in 10 minutes. Never share it.`, purpose: 'sign_in', locale: 'en' });
+    return true;
+  };
   const verifyA = async (id: string, code: string) => verify(users, id, code, now);
   const round1 = async (): Promise<number> => {
     const t0 = performance.now();
     for (const u of ids) {
-      const code = await startA(u.id, u.phone);
-      if (code === null) throw new Error(`floor: start refused for ${u.id}`);
+      if (!(await startA(u.id, u.phone))) throw new Error(`floor: start refused for ${u.id}`);
+      const code = sender.codes.get(u.phone);
+      if (code === undefined) throw new Error(`floor: no code sent to ${u.id}`);
       if (!(await verifyA(u.id, code))) throw new Error(`floor: verify failed for ${u.id}`);
     }
     now += ROUND_GAP_MS;
