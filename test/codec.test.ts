@@ -18,6 +18,17 @@ describe('state record codec', () => {
     expect(decodeUser(encodeUser(usedStep))).toEqual(usedStep);
   });
 
+  it('writes each time relative to the earliest one, whichever field holds it (the 0.5.0 layout)', () => {
+    // The base is the earliest time; a record without times has none and keeps the device expiry as is.
+    const sendFirst: UserState = { failures: 1, consecutive: 1, lastFailureAt: t + 50, lastSentAt: t + 20, sends: [t + 20, t + 10], verifiedAt: t + 90 };
+    expect(encodeUser(sendFirst)).toBe(`{"b":${t + 10},"F":1,"C":1,"lf":40,"ls":10,"s":[10,0],"va":80}`);
+    const lockFirst: UserState = { failures: 0, consecutive: 0, lockedUntil: t, lastFailureAt: t + 7, sends: [] };
+    expect(encodeUser(lockFirst)).toBe(`{"b":${t},"lf":7,"lu":0}`);
+    const noTimes: UserState = { failures: 0, consecutive: 0, sends: [], devices: { generation: 'g'.repeat(22), until: t } };
+    expect(encodeUser(noTimes)).toBe(`{"dv":"${'g'.repeat(22)}","de":${t}}`);
+    for (const s of [sendFirst, lockFirst, noTimes]) expect(decodeUser(encodeUser(s))).toEqual(s);
+  });
+
   // Issue "What a new user hits", item 8: a value mfakit did not write fails closed.
   it.each([
     ['an empty record (mfakit deletes a record with nothing in it)', '{}'],

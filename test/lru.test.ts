@@ -1,9 +1,10 @@
 /**
- * The bounded maps behind the `maskPhone` cache and the remembered records: full, they
- * forget the least recently used entry, one at a time, never everything at once.
+ * The bounded maps behind the `maskPhone` cache (least recently used forgotten first) and
+ * the gateway's remembered records (least recently written forgotten first): full, they
+ * forget one entry at a time, never everything at once.
  */
 import { describe, expect, it } from 'vitest';
-import { LruMap } from '../src/config/lru.js';
+import { LruMap, WriteOrderMap } from '../src/config/lru.js';
 import { maskPhone } from '../src/config/phone.js';
 
 describe('LruMap', () => {
@@ -50,5 +51,51 @@ describe('LruMap', () => {
     for (let i = 0; i < 12_000; i++) maskPhone(`+1415${2_000_000 + i}`);
     expect(maskPhone('+14155552671')).toBe('+1 ••• ••• 2671');
     expect(maskPhone('+14152000001')).toBe('+1 ••• ••• 0001');
+  });
+});
+
+describe('WriteOrderMap', () => {
+  it('past its bound forgets the least recently written entry; a read does not keep one', () => {
+    const m = new WriteOrderMap<string, number>(3);
+    m.set('a', 1);
+    m.set('b', 2);
+    m.set('c', 3);
+    expect(m.get('a')).toBe(1); // read, not written: a stays the oldest
+    m.set('d', 4);
+    expect(m.size).toBe(3);
+    expect(m.get('a')).toBeUndefined();
+    expect([m.get('b'), m.get('c'), m.get('d')]).toEqual([2, 3, 4]);
+  });
+
+  it('writing a held key again makes it the newest (kept past as many writes as the bound)', () => {
+    const m = new WriteOrderMap<number, string>(100);
+    m.set(-1, 'hot');
+    for (let i = 0; i < 10_000; i++) {
+      m.set(i, String(i));
+      if (i % 50 === 0) {
+        expect(m.get(-1)).toBe('hot');
+        m.set(-1, 'hot'); // a record is written again at each commit
+      }
+      expect(m.size).toBeLessThanOrEqual(100);
+    }
+    expect(m.size).toBe(100);
+    expect(m.get(-1)).toBe('hot');
+    expect(m.get(9_999)).toBe('9999');
+  });
+
+  it('setting a held key replaces it without growing; delete forgets it', () => {
+    const m = new WriteOrderMap<string, number>(2);
+    m.set('a', 1);
+    m.set('a', 2);
+    expect(m.size).toBe(1);
+    expect(m.get('a')).toBe(2);
+    expect(m.delete('a')).toBe(true);
+    expect(m.get('a')).toBeUndefined();
+    expect(m.delete('a')).toBe(false);
+  });
+
+  it('refuses a bound that is not a positive integer', () => {
+    expect(() => new WriteOrderMap(0)).toThrow(RangeError);
+    expect(() => new WriteOrderMap(2.5)).toThrow(RangeError);
   });
 });

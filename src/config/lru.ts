@@ -1,7 +1,8 @@
 /**
- * A bounded map that forgets the least recently used entry when full, one entry at a time
- * (never all at once, so a working set larger than the bound degrades gradually instead of
- * emptying the map and starting over).
+ * Bounded maps that forget one entry at a time when full (never all at once, so a working
+ * set larger than the bound degrades gradually instead of emptying the map and starting
+ * over): {@link LruMap} forgets the least recently used entry, {@link WriteOrderMap} the
+ * least recently written one.
  * @internal
  * @module
  */
@@ -38,6 +39,48 @@ export class LruMap<K, V> {
   }
 
   /** Sets `key` as the most recent entry, dropping the least recent one when over the bound. */
+  set(key: K, value: V): void {
+    const map = this.#map;
+    map.delete(key);
+    map.set(key, value);
+    if (map.size > this.#max) {
+      const oldest = map.keys().next();
+      if (!oldest.done) map.delete(oldest.value);
+    }
+  }
+
+  /** Forgets `key`. */
+  delete(key: K): boolean {
+    return this.#map.delete(key);
+  }
+}
+
+/**
+ * A `Map` of at most `max` entries that forgets the least recently *written* entry: `get`
+ * is one lookup and never reorders (cheaper than {@link LruMap} where every entry worth
+ * keeping is written again anyway, as a remembered record is at each commit); `set` makes
+ * the entry the newest.
+ */
+export class WriteOrderMap<K, V> {
+  readonly #map = new Map<K, V>();
+  readonly #max: number;
+
+  constructor(max: number) {
+    if (!Number.isSafeInteger(max) || max < 1) throw new RangeError('WriteOrderMap: max must be a positive integer');
+    this.#max = max;
+  }
+
+  /** The number of entries held. */
+  get size(): number {
+    return this.#map.size;
+  }
+
+  /** The value of `key`, or `undefined` (its place in the order is unchanged). */
+  get(key: K): V | undefined {
+    return this.#map.get(key);
+  }
+
+  /** Sets `key` as the newest entry, dropping the oldest written one when over the bound. */
   set(key: K, value: V): void {
     const map = this.#map;
     map.delete(key);

@@ -15,16 +15,36 @@ interface WireBackup { f: string; h: string[]; u?: number }
 const toWirePurpose = (p: Purpose): 'e' | 's' => (p === 'enroll' ? 'e' : 's');
 
 /**
+ * The base of a user's record: the earliest of its times (`Math.min` of them, NaN and all),
+ * `undefined` when it keeps none. A loop, not an array of the times: this runs at every commit.
+ */
+function baseOf(s: UserState): number | undefined {
+  let b = s.code?.issuedAt;
+  let t = s.lastFailureAt;
+  if (t !== undefined) b = b === undefined ? t : Math.min(b, t);
+  t = s.lockedUntil;
+  if (t !== undefined) b = b === undefined ? t : Math.min(b, t);
+  t = s.lastSentAt;
+  if (t !== undefined) b = b === undefined ? t : Math.min(b, t);
+  t = s.verifiedAt;
+  if (t !== undefined) b = b === undefined ? t : Math.min(b, t);
+  const sends = s.sends;
+  for (let i = 0; i < sends.length; i++) {
+    t = sends[i] as number;
+    b = b === undefined ? t : Math.min(b, t);
+  }
+  return b;
+}
+
+/**
  * Serializes a user's state. Every time is stored relative to a base `b` (the earliest time
  * in the record), which keeps a full record (10 sends, a code, a lock) near 250 bytes.
  */
 export function encodeUser(s: UserState): string {
-  const times = [s.code?.issuedAt, s.lastFailureAt, s.lockedUntil, s.lastSentAt, s.verifiedAt, ...s.sends].filter(
-    (t): t is number => t !== undefined,
-  );
-  const b = times.length > 0 ? Math.min(...times) : 0;
+  const earliest = baseOf(s);
+  const b = earliest ?? 0;
   const w: WireUser = {};
-  if (times.length > 0) w.b = b;
+  if (earliest !== undefined) w.b = b;
   if (s.code) {
     const c = s.code;
     w.c = { i: c.id, p: toWirePurpose(c.purpose), f: c.factorId, h: c.hash, a: c.issuedAt - b, x: c.expiresAt - b, t: c.tries };

@@ -15,7 +15,7 @@
  * @module
  */
 import { MfaError } from '../config/errors.js';
-import { LruMap } from '../config/lru.js';
+import { WriteOrderMap } from '../config/lru.js';
 import type { CommitResult, FactorTouch, StateWrite, UserSnapshot, UserSnapshotWith } from '../ports/combined-store.js';
 import type { Factor } from '../core/types.js';
 import type { FactorStore, Stores } from '../ports/factor-store.js';
@@ -140,8 +140,9 @@ export function createGateway(stores: Stores): StoreGateway {
   // Both stores in this process: reads, commits and touches without a promise between them.
   const sync = held && heldFactors && !combined ? syncGateway(held, heldFactors) : undefined;
 
-  // Held records need no memory of ours: the store keeps the decoded values itself.
-  const memory = held ? undefined : new LruMap<string, Remembered>(REMEMBERED);
+  // Held records need no memory of ours: the store keeps the decoded values itself. Forgotten
+  // by write order: a read never reorders, and each commit writes its record again.
+  const memory = held ? undefined : new WriteOrderMap<string, Remembered>(REMEMBERED);
   const remember = (key: string, kind: string, version: number | null, s: unknown): void => {
     memory?.set(key, { kind, version, state: settled(s) });
   };
