@@ -8,10 +8,10 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CodeHasher } from '../src/factors/code.js';
 import { maskedNumber } from '../src/factors/phone.js';
-import { Remembered } from '../src/factors/remembered.js';
 import { createMfa } from '../src/index.js';
 import { enrolled, must, SECRET } from './helpers/setup.js';
 import { maskPhone, numberFacts, numberFactsCached, numberFactsUncached } from '../src/config/phone.js';
+import { WriteOrderMap } from '../src/config/lru.js';
 import { DEFAULT_TEMPLATES, pickTemplate, renderMessage } from '../src/config/messages.js';
 import { parseOptions } from '../src/config/options.js';
 import { DEFAULTS, type Policy } from '../src/core/policy.js';
@@ -183,23 +183,23 @@ describe('destinationKey cache', () => {
 
 const PHONE_A = '+14155552671';
 
-describe('Remembered (the bounded caches of factors/)', () => {
+describe('WriteOrderMap.getOr (the bounded caches of factors/)', () => {
   it('derives a value once, stays within its bound, forgets the oldest first and derives it again', () => {
     const derived: string[] = [];
-    const cache = new Remembered<string, string>(3);
+    const cache = new WriteOrderMap<string, string>(3);
     const derive = (k: string) => {
       derived.push(k);
       return `v:${k}`;
     };
-    for (const k of ['a', 'b', 'a', 'c', 'a']) expect(cache.get(k, derive)).toBe(`v:${k}`);
+    for (const k of ['a', 'b', 'a', 'c', 'a']) expect(cache.getOr(k, derive)).toBe(`v:${k}`);
     expect(derived).toEqual(['a', 'b', 'c']);
-    expect(cache.get('d', derive)).toBe('v:d'); // past the bound: 'a' (the oldest) goes
+    expect(cache.getOr('d', derive)).toBe('v:d'); // past the bound: 'a' (the oldest) goes
     expect(cache.size).toBe(3);
-    expect(cache.get('b', derive)).toBe('v:b');
-    expect(cache.get('a', derive)).toBe('v:a');
+    expect(cache.getOr('b', derive)).toBe('v:b');
+    expect(cache.getOr('a', derive)).toBe('v:a');
     expect(derived).toEqual(['a', 'b', 'c', 'd', 'a']);
     expect(cache.size).toBe(3);
-    expect(() => new Remembered(0)).toThrow(RangeError);
+    expect(() => new WriteOrderMap(0)).toThrow(RangeError);
   });
 
   it('a masked number is what maskPhone answers, the same frozen object for every send to it', () => {

@@ -80,6 +80,20 @@ export class WriteOrderMap<K, V> {
     return this.#map.get(key);
   }
 
+  /**
+   * The value of `key`, or, when none is held, `make(key)` remembered as the newest entry: for
+   * values derived from a key that cost more to derive again than to keep (a number's keyed
+   * name or masked form, a prepared message text).
+   */
+  getOr(key: K, make: (key: K) => V): V {
+    let value = this.#map.get(key);
+    if (value === undefined) {
+      value = make(key);
+      this.set(key, value);
+    }
+    return value;
+  }
+
   /** Sets `key` as the newest entry, dropping the oldest written one when over the bound. */
   set(key: K, value: V): void {
     const map = this.#map;

@@ -6,7 +6,7 @@
  * @module
  */
 import { createHmac, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
-import { Remembered } from './remembered.js';
+import { WriteOrderMap } from '../config/lru.js';
 import type { CodeRecord } from '../core/state.js';
 import type { Purpose } from '../core/types.js';
 
@@ -58,7 +58,7 @@ const DESTINATION_KEYS = 10_000;
 /** Holds the secrets: the first signs, every one verifies (rotation). */
 export class CodeHasher {
   readonly #keys: readonly Buffer[];
-  readonly #destinations = new Remembered<string, string>(DESTINATION_KEYS);
+  readonly #destinations = new WriteOrderMap<string, string>(DESTINATION_KEYS);
 
   constructor(secrets: readonly string[]) {
     this.#keys = secrets.map((s) => Buffer.from(s, 'utf8'));
@@ -134,7 +134,7 @@ export class CodeHasher {
 
   /** A keyed, irreversible name for a phone number, so state keys never hold the number. */
   destinationKey(e164: string): string {
-    return this.#destinations.get(e164, this.#destinationKey);
+    return this.#destinations.getOr(e164, this.#destinationKey);
   }
 
   readonly #destinationKey = (e164: string): string =>

@@ -12,7 +12,7 @@ import type { Failure } from '../core/outcomes.js';
 import { countryAllowed } from '../core/sending.js';
 import type { Factor, Purpose } from '../core/types.js';
 import { type CodeFactorKind, type MaskedDestination, receiptOf } from './kind.js';
-import { Remembered } from './remembered.js';
+import { WriteOrderMap } from '../config/lru.js';
 
 /** Checks a number typed by a user for enrollment on `channel`: format, mobile, country (and the channel's countries), the host's hook. */
 export async function checkNumber(
@@ -47,11 +47,11 @@ export function numberOf(factor: Factor): string {
 
 /** A number as the API shows it (frozen: one object per number, shared by every send to it). */
 export function maskedNumber(factor: Factor): MaskedDestination {
-  return masks.get(numberOf(factor), maskOf);
+  return masks.getOr(numberOf(factor), maskOf);
 }
 
 /** The masked forms of the numbers sent to recently (sends repeat numbers; masking parses one). */
-const masks = new Remembered<string, MaskedDestination>(10_000);
+const masks = new WriteOrderMap<string, MaskedDestination>(10_000);
 const maskOf = (e164: string): MaskedDestination => {
   const masked = maskPhone(e164);
   return Object.freeze({ maskedTo: masked, maskedPhone: masked });

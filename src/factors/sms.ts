@@ -11,7 +11,7 @@ import type { Purpose } from '../core/types.js';
 import type { SmsSender } from '../ports/sender.js';
 import type { CodeFactorKind } from './kind.js';
 import { numberKind } from './phone.js';
-import { Remembered } from './remembered.js';
+import { WriteOrderMap } from '../config/lru.js';
 
 /** Locales whose prepared template a kind keeps, per purpose (they come from callers, so bounded). */
 const PREPARED_LOCALES = 64;
@@ -26,12 +26,12 @@ export function smsKind(options: ResolvedOptions, sender: SmsSender): CodeFactor
   const prepare = (purpose: Purpose) => (locale: string): readonly string[] =>
     pickTemplate(m.templates, DEFAULT_TEMPLATES, locale, m.defaultLocale, purpose).split('{code}').map((part) => fill(part, vars));
   const prepared = {
-    enroll: { cache: new Remembered<string, readonly string[]>(PREPARED_LOCALES), make: prepare('enroll') },
-    sign_in: { cache: new Remembered<string, readonly string[]>(PREPARED_LOCALES), make: prepare('sign_in') },
+    enroll: { cache: new WriteOrderMap<string, readonly string[]>(PREPARED_LOCALES), make: prepare('enroll') },
+    sign_in: { cache: new WriteOrderMap<string, readonly string[]>(PREPARED_LOCALES), make: prepare('sign_in') },
   } satisfies Record<Purpose, unknown>;
   const partsOf = (purpose: Purpose, locale: string): readonly string[] => {
     const p = prepared[purpose];
-    return p.cache.get(locale, p.make);
+    return p.cache.getOr(locale, p.make);
   };
   return numberKind(sender.name, (to, { code, purpose, locale }) => {
     let body: string;
