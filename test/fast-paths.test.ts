@@ -101,14 +101,15 @@ describe('age fast path', () => {
     return Object.freeze(s) as unknown as UserState;
   }
 
-  it('answers exactly what copy-and-delete answered (same fields, values and order), and the state itself when nothing aged', () => {
+  it('answers exactly what copy-and-delete answered (same fields and values; a copy in the one field order of userState), and the state itself when nothing aged', () => {
+    const ORDER = ['failures', 'consecutive', 'sends', 'code', 'lastFailureAt', 'lockedUntil', 'hardLocked', 'lastSentAt', 'steps', 'verifiedAt', 'backup', 'devices'];
     let unchanged = 0;
     for (let i = 0; i < 5_000; i++) {
       const s = randomState();
       const got = age(s, DEFAULTS, T0);
       const expected = ageByCopy(s, DEFAULTS, T0);
       expect(got).toStrictEqual(expected);
-      expect(Object.keys(got)).toEqual(Object.keys(expected));
+      if (got !== s) expect(Object.keys(got)).toEqual(ORDER.filter((k) => k in expected));
       if (got === s) unchanged++;
     }
     expect(unchanged).toBeLessThan(5_000);
