@@ -273,7 +273,7 @@ function syncGateway(held: HeldRecords, factors: HeldFactors): SyncGateway {
 }
 
 /**
- * Commits changes to held records (frozen first): `undefined` when the commit won, else the
+ * Commits changes to held records (made immutable first, in place: `settled`): `undefined` when the commit won, else the
  * lost race answered with the current records. A fault is `store_failed`, as `storeCall` makes it.
  */
 function heldLostRace(held: HeldRecords, changes: readonly Change[]): { readonly ok: false; readonly current: Current<unknown>[] } | undefined {
