@@ -18,7 +18,7 @@ import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
 import { countryOk, issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
-import { loadUserAndChannels } from './settings.js';
+import { loadUserAndChannels, loadUserAndChannelsNow } from './settings.js';
 
 /**
  * Whether this sign-in needs MFA: the exception list first, then the policy; a user who
@@ -48,7 +48,8 @@ export async function startChallenge(
   userId: string,
   opts: { factorId?: string | undefined; locale?: string | undefined; ip?: string | undefined },
 ): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
-  const { user: { state, snapshot, factors, preferred }, channels } = await loadUserAndChannels(ctx, userId);
+  // Stores in this process answer at once (no promise); others in one call where they can.
+  const { user: { state, snapshot, factors, preferred }, channels } = loadUserAndChannelsNow(ctx, userId) ?? (await loadUserAndChannels(ctx, userId));
   // A locked user is refused before anything else is looked at.
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
