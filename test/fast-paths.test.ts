@@ -227,3 +227,27 @@ describe('channels worked out once per settings record', () => {
     expect(a.outbox.messages).toHaveLength(sent + 1);
   });
 });
+
+describe('code hash and check without intermediate buffers', () => {
+  const record = (hash: string) => ({ id: 'ch_abc', purpose: 'sign_in' as const, factorId: 'f1', channel: 'sms' as const, hash, issuedAt: 0, expiresAt: 1, tries: 0 });
+  const expected = (secret: string, code: string) => createHmac('sha256', secret).update(`6:ch_abc|sign_in|${code}`).digest('base64url');
+
+  it('hash is the HMAC-SHA-256 of the length-prefixed fields, base64url', () => {
+    expect(new CodeHasher([SECRET]).hash('ch_abc', 'sign_in', '123456')).toBe(expected(SECRET, '123456'));
+  });
+
+  it('matches the right code only, under any secret of a rotation, and never a hash of another length', () => {
+    const old = 'old-secret-0123456789-abcdefghijklmnopq';
+    const hasher = new CodeHasher([SECRET, old]);
+    const mine = hasher.hash('ch_abc', 'sign_in', '123456');
+    expect(hasher.matches(record(mine), '123456')).toBe(true);
+    expect(hasher.matches(record(mine), '123457')).toBe(false);
+    // Checked one after another: the decoding buffer is reused, nothing of one check leaks into the next.
+    expect(hasher.matches(record(expected(old, '654321')), '654321')).toBe(true);
+    expect(hasher.matches(record(expected(old, '654321')), '123456')).toBe(false);
+    expect(hasher.matches(record(mine.slice(0, 42)), '123456')).toBe(false);
+    expect(hasher.matches(record(`${mine}A`), '123456')).toBe(false);
+    expect(hasher.matches(record(`${mine}=`), '123456')).toBe(false);
+    expect(hasher.matches(record(''), '123456')).toBe(false);
+  });
+});
