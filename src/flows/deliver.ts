@@ -157,6 +157,12 @@ export function countryOk(ctx: Context, factor: Factor): boolean {
   return countryAllowed(numberFacts(factor.phone, ctx.policy.prefixDigits).country, lists);
 }
 
+/** Whether any country allowlist is set (global or a channel's): else every number may receive, on every channel. */
+export function anyCountryList(ctx: Context): boolean {
+  const phone = ctx.options.phone;
+  return phone.allowedCountries !== undefined || phone.channels?.sms?.allowedCountries !== undefined || phone.channels?.voice?.allowedCountries !== undefined;
+}
+
 /** The lists when none is set (one shared array: a send with no allowlist parses no number). */
 const NO_LISTS: readonly (readonly string[] | undefined)[] = Object.freeze([undefined, undefined]);
 

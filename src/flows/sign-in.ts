@@ -16,7 +16,7 @@ import { resendTarget } from '../core/sending.js';
 import type { Purpose } from '../core/types.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
-import { countryOk, issueAndSend } from './deliver.js';
+import { anyCountryList, countryOk, issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
 import { loadUserAndChannels, loadUserAndChannelsNow } from './settings.js';
 
@@ -54,7 +54,8 @@ export async function startChallenge(
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
   // A number whose country its channel may no longer send to is passed over (a named one is refused when sent to).
-  const sendable = opts.factorId === undefined ? factors.filter((f) => countryOk(ctx, f)) : factors;
+  // Fast path: with no allowlist set, none is passed over (no filtered copy).
+  const sendable = opts.factorId === undefined && anyCountryList(ctx) ? factors.filter((f) => countryOk(ctx, f)) : factors;
   const chosen = selectFactor(sendable, preferred, opts.factorId, channels, backupCodesLeft(state, BACKUP_FACTOR_ID));
   if ('ok' in chosen) {
     const passedOver = sendable.length < factors.length && factors.some((f) => f.status === 'active' && !countryOk(ctx, f));
