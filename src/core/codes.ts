@@ -3,10 +3,10 @@
  * A wrong entry is counted by the lockout rules (`lockout.ts`).
  * @module
  */
-import { afterSuccess, countFailure, lockedRefusal } from './lockout.js';
+import { countFailure, lockedRefusal } from './lockout.js';
 import type { Failure } from './outcomes.js';
 import type { Policy } from './policy.js';
-import { age, type CodeRecord, type UserState } from './state.js';
+import { age, type CodeRecord, type UserState, userState } from './state.js';
 import type { Channel, Purpose } from './types.js';
 
 /** An entry to check. `matches` compares in constant time against the stored HMAC. */
@@ -74,9 +74,23 @@ export function decideVerify(state: UserState, cmd: VerifyCommand, p: Policy, no
   if (now >= code.expiresAt) return { outcome: { ok: false, error: 'code_expired' } };
 
   if (cmd.matches(code, cmd.code)) {
-    const { code: _used, lastSentAt: _cooldown, ...rest } = s;
+    // The code is used and the cooldown over; at sign-in the failure counts are cleared.
+    const signIn = code.purpose === 'sign_in';
     return {
-      state: afterSuccess(rest, code.purpose),
+      state: userState({
+        code: undefined,
+        failures: signIn ? 0 : s.failures,
+        consecutive: signIn ? 0 : s.consecutive,
+        lastFailureAt: signIn ? undefined : s.lastFailureAt,
+        lockedUntil: s.lockedUntil,
+        hardLocked: s.hardLocked,
+        lastSentAt: undefined,
+        sends: s.sends,
+        steps: s.steps,
+        verifiedAt: s.verifiedAt,
+        backup: s.backup,
+        devices: s.devices,
+      }),
       outcome: { ok: true, factorId: code.factorId, channel: code.channel, purpose: code.purpose },
     };
   }

@@ -7,7 +7,7 @@ import { channelUsable, type Channels } from './choice.js';
 import { lockedRefusal } from './lockout.js';
 import type { Failure } from './outcomes.js';
 import type { Policy } from './policy.js';
-import { age, type CodeRecord, type DestinationState, recent, type UserState } from './state.js';
+import { age, appended, type CodeRecord, type DestinationState, recent, type UserState, userState } from './state.js';
 import type { Channel, Factor, Purpose } from './types.js';
 
 /** A new code to record, made by the shell (randomness and HMAC live there). */
@@ -59,7 +59,20 @@ export function decideIssue(
     tries: 0,
   };
   return {
-    state: { ...s, code, lastSentAt: now, sends: [...s.sends, now] },
+    state: userState({
+      code,
+      failures: s.failures,
+      consecutive: s.consecutive,
+      lastFailureAt: s.lastFailureAt,
+      lockedUntil: s.lockedUntil,
+      hardLocked: s.hardLocked,
+      lastSentAt: now,
+      sends: appended(s.sends, now),
+      steps: s.steps,
+      verifiedAt: s.verifiedAt,
+      backup: s.backup,
+      devices: s.devices,
+    }),
     outcome: { ok: true, code, previousCode: s.code, previousLastSentAt: s.lastSentAt },
   };
 }
@@ -107,7 +120,7 @@ export function decideDestination(
       outcome: { ok: false, error: 'send_limit_reached', scope: 'destination', retryAfterMs: oldest + p.sendWindowMs - now },
     };
   }
-  return { state: { sends: [...sends, now] }, outcome: { ok: true } };
+  return { state: { sends: appended(sends, now) }, outcome: { ok: true } };
 }
 
 /**

@@ -96,6 +96,29 @@ export interface DestinationState {
 /** A user with no state at all. */
 export const EMPTY_STATE: UserState = { failures: 0, consecutive: 0, sends: [] };
 
+/** Every field of a user state, each given: `undefined` for an optional one that is absent. */
+export type UserFields = { readonly [K in keyof UserState]-?: Pick<UserState, K> extends Required<Pick<UserState, K>> ? UserState[K] : UserState[K] | undefined };
+
+/**
+ * The user state of `f`, built as one object in one fixed field order, an `undefined` field
+ * left out (as a rest copy leaves it out). The transitions of a sign-in build their state
+ * with it instead of a spread or rest copy: on a frozen record (every state a store holds)
+ * those take V8's slow path, and states built here share one shape per set of fields.
+ */
+export function userState(f: UserFields): UserState {
+  const s: { -readonly [K in keyof UserState]?: UserState[K] } = { failures: f.failures, consecutive: f.consecutive, sends: f.sends };
+  if (f.code !== undefined) s.code = f.code;
+  if (f.lastFailureAt !== undefined) s.lastFailureAt = f.lastFailureAt;
+  if (f.lockedUntil !== undefined) s.lockedUntil = f.lockedUntil;
+  if (f.hardLocked !== undefined) s.hardLocked = f.hardLocked;
+  if (f.lastSentAt !== undefined) s.lastSentAt = f.lastSentAt;
+  if (f.steps !== undefined) s.steps = f.steps;
+  if (f.verifiedAt !== undefined) s.verifiedAt = f.verifiedAt;
+  if (f.backup !== undefined) s.backup = f.backup;
+  if (f.devices !== undefined) s.devices = f.devices;
+  return s as UserState;
+}
+
 /** Drops what time has made irrelevant: ended locks, old sends, forgotten failures. */
 export function age(s: UserState, p: Policy, now: number): UserState {
   const sends = recent(s.sends, p.sendWindowMs, now);
@@ -110,23 +133,20 @@ export function age(s: UserState, p: Policy, now: number): UserState {
   const steps = s.steps === undefined ? undefined : liveSteps(s.steps, now);
   // Fast path (most calls): nothing has aged, so the state itself is the answer (no copy).
   if (sends === s.sends && !dropLock && !dropSent && !forget && !dropCode && !dropVerified && !dropDevices && steps === s.steps) return s;
-  // Built key by key, skipping what aged (a `delete` would turn the copy into a slow dictionary object).
-  const next: Record<string, unknown> = {};
-  for (const key of Object.keys(s) as (keyof UserState)[]) {
-    if (
-      (key === 'lockedUntil' && dropLock) ||
-      (key === 'lastSentAt' && dropSent) ||
-      (key === 'lastFailureAt' && forget) ||
-      (key === 'code' && dropCode) ||
-      (key === 'verifiedAt' && dropVerified) ||
-      (key === 'devices' && dropDevices) ||
-      (key === 'steps' && s.steps !== undefined && steps === undefined)
-    ) {
-      continue;
-    }
-    next[key] = key === 'sends' ? sends : key === 'steps' ? steps : forget && (key === 'failures' || key === 'consecutive') ? 0 : s[key];
-  }
-  return next as unknown as UserState;
+  return userState({
+    code: dropCode ? undefined : s.code,
+    failures: forget ? 0 : s.failures,
+    consecutive: forget ? 0 : s.consecutive,
+    lastFailureAt: forget ? undefined : s.lastFailureAt,
+    lockedUntil: dropLock ? undefined : s.lockedUntil,
+    hardLocked: s.hardLocked,
+    lastSentAt: dropSent ? undefined : s.lastSentAt,
+    sends,
+    steps,
+    verifiedAt: dropVerified ? undefined : s.verifiedAt,
+    backup: s.backup,
+    devices: dropDevices ? undefined : s.devices,
+  });
 }
 
 /** The TOTP steps still remembered (`steps` itself when none ended; `undefined` when none is left). */
@@ -135,6 +155,15 @@ function liveSteps(steps: Readonly<Record<string, number>>, now: number): Readon
   const kept = entries.filter(([, step]) => now < stepMemoryEnd(step));
   if (kept.length === entries.length && kept.length > 0) return steps;
   return kept.length > 0 ? Object.fromEntries(kept) : undefined;
+}
+
+/** `times` and then `t`, in a new array of exactly that length (a spread copy grows with slack). */
+export function appended(times: readonly number[], t: number): number[] {
+  const n = times.length;
+  const out = new Array<number>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = times[i] as number;
+  out[n] = t;
+  return out;
 }
 
 /** Send times still inside the window (`sends` itself when none has left it: no copy). */

@@ -6,7 +6,7 @@
  */
 import type { Failure } from './outcomes.js';
 import type { Policy } from './policy.js';
-import { age, type UserState } from './state.js';
+import { age, type UserState, userState } from './state.js';
 import type { Factor } from './types.js';
 
 /**
@@ -32,6 +32,19 @@ export function hasConfirmedFactor(factors: readonly Factor[]): boolean {
 }
 
 /** The state after a proof of possession at `now`. */
-export function recordProof(state: UserState, now: number): UserState {
-  return { ...state, verifiedAt: now };
+export function recordProof(s: UserState, now: number): UserState {
+  return userState({
+    code: s.code,
+    failures: s.failures,
+    consecutive: s.consecutive,
+    lastFailureAt: s.lastFailureAt,
+    lockedUntil: s.lockedUntil,
+    hardLocked: s.hardLocked,
+    lastSentAt: s.lastSentAt,
+    sends: s.sends,
+    steps: s.steps,
+    verifiedAt: now,
+    backup: s.backup,
+    devices: s.devices,
+  });
 }

@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { createHmac, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, type Hmac, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
 import { WriteOrderMap } from '../config/lru.js';
 import type { CodeRecord } from '../core/state.js';
 import type { Purpose } from '../core/types.js';
@@ -45,6 +45,10 @@ export function randomId(prefix: string): string {
   return `${prefix}_${id}`;
 }
 
+/** Bytes of an HMAC-SHA-256 digest, and the length of its base64url form (unpadded). */
+const DIGEST_BYTES = 32;
+const DIGEST_BASE64URL = 43;
+
 /** Bytes kept of a long-lived code's HMAC (96 bits: forging one needs the secret anyway). */
 const TAG_BYTES = 12;
 
@@ -59,31 +63,35 @@ const DESTINATION_KEYS = 10_000;
 export class CodeHasher {
   readonly #keys: readonly Buffer[];
   readonly #destinations = new WriteOrderMap<string, string>(DESTINATION_KEYS);
+  /** Where `matches` decodes a stored hash (one digest long). */
+  readonly #stored = Buffer.alloc(DIGEST_BYTES);
 
   constructor(secrets: readonly string[]) {
     this.#keys = secrets.map((s) => Buffer.from(s, 'utf8'));
   }
 
-  #mac(key: Buffer, challengeId: string, purpose: Purpose, code: string): Buffer {
+  #hmac(key: Buffer, challengeId: string, purpose: Purpose, code: string): Hmac {
     // Length-prefixed fields so no two (id, purpose, code) triples share an input.
-    return createHmac('sha256', key)
-      .update(`${challengeId.length}:${challengeId}|${purpose}|${code}`)
-      .digest();
+    return createHmac('sha256', key).update(`${challengeId.length}:${challengeId}|${purpose}|${code}`);
   }
 
   /** HMAC-SHA-256 of (challenge id ‖ purpose ‖ code) under the signing secret, base64url. */
   hash(challengeId: string, purpose: Purpose, code: string): string {
-    return this.#mac(this.#keys[0] as Buffer, challengeId, purpose, code).toString('base64url');
+    // Encoded by the digest itself: no intermediate buffer.
+    return this.#hmac(this.#keys[0] as Buffer, challengeId, purpose, code).digest('base64url');
   }
 
   /** Constant-time check of `code` against a stored record, under every secret. */
   matches = (record: CodeRecord, code: string): boolean => {
-    const stored = Buffer.from(record.hash, 'base64url');
+    // The stored hash is decoded into this hasher's own scratch buffer (no allocation); a
+    // hash of another length than a digest's matches nothing.
+    const stored = this.#stored;
+    const length = record.hash.length === DIGEST_BASE64URL ? stored.write(record.hash, 'base64url') : 0;
     let ok = false;
     for (const key of this.#keys) {
-      const mac = this.#mac(key, record.id, record.purpose, code);
+      const mac = this.#hmac(key, record.id, record.purpose, code).digest();
       // Every key is tried even after a match, so timing does not tell which one matched.
-      if (stored.length === mac.length && timingSafeEqual(stored, mac)) ok = true;
+      if (length === mac.length && timingSafeEqual(stored, mac)) ok = true;
     }
     return ok;
   };

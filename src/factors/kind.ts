@@ -64,5 +64,7 @@ export function receiptOf(receipt: unknown): Receipt {
   if (typeof receipt !== 'object' || receipt === null) return { id: '' };
   const { id, provider, attempts } = receipt as { id?: unknown; provider?: unknown; attempts?: unknown };
   const name = token(provider);
-  return { id: typeof id === 'string' ? id : '', ...(name === undefined ? {} : { provider: name, attempts: attemptsOf(attempts) }) };
+  const at = typeof id === 'string' ? id : '';
+  // The common receipt (no provider named) is one literal, not a spread.
+  return name === undefined ? { id: at } : { id: at, provider: name, attempts: attemptsOf(attempts) };
 }

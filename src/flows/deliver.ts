@@ -135,17 +135,12 @@ export async function issueAndSend(
       console.error('[mfakit] the code was sent, but its message id could not be recorded for delivery reports:', err instanceof MfaError ? err.code : 'error');
     });
   }
-  return {
-    ok: true,
-    sent: true,
-    challengeId: codeId,
-    factorId: factor.id,
-    channel: factor.channel,
-    purpose,
-    ...masked,
-    expiresAt: committed.code.expiresAt,
-    resendAfterMs: ctx.policy.cooldownMs,
-  };
+  // One literal per kind of address: a spread of the (frozen, shared) masked form takes V8's slow path.
+  const expiresAt = committed.code.expiresAt;
+  const resendAfterMs = ctx.policy.cooldownMs;
+  return 'maskedPhone' in masked
+    ? { ok: true, sent: true, challengeId: codeId, factorId: factor.id, channel: factor.channel, purpose, maskedTo: masked.maskedTo, maskedPhone: masked.maskedPhone, expiresAt, resendAfterMs }
+    : { ok: true, sent: true, challengeId: codeId, factorId: factor.id, channel: factor.channel, purpose, maskedTo: masked.maskedTo, maskedEmail: masked.maskedEmail, expiresAt, resendAfterMs };
 }
 
 /** Whether a factor's number (if it has one) is in a country its channel may send to now. */
@@ -155,6 +150,12 @@ export function countryOk(ctx: Context, factor: Factor): boolean {
   // Fast path: with no allowlist set every country passes, so the number is not parsed.
   if (lists === NO_LISTS) return true;
   return countryAllowed(numberFacts(factor.phone, ctx.policy.prefixDigits).country, lists);
+}
+
+/** Whether any country allowlist is set (global or a channel's): else every number may receive, on every channel. */
+export function anyCountryList(ctx: Context): boolean {
+  const phone = ctx.options.phone;
+  return phone.allowedCountries !== undefined || phone.channels?.sms?.allowedCountries !== undefined || phone.channels?.voice?.allowedCountries !== undefined;
 }
 
 /** The lists when none is set (one shared array: a send with no allowlist parses no number). */

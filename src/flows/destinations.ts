@@ -51,7 +51,7 @@ function sharedNumbers(ctx: Context): ReadonlySet<string> {
 }
 
 /** Whether `e164` is a known shared number (`destinations.shared`). */
-export const isSharedNumber = (ctx: Context, e164: string): boolean => sharedNumbers(ctx).has(e164);
+export const isSharedNumber = (ctx: Context, e164: string): boolean => ctx.options.destinations.shared.length > 0 && sharedNumbers(ctx).has(e164);
 
 /** Whether `unique` applies to the destination: the option is on and it is not a known shared number. */
 function applies(ctx: Context, d: Destination): boolean {

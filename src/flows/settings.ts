@@ -24,9 +24,26 @@ async function readSettings(ctx: Context): Promise<SettingsState> {
  * this call, with the user (one store call where the store can, e.g. one Redis script on a
  * single node).
  */
-export async function loadUserAndChannels(ctx: Context, userId: string): Promise<{ user: LoadedUser; channels: Channels }> {
-  // Stores in this process answer at once (no await chain); others in one call where they can.
-  const loaded = loadUserWithNow(ctx, userId, SETTINGS_KEY, settingsCodec) ?? (await loadUserWith(ctx, userId, SETTINGS_KEY, settingsCodec));
+export async function loadUserAndChannels(ctx: Context, userId: string): Promise<UserAndChannels> {
+  return loadUserAndChannelsNow(ctx, userId) ?? withChannels(ctx, await loadUserWith(ctx, userId, SETTINGS_KEY, settingsCodec));
+}
+
+/** What {@link loadUserAndChannels} answers. */
+export interface UserAndChannels {
+  readonly user: LoadedUser;
+  readonly channels: Channels;
+}
+
+/**
+ * {@link loadUserAndChannels} answered at once where the stores live in this process (the
+ * memory stores: no promise at all); `undefined` elsewhere.
+ */
+export function loadUserAndChannelsNow(ctx: Context, userId: string): UserAndChannels | undefined {
+  const loaded = loadUserWithNow(ctx, userId, SETTINGS_KEY, settingsCodec);
+  return loaded === undefined ? undefined : withChannels(ctx, loaded);
+}
+
+function withChannels(ctx: Context, loaded: LoadedUser & { also: SettingsState }): UserAndChannels {
   const user: LoadedUser = { state: loaded.state, snapshot: loaded.snapshot, factors: loaded.factors, preferred: loaded.preferred };
   return { user, channels: channelsOf(ctx, loaded.also) };
 }

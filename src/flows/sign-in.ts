@@ -16,9 +16,9 @@ import { resendTarget } from '../core/sending.js';
 import type { Purpose } from '../core/types.js';
 import { BACKUP_FACTOR_ID } from './backup.js';
 import type { Context } from './context.js';
-import { countryOk, issueAndSend } from './deliver.js';
+import { anyCountryList, countryOk, issueAndSend } from './deliver.js';
 import { activeException } from './exceptions.js';
-import { loadUserAndChannels } from './settings.js';
+import { loadUserAndChannels, loadUserAndChannelsNow } from './settings.js';
 
 /**
  * Whether this sign-in needs MFA: the exception list first, then the policy; a user who
@@ -48,12 +48,14 @@ export async function startChallenge(
   userId: string,
   opts: { factorId?: string | undefined; locale?: string | undefined; ip?: string | undefined },
 ): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
-  const { user: { state, snapshot, factors, preferred }, channels } = await loadUserAndChannels(ctx, userId);
+  // Stores in this process answer at once (no promise); others in one call where they can.
+  const { user: { state, snapshot, factors, preferred }, channels } = loadUserAndChannelsNow(ctx, userId) ?? (await loadUserAndChannels(ctx, userId));
   // A locked user is refused before anything else is looked at.
   const locked = lockedRefusal(state, ctx.clock.now());
   if (locked) return locked;
   // A number whose country its channel may no longer send to is passed over (a named one is refused when sent to).
-  const sendable = opts.factorId === undefined ? factors.filter((f) => countryOk(ctx, f)) : factors;
+  // Fast path: with no allowlist set, none is passed over (no filtered copy).
+  const sendable = opts.factorId === undefined && anyCountryList(ctx) ? factors.filter((f) => countryOk(ctx, f)) : factors;
   const chosen = selectFactor(sendable, preferred, opts.factorId, channels, backupCodesLeft(state, BACKUP_FACTOR_ID));
   if ('ok' in chosen) {
     const passedOver = sendable.length < factors.length && factors.some((f) => f.status === 'active' && !countryOk(ctx, f));

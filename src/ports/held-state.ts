@@ -40,7 +40,7 @@ export interface HeldWrite {
 
 /** Synchronous reads and all-or-none compare-and-set of held records. @internal */
 export interface HeldRecords {
-  /** The record of `key`, or `null` when missing or expired. */
+  /** The record of `key`, or `null` when missing or expired. Take what is needed of it at once: a later commit may change it in place. */
   read(key: string): HeldRecord | null;
   /**
    * Writes every change when every key has its expected version (the new versions, in

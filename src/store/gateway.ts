@@ -274,12 +274,13 @@ function syncGateway(held: HeldRecords, factors: HeldFactors): SyncGateway {
 }
 
 /**
- * Commits changes to held records (frozen first): `undefined` when the commit won, else the
+ * Commits changes to held records (made immutable first, in place: `settled`): `undefined` when the commit won, else the
  * lost race answered with the current records. A fault is `store_failed`, as `storeCall` makes it.
  */
 function heldLostRace(held: HeldRecords, changes: readonly Change[]): { readonly ok: false; readonly current: Current<unknown>[] } | undefined {
-  const writes = changes.map((c) => ({ key: c.key, codec: c.codec, state: c.state === undefined ? undefined : settled(c.state), expectedVersion: c.expectedVersion, ttlMs: c.ttlMs }));
-  const versions = heldCall('state', 'commit', () => held.commit(writes));
+  // Made immutable where they are: the changes themselves are the writes (no copies).
+  for (const c of changes) if (c.state !== undefined) settled(c.state);
+  const versions = heldCall('state', 'commit', () => held.commit(changes));
   return versions === null ? { ok: false, current: changes.map((c) => heldCurrent(held, c.key, c.codec as Codec<unknown>)) } : undefined;
 }
 

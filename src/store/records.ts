@@ -131,23 +131,27 @@ export const writeOf = (c: Change): StateWrite => ({
 });
 
 /**
- * A decoded state as it is kept: a compact, deeply frozen copy (plain objects and arrays,
- * exact-sized), so a state held by a store or remembered by this process takes little
- * memory and cannot be changed by anyone holding it. Parts already frozen (shared with an
- * earlier kept state) are kept as they are, not copied again.
+ * A decoded state as it is kept (held by a memory store, or remembered by this process),
+ * made immutable where it is, not copied: every object part not frozen yet is frozen in
+ * place (the parts a decision kept from the state it started from are frozen already).
+ * A list of numbers alone (send times) is left unfrozen: freezing one turns V8's unboxed
+ * doubles into boxed numbers, slower to read and larger. No one writes such a list: the
+ * core builds a new one for each change and never writes its inputs (its tests hand it
+ * deeply frozen states), and no result or event carries one, only counts and times.
  */
 export function settled<S>(value: S): S {
   if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
   if (Array.isArray(value)) {
-    const copy: unknown[] = value.slice();
-    for (let i = 0; i < copy.length; i++) {
-      const item = copy[i];
-      if (typeof item === 'object' && item !== null) copy[i] = settled(item);
+    let numbers = true;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== 'number') {
+        numbers = false;
+        if (typeof item === 'object' && item !== null) settled(item);
+      }
     }
-    return Object.freeze(copy) as S;
+    return numbers ? value : (Object.freeze(value) as S);
   }
-  // Built property by property: a spread or rest copy carries slack; this does not.
-  const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) copy[key] = settled((value as Record<string, unknown>)[key]);
-  return Object.freeze(copy) as S;
+  for (const key in value) settled((value as Record<string, unknown>)[key]);
+  return Object.freeze(value);
 }

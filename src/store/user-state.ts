@@ -41,8 +41,11 @@ const destinationSlot = (ctx: StateContext, hash: string): Slot<DestinationState
   guess: 'or-missing',
 });
 
-/** Atomically updates one user's security state; `touch` records a factor use with the winning commit. */
-export async function updateUser<R>(
+/**
+ * Atomically updates one user's security state; `touch` records a factor use with the
+ * winning commit. (The loop's own promise is answered: no async layer of its own.)
+ */
+export function updateUser<R>(
   ctx: StateContext,
   userId: string,
   decide: (state: UserState, now: number) => RecordDecision<UserState, R>,

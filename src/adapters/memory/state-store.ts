@@ -47,11 +47,18 @@ export interface MemoryStateStore extends StateStore {
   sweep(): number;
 }
 
-/** A record: the string written through `write`, or the frozen value mfakit committed (held). */
+/**
+ * A record: the string written through `write`, or the frozen value mfakit committed (held).
+ * A held commit over a live record updates its entry in place (no second lookup, no new
+ * entry); a reader takes what it needs of an entry at once.
+ */
 interface Entry extends HeldRecord {
   /** Clock time at which the entry is gone, or `null` for never. */
   readonly expiresAt: number | null;
 }
+
+/** An entry as the store itself changes it. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * A key as kept. V8 keeps a concatenated string as a tree of its parts (and a slice of a
@@ -153,26 +160,51 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
     return lastVersion;
   };
 
+  /** A held commit over the live entry `entry`: changed in place. */
+  const replace = (entry: Entry, state: unknown, codec: HeldCodec, ttlMs: number | null, now: number): number => {
+    const expiresAt = ttlMs === null ? null : now + ttlMs;
+    if (expiresAt !== null && expiresAt < earliestExpiry) earliestExpiry = expiresAt;
+    lastVersion += 1;
+    const e = entry as Mutable<Entry>;
+    e.value = undefined;
+    e.state = state;
+    e.codec = codec;
+    e.version = lastVersion;
+    e.expiresAt = expiresAt;
+    return lastVersion;
+  };
+
   const held: HeldRecords = {
     read: (key) => live(key, clock.now()) ?? null,
     commit(writes: readonly HeldWrite[]) {
       const now = clock.now();
       if (now - lastSweepAt >= sweepIntervalMs) sweepAt(now);
       let added = 0;
-      for (const w of writes) {
+      const found: (Entry | undefined)[] = new Array(writes.length);
+      for (let i = 0; i < writes.length; i++) {
+        const w = writes[i] as HeldWrite;
         checkTtl(w.ttlMs);
         const current = live(w.key, now);
         if (current === undefined ? w.expectedVersion !== null : current.version !== w.expectedVersion) return null;
         if (current === undefined && w.state !== undefined) added += 1;
+        found[i] = current;
       }
+      // Sweeps only what has expired: the entries found live stay.
       reserve(added, now);
-      return writes.map((w) => {
+      const versions: (number | null)[] = new Array(writes.length);
+      for (let i = 0; i < writes.length; i++) {
+        const w = writes[i] as HeldWrite;
+        const current = found[i];
         if (w.state === undefined) {
           entries.delete(w.key);
-          return null;
+          versions[i] = null;
+        } else if (current === undefined) {
+          versions[i] = put(w.key, undefined, w.state, w.codec, w.ttlMs, now);
+        } else {
+          versions[i] = replace(current, w.state, w.codec, w.ttlMs, now);
         }
-        return put(w.key, undefined, w.state, w.codec, w.ttlMs, now);
-      });
+      }
+      return versions;
     },
   };
 
