@@ -3,13 +3,17 @@
  * `users` users, each with an active SMS factor and a live challenge, and prints the heap
  * growth as JSON on stdout.
  *
+ * Both modes run mfakit on the stores of `memoryStores()` through a wrapper that records the
+ * writes and passes everything on, the held-records port included: mfakit keeps its records
+ * in the store decoded and frozen, as users of `memoryStores()` get them.
+ *
  * - `real`: `putFactor` + `startChallenge` per user (a sender that keeps nothing).
  * - `replay` (the cheap path for 1M users): one real `startChallenge` of a template user is
- *   recorded at the store interface (every state write it makes), then for each user the
- *   factor is put and the same writes are made through the same `StateStore.write`, with the
- *   user id, the number's budget key, the challenge id and the code hash replaced by that
- *   user's own (fresh strings, not slices of the template's). The heap section checks replay
- *   against real at a size both can reach.
+ *   recorded (every state write it makes: held records as their state), then for each user
+ *   the factor is put and the same records are committed to the store's held port, each a
+ *   fresh decoded copy with the user id, the number's budget key and the challenge id
+ *   replaced by that user's own, made immutable as mfakit makes its own. The heap section
+ *   checks replay against real at a size both can reach.
  *
  *   node --expose-gc --import tsx bench/lib/heap-child.ts <users> <real|replay> [--src]
  */
@@ -46,26 +50,64 @@ const sender: SmsSender = {
     return { id: 'h' };
   },
 };
-const recorded: { key: string; value: string | null; ttl: number | null }[] = [];
+/**
+ * The held-records port of the memory state store (`Symbol.for('mfakit.heldRecords')`,
+ * internal): mfakit commits its records there decoded and frozen, and the store keeps those
+ * very objects.
+ */
+interface HeldWrite {
+  readonly key: string;
+  readonly codec: unknown;
+  readonly state: unknown;
+  readonly expectedVersion: number | null;
+  readonly ttlMs: number | null;
+}
+interface HeldRecords {
+  read(key: string): unknown;
+  commit(writes: readonly HeldWrite[]): (number | null)[] | null;
+}
+const HELD = Symbol.for('mfakit.heldRecords');
+const innerHeld = (stores.state as unknown as Record<symbol, HeldRecords | undefined>)[HELD];
+if (innerHeld === undefined) throw new Error('heap-child: the memory state store has no held records');
+
+/** A write the template's start made: a string through `write`, or a held record (its state as JSON). */
+type Recorded = { readonly key: string; readonly ttl: number | null } & ({ readonly held: false; readonly value: string | null } | { readonly held: true; readonly json: string | null; readonly codec: unknown });
+const recorded: Recorded[] = [];
 let recording = false;
-const state: StateStore = {
-  read: (key) => stores.state.read(key),
-  async write(key, value, expected, ttl) {
-    if (recording) recorded.push({ key, value, ttl });
+// A wrapper that records what mfakit writes and passes everything on, held records included,
+// so mfakit keeps its records decoded in the store exactly as on `memoryStores()` itself.
+const state = {
+  read: (key: string) => stores.state.read(key),
+  async write(key: string, value: string | null, expected: number | null, ttl: number | null) {
+    if (recording) recorded.push({ key, ttl, held: false, value });
     return stores.state.write(key, value, expected, ttl);
   },
-};
-// The store's own fast paths, if it has them, recorded the same way.
-const inner = (stores as Stores).combined;
-const combined: Stores['combined'] = inner && {
-  multiKey: inner.multiKey,
-  loadUser: (userId, stateKey) => inner.loadUser(userId, stateKey),
-  async commit(writes, touch) {
-    if (recording) for (const w of writes) recorded.push({ key: w.key, value: w.value, ttl: w.ttlMs });
-    return inner.commit(writes, touch);
+  [HELD]: {
+    read: (key: string) => innerHeld.read(key),
+    commit(writes: readonly HeldWrite[]) {
+      if (recording) for (const w of writes) recorded.push({ key: w.key, ttl: w.ttlMs, held: true, codec: w.codec, json: w.state === undefined ? null : JSON.stringify(w.state) });
+      return innerHeld.commit(writes);
+    },
   },
 };
-const mfa = lib.createMfa({ stores: { factors: stores.factors, state, ...(combined ? { combined } : {}) }, clock, secret: SECRET, appName: 'Bench', senders: { sms: sender }, sending: { perPrefix: false } }); // consecutive numbers: see makeMfa in fixture.ts
+if ((stores as Stores).combined) throw new Error('heap-child: the memory stores grew a combined store; record it too');
+const mfa = lib.createMfa({ stores: { factors: stores.factors, state: state as StateStore }, clock, secret: SECRET, appName: 'Bench', senders: { sms: sender }, sending: { perPrefix: false } }); // consecutive numbers: see makeMfa in fixture.ts
+
+/**
+ * A replayed held state made immutable as mfakit makes its own (`settled` in
+ * src/store/records.ts): objects frozen in place; a list of numbers alone left unfrozen
+ * (V8 keeps it unboxed).
+ */
+const immutable = (v: unknown): unknown => {
+  if (typeof v !== 'object' || v === null) return v;
+  if (Array.isArray(v)) {
+    if (v.every((x) => typeof x === 'number')) return v;
+    for (const x of v) immutable(x);
+    return Object.freeze(v);
+  }
+  for (const x of Object.values(v)) immutable(x);
+  return Object.freeze(v);
+};
 const now = clock.now();
 const factorOf = (id: string, phone: string): Factor => ({ id: `f_${id}`, userId: id, channel: 'sms', status: 'active', phone, createdAt: now, activatedAt: now });
 
@@ -113,10 +155,15 @@ if (mode === 'real') {
     await stores.factors.putFactor(factorOf(id, phone));
     const dest = hasher.destinationKey(phone);
     const challenge = lib.randomId('ch');
+    const own = (text: string): string => text.split(TPL).join(id).split(tplChallenge).join(challenge);
     for (const w of recorded) {
       const key = fresh(w.key.split(TPL).join(id).split(tplDest).join(dest));
-      const value = w.value === null ? null : fresh(w.value.split(TPL).join(id).split(tplChallenge).join(challenge));
-      if (!(await stores.state.write(key, value, null, w.ttl))) throw new Error(`heap-child: replayed write refused for ${key}`);
+      if (w.held) {
+        // A fresh decoded record per user (JSON.parse: fresh strings, exact-sized objects), held as mfakit holds its own.
+        if (w.json === null || innerHeld.commit([{ key, codec: w.codec, state: immutable(JSON.parse(own(w.json))), expectedVersion: null, ttlMs: w.ttl }]) === null) throw new Error(`heap-child: replayed held write refused for ${key}`);
+      } else if (!(await stores.state.write(key, w.value === null ? null : fresh(own(w.value)), null, w.ttl))) {
+        throw new Error(`heap-child: replayed write refused for ${key}`);
+      }
     }
   }
   sent += users;

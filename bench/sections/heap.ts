@@ -3,11 +3,13 @@
  * live challenge each) in one memory store, measured in child processes started with
  * `--expose-gc` (the retained heap after full collections, not garbage).
  *
- * At 1M users the store is filled by replaying, per user, the writes one real
- * `startChallenge` made (bench/lib/heap-child.ts), which takes seconds where a million real
- * starts take minutes. The same run checks replay against real starts at `checkUsers` users:
- * the difference is the process-wide bounded caches a real start fills (masked numbers, the
- * last-seen per-number records; ≤ 10 000 entries each), which do not grow with users.
+ * mfakit keeps its records in a memory store decoded and frozen (held), as users of
+ * `memoryStores()` get them; that is what is measured. At 1M users the store is filled by
+ * replaying, per user, the records one real `startChallenge` committed (bench/lib/heap-child.ts),
+ * which takes about a minute where a million real starts take several. The same run checks
+ * replay against real starts at `checkUsers` users: the difference is the process-wide bounded
+ * caches a real start fills (masked numbers, keyed number names, ≤ 10 000 entries each), which
+ * do not grow with users.
  */
 import { runChild } from '../lib/child.js';
 import { round } from '../lib/stats.js';
@@ -43,7 +45,7 @@ export async function runHeap(opts: { users: number; checkUsers: number; fromSrc
   const main = opts.users === opts.checkUsers ? replayCheck : await child(opts.users, 'replay', opts.fromSrc);
   return {
     users: main.users,
-    method: 'replay of one real startChallenge’s state writes per user, after putFactor (see bench/lib/heap-child.ts)',
+    method: 'replay of one real startChallenge’s held records per user (decoded, frozen, as memoryStores() keeps them), after putFactor (see bench/lib/heap-child.ts)',
     bytesPerUser: main.bytesPerUser,
     heapAfterMb: main.heapAfterMb,
     seedMs: main.seedMs,
