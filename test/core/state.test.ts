@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, type Policy } from '../../src/core/policy.js';
-import { age, type DestinationState, destinationTtl, EMPTY_STATE, recent, ttlOf, type UserState } from '../../src/core/state.js';
+import { age, type DestinationState, destinationTtl, EMPTY_STATE, recent, ttlOf, type UserState, userState } from '../../src/core/state.js';
 import { codeRecord, DAY, deepFreeze, HOUR, MIN, SEC, T0, user } from './fixtures.js';
 
 const P: Policy = DEFAULTS;
@@ -97,5 +97,45 @@ describe('destinationTtl', () => {
     { name: 'custom window 10 min', state: { sends: [T0] }, now: T0 + MIN, policy: { ...DEFAULTS, sendWindowMs: 10 * MIN }, expected: 9 * MIN },
   ])('$name', ({ state, now, policy, expected }) => {
     expect(destinationTtl(deepFreeze(state), policy ?? P, now)).toBe(expected);
+  });
+});
+
+describe('userState (the one builder of a sign-in transition)', () => {
+  // Every field set: a field added to UserState fails to type-check here until it is listed,
+  // and then fails below until userState copies it.
+  const full: Required<UserState> = {
+    code: codeRecord(),
+    failures: 3,
+    consecutive: 2,
+    lastFailureAt: T0 - MIN,
+    lockedUntil: T0 + MIN,
+    hardLocked: true,
+    lastSentAt: T0 - SEC,
+    sends: [T0 - HOUR / 2, T0 - SEC],
+    steps: { f_totp: Math.floor(T0 / 30_000) }, // a step still remembered at T0
+    verifiedAt: T0 - DAY,
+    backup: { factorId: 'f_backup', hashes: ['h1', 'h2'], used: 1 },
+    devices: { generation: 'gen', until: T0 + DAY },
+  };
+
+  it('keeps every field it is given, in one object, and leaves out the undefined ones', () => {
+    expect(userState(deepFreeze({ ...full }))).toStrictEqual(full);
+    expect(Object.keys(userState({ ...full }))).toHaveLength(Object.keys(full).length);
+    const bare = userState({ ...full, code: undefined, lastFailureAt: undefined, lockedUntil: undefined, hardLocked: undefined, lastSentAt: undefined, steps: undefined, verifiedAt: undefined, backup: undefined, devices: undefined });
+    expect(bare).toStrictEqual({ failures: 3, consecutive: 2, sends: full.sends });
+    expect('code' in bare).toBe(false);
+  });
+
+  it('age drops only what has aged, through the same builder', () => {
+    // A dead code is kept one send window past its expiry (verify still answers `code_expired`).
+    const { hardLocked: _kept, ...soft } = full;
+    const aged = age(deepFreeze({ ...soft, code: codeRecord({ expiresAt: T0 - P.sendWindowMs }), lockedUntil: T0 - 1 }), P, T0);
+    expect(aged.code).toBeUndefined();
+    expect(aged.lockedUntil).toBeUndefined();
+    expect(aged.backup).toStrictEqual(full.backup);
+    expect(aged.devices).toStrictEqual(full.devices);
+    expect(aged.steps).toStrictEqual(full.steps);
+    expect(aged.failures).toBe(full.failures);
+    expect(aged.sends).toStrictEqual(full.sends);
   });
 });
