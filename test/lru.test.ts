@@ -32,21 +32,6 @@ describe('LruMap', () => {
     expect(m.get(9_999)).toBe('9999');
   });
 
-  it('setting a held key replaces it without growing', () => {
-    const m = new LruMap<string, number>(2);
-    m.set('a', 1);
-    m.set('a', 2);
-    expect(m.size).toBe(1);
-    expect(m.get('a')).toBe(2);
-    expect(m.delete('a')).toBe(true);
-    expect(m.get('a')).toBeUndefined();
-  });
-
-  it('refuses a bound that is not a positive integer', () => {
-    expect(() => new LruMap(0)).toThrow(RangeError);
-    expect(() => new LruMap(1.5)).toThrow(RangeError);
-  });
-
   it('maskPhone answers the same past 10 000 distinct numbers', () => {
     for (let i = 0; i < 12_000; i++) maskPhone(`+1415${2_000_000 + i}`);
     expect(maskPhone('+14155552671')).toBe('+1 ••• ••• 2671');
@@ -83,8 +68,14 @@ describe('WriteOrderMap', () => {
     expect(m.get(9_999)).toBe('9999');
   });
 
+});
+
+describe.each([
+  ['LruMap', LruMap],
+  ['WriteOrderMap', WriteOrderMap],
+] as const)('%s, as both maps behave', (_name, Bounded) => {
   it('setting a held key replaces it without growing; delete forgets it', () => {
-    const m = new WriteOrderMap<string, number>(2);
+    const m = new Bounded<string, number>(2);
     m.set('a', 1);
     m.set('a', 2);
     expect(m.size).toBe(1);
@@ -94,8 +85,17 @@ describe('WriteOrderMap', () => {
     expect(m.delete('a')).toBe(false);
   });
 
+  it('getOr derives a missing value once and remembers it', () => {
+    const m = new Bounded<string, string>(2);
+    let made = 0;
+    const make = (k: string) => `v:${k}:${++made}`;
+    expect(m.getOr('a', make)).toBe('v:a:1');
+    expect(m.getOr('a', make)).toBe('v:a:1');
+    expect(made).toBe(1);
+  });
+
   it('refuses a bound that is not a positive integer', () => {
-    expect(() => new WriteOrderMap(0)).toThrow(RangeError);
-    expect(() => new WriteOrderMap(2.5)).toThrow(RangeError);
+    expect(() => new Bounded(0)).toThrow(RangeError);
+    expect(() => new Bounded(2.5)).toThrow(RangeError);
   });
 });
