@@ -1,6 +1,7 @@
 /**
  * An optional capability of a {@link StateStore} that lives in this process (the memory
- * store): it keeps each record as the decoded, deeply frozen value mfakit wrote, so no
+ * store): it keeps each record as the decoded, immutable value mfakit wrote (its objects
+ * frozen; its lists of numbers left unfrozen and never handed out: `settled`), so no
  * JSON passes in or out on the hot path. The string contract of `StateStore` still holds
  * for its `read` and `write`: a held value is encoded when read as a string, and a string
  * written through `write` is decoded (and checked) when read here.
@@ -32,7 +33,7 @@ export interface HeldRecord {
 export interface HeldWrite {
   readonly key: string;
   readonly codec: HeldCodec;
-  /** The new value, deeply frozen (the store keeps this very object); `undefined` deletes. */
+  /** The new value, made immutable by `settled` (the store keeps this very object); `undefined` deletes. */
   readonly state: unknown;
   readonly expectedVersion: number | null;
   readonly ttlMs: number | null;
