@@ -14,25 +14,20 @@ interface WireBackup { f: string; h: string[]; u?: number }
 
 const toWirePurpose = (p: Purpose): 'e' | 's' => (p === 'enroll' ? 'e' : 's');
 
+/** The earlier of two times, either of which may be absent. */
+const earlier = (b: number | undefined, t: number | undefined): number | undefined =>
+  t === undefined ? b : b === undefined ? t : Math.min(b, t);
+
 /**
  * The base of a user's record: the earliest of its times (`Math.min` of them, NaN and all),
  * `undefined` when it keeps none. A loop, not an array of the times: this runs at every commit.
  */
 function baseOf(s: UserState): number | undefined {
-  let b = s.code?.issuedAt;
-  let t = s.lastFailureAt;
-  if (t !== undefined) b = b === undefined ? t : Math.min(b, t);
-  t = s.lockedUntil;
-  if (t !== undefined) b = b === undefined ? t : Math.min(b, t);
-  t = s.lastSentAt;
-  if (t !== undefined) b = b === undefined ? t : Math.min(b, t);
-  t = s.verifiedAt;
-  if (t !== undefined) b = b === undefined ? t : Math.min(b, t);
-  const sends = s.sends;
-  for (let i = 0; i < sends.length; i++) {
-    t = sends[i] as number;
-    b = b === undefined ? t : Math.min(b, t);
-  }
+  let b = earlier(s.code?.issuedAt, s.lastFailureAt);
+  b = earlier(b, s.lockedUntil);
+  b = earlier(b, s.lastSentAt);
+  b = earlier(b, s.verifiedAt);
+  for (const t of s.sends) b = earlier(b, t);
   return b;
 }
 
