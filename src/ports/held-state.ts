@@ -19,15 +19,14 @@ export interface HeldCodec {
   encode(state: never): string;
 }
 
-/** A record as held: the frozen value and its codec, or a string written through `StateStore.write`. @internal */
-export interface HeldRecord {
-  readonly version: number;
-  /** Present when the record was written as a string. */
-  readonly value: string | undefined;
-  /** The frozen value (when `value` is absent). */
-  readonly state: unknown;
-  readonly codec: HeldCodec | undefined;
-}
+/**
+ * A record as held: the frozen value and its codec, or a string (written through
+ * `StateStore.write`, or a held value the store encoded while it was idle). One field holds
+ * either, so a kept record costs one field less. @internal
+ */
+export type HeldRecord =
+  | { readonly version: number; readonly codec: HeldCodec; /** The frozen value. */ readonly value: unknown }
+  | { readonly version: number; readonly codec: undefined; /** The record as a string. */ readonly value: string };
 
 /** One compare-and-set of {@link HeldRecords.commit}: `state` `undefined` deletes the key. @internal */
 export interface HeldWrite {

@@ -293,9 +293,8 @@ function heldCurrent<S>(held: HeldRecords, key: string, codec: Codec<S>): Curren
     throw new MfaError('store_failed', 'The state store failed (read); nothing was reported as done', { cause: err });
   }
   if (rec === null) return missing(codec);
-  if (rec.value !== undefined) return { version: rec.version, state: decodeWith(codec, { value: rec.value, version: rec.version }) };
-  if (rec.codec?.kind === codec.kind) return { version: rec.version, state: rec.state as S };
+  if (rec.codec === undefined) return { version: rec.version, state: decodeWith(codec, { value: rec.value, version: rec.version }) };
+  if (rec.codec.kind === codec.kind) return { version: rec.version, state: rec.value as S };
   // Held as another kind: read it as its string would be read.
-  const value = rec.codec ? rec.codec.encode(rec.state as never) : '';
-  return { version: rec.version, state: decodeWith(codec, { value, version: rec.version }) };
+  return { version: rec.version, state: decodeWith(codec, { value: rec.codec.encode(rec.value as never), version: rec.version }) };
 }

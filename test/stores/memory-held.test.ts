@@ -20,14 +20,14 @@ describe('memory state store: held records', () => {
     const decoded = decodeUser(rec.value);
     expect(decoded.failures).toBe(1);
     expect(decoded.code?.tries).toBe(1);
-    expect(heldRecordsOf(stores.state)?.read('user:u1')?.state).toEqual(decoded);
+    expect(heldRecordsOf(stores.state)?.read('user:u1')?.value).toEqual(decoded);
   });
 
   it('a held record cannot be changed through its objects: mutating one throws and changes nothing', async () => {
     const { mfa, stores, outbox } = await enrolled();
     must(await mfa.startChallenge('u1'));
     expect((await mfa.verify('u1', wrong(outbox.last()?.code ?? ''))).ok).toBe(false);
-    const held = heldRecordsOf(stores.state)?.read('user:u1')?.state as { failures: number; sends: number[]; code: { tries: number } };
+    const held = heldRecordsOf(stores.state)?.read('user:u1')?.value as { failures: number; sends: number[]; code: { tries: number } };
     expect(() => {
       held.failures = 0;
     }).toThrow(TypeError);
@@ -51,7 +51,7 @@ describe('memory state store: held records', () => {
     seen.push(await mfa.resend('u1'));
     seen.push(await mfa.verify('u1', outbox.last()?.code ?? ''));
     seen.push(await mfa.getStatus('u1'));
-    const held = heldRecordsOf(stores.state)?.read('user:u1')?.state as { sends: number[] };
+    const held = heldRecordsOf(stores.state)?.read('user:u1')?.value as { sends: number[] };
     expect(held.sends.length).toBeGreaterThan(0);
     const arrays: unknown[] = [];
     const walk = (v: unknown): void => {

@@ -1,0 +1,111 @@
+/**
+ * The memory state store keeps mfakit's records decoded while they are in use and stores a
+ * record that was not written since the previous sweep as its encoded string (about half
+ * the memory). Nothing a user sees changes: the same string is read, the same version
+ * proves a compare-and-set, the rules go on from where they were, and the next write holds
+ * the record decoded again.
+ */
+import { describe, expect, it } from 'vitest';
+import { memoryFactorStore, memoryStateStore } from '../../src/adapters/memory/index.js';
+import { heldRecordsOf } from '../../src/ports/held-state.js';
+import { fakeClock } from '../../src/testing/index.js';
+import { enrolled, must, wrong } from '../helpers/setup.js';
+
+/** Whether the store holds `key` decoded (`true`), as a string (`false`), or not at all (`null`). */
+function isHeld(state: Parameters<typeof heldRecordsOf>[0], key: string): boolean | null {
+  const rec = heldRecordsOf(state)?.read(key) ?? null;
+  return rec === null ? null : rec.codec !== undefined;
+}
+
+describe('memory state store: idle records', () => {
+  it('a record not written since the previous sweep is kept as its string: same string read, same version, rules go on', async () => {
+    const { mfa, stores, outbox } = await enrolled();
+    must(await mfa.startChallenge('u1'));
+    const code = outbox.last()?.code ?? '';
+    expect((await mfa.verify('u1', wrong(code))).ok).toBe(false);
+    const before = await stores.state.read('user:u1');
+    expect(isHeld(stores.state, 'user:u1')).toBe(true);
+
+    stores.state.sweep(); // starts the idle period: written before it, so still held
+    expect(isHeld(stores.state, 'user:u1')).toBe(true);
+    stores.state.sweep(); // not written since the previous sweep: now a string
+    expect(isHeld(stores.state, 'user:u1')).toBe(false);
+
+    expect(await stores.state.read('user:u1')).toEqual(before);
+    // The wrong code counted before still counts; the right one still works, once.
+    expect((await mfa.getStatus('u1')).pending?.attemptsLeft).toBe(3);
+    must(await mfa.verify('u1', code));
+    expect(isHeld(stores.state, 'user:u1')).toBe(true); // the write holds it decoded again
+    expect((await mfa.verify('u1', code)).ok).toBe(false);
+    expect((await mfa.getStatus('u1')).failures).toBe(0);
+  });
+
+  it('a record written since the previous sweep stays held', async () => {
+    const { mfa, stores, outbox } = await enrolled();
+    must(await mfa.startChallenge('u1'));
+    stores.state.sweep();
+    expect((await mfa.verify('u1', wrong(outbox.last()?.code ?? ''))).ok).toBe(false);
+    stores.state.sweep();
+    expect(isHeld(stores.state, 'user:u1')).toBe(true);
+  });
+
+  it('writes encode idle records when they sweep (every sweepIntervalMs), without timers; size() does not postpone it', async () => {
+    const clock = fakeClock();
+    const state = memoryStateStore({ clock, sweepIntervalMs: 10_000 });
+    const { mfa } = await enrolled({ clock, stores: { factors: memoryFactorStore(), state } });
+    clock.advance(30_000); // the enrollment code's cooldown
+    must(await mfa.startChallenge('u1')); // its write sweeps first (30 s since the store began): the record is newer
+    clock.advance(10_000);
+    expect(await state.write('other', 'x', null, null)).toBe(true); // sweeps: the record was written since the last sweep
+    expect(isHeld(state, 'user:u1')).toBe(true);
+    clock.advance(10_000);
+    state.size(); // drops expired keys, and starts no sweep period
+    expect(isHeld(state, 'user:u1')).toBe(true);
+    expect(await state.write('other', 'y', 1, null)).toBe(false); // a refused write sweeps too
+    expect(isHeld(state, 'user:u1')).toBe(false);
+    expect(isHeld(state, 'other')).toBe(false); // a string written through write stays a string
+  });
+
+  it('a compare-and-set read before the record was encoded still wins with that version, and only once', async () => {
+    const { stores, mfa } = await enrolled();
+    must(await mfa.startChallenge('u1'));
+    const rec = await stores.state.read('user:u1');
+    if (rec === null) throw new Error('expected a record');
+    stores.state.sweep();
+    stores.state.sweep();
+    expect(isHeld(stores.state, 'user:u1')).toBe(false);
+    expect(await stores.state.write('user:u1', rec.value, rec.version, 60_000)).toBe(true);
+    expect(await stores.state.write('user:u1', rec.value, rec.version, 60_000)).toBe(false);
+  });
+});
+
+describe('memory state store: the encoding a write pays for is bounded', () => {
+  it('a sweep inside a write encodes at most 20 000 idle records; the next sweep the rest; sweep() by hand all', async () => {
+    const clock = fakeClock();
+    const state = memoryStateStore({ clock, sweepIntervalMs: 1_000, maxKeys: 50_000 });
+    const held = heldRecordsOf(state);
+    if (held === undefined) throw new Error('the memory state store holds records');
+    const codec = { kind: 'test', encode: (s: never) => JSON.stringify(s) };
+    const n = 20_005;
+    const writes = Array.from({ length: n }, (_, i) => ({ key: `k${i}`, codec, state: Object.freeze({ i }), expectedVersion: null, ttlMs: null }));
+    const versions = held.commit(writes);
+    if (versions === null) throw new Error('a first commit of new keys wins');
+    const heldCount = (): number => writes.filter((w) => isHeld(state, w.key)).length;
+    clock.advance(1_000);
+    await state.write('tick', '1', null, null); // starts the idle period
+    expect(heldCount()).toBe(n);
+    clock.advance(1_000);
+    await state.write('tick', '2', 1, null); // refused, but it sweeps
+    expect(heldCount()).toBe(n - 20_000);
+    clock.advance(1_000);
+    await state.write('tick', '3', 1, null);
+    expect(heldCount()).toBe(0);
+    expect(await state.read('k7')).toEqual({ value: '{"i":7}', version: versions[7] });
+
+    const more = writes.map((w) => ({ ...w, key: `m${w.key}` }));
+    expect(held.commit(more)).not.toBeNull();
+    state.sweep();
+    state.sweep();
+    expect(more.filter((w) => isHeld(state, w.key)).length).toBe(0);
+  });
+});
