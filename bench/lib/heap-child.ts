@@ -1,7 +1,9 @@
 /**
  * Child process of the heap section (run with `--expose-gc`): fills one memory store with
  * `users` users, each with an active SMS factor and a live challenge, and prints the heap
- * growth as JSON on stdout.
+ * growth as JSON on stdout, twice: just written (every record held decoded, as a write
+ * leaves it) and idle (after the store's sweeps: a record not written since the previous
+ * sweep is kept as its encoded string, as a store keeps its users between sign-ins).
  *
  * Both modes run mfakit on the stores of `memoryStores()` through a wrapper that records the
  * writes and passes everything on, the held-records port included: mfakit keeps its records
@@ -169,8 +171,18 @@ if (mode === 'real') {
   sent += users;
 }
 const seedMs = performance.now() - t0;
-const after = settle();
+const written = settle();
 if (sent !== users + 1) throw new Error(`heap-child: ${sent} codes sent for ${users + 1} starts`);
+// Idle: the first sweep starts the idle period, the second encodes what was not written
+// since (every record here); `sweep()` by hand has no per-sweep limit.
+const sizeBefore = stores.state.size();
+stores.state.sweep();
+const t1 = performance.now();
+stores.state.sweep();
+const sweepMs = performance.now() - t1;
+if (stores.state.size() !== sizeBefore) throw new Error('heap-child: a sweep dropped live records');
+const idle = settle();
+const perUser = (heap: number): number => Math.round((heap - before) / users);
 process.stdout.write(
-  `${JSON.stringify({ users, mode, heapBefore: before, heapAfter: after, bytesPerUser: Math.round((after - before) / users), seedMs: Math.round(seedMs), keysPerUser: recorded.length, src: lib.src })}\n`,
+  `${JSON.stringify({ users, mode, heapBefore: before, heapAfter: idle, bytesPerUser: perUser(idle), heapJustWritten: written, justWrittenBytesPerUser: perUser(written), encodeSweepMs: Math.round(sweepMs), seedMs: Math.round(seedMs), keysPerUser: recorded.length, src: lib.src })}\n`,
 );

@@ -11,7 +11,7 @@ export type Json = Record<string, unknown>;
 export const OWNED: Record<string, readonly string[]> = {
   crypto: ['crypto'],
   memory: ['memory', 'latency.memory'],
-  heap: ['memory.bytesPerUserAt1M', 'memory.heap'],
+  heap: ['memory.bytesPerUserAt1M', 'memory.bytesPerUserAt1MJustWritten', 'memory.heap'],
   redis: ['redis', 'latency.redis'],
   contention: ['contention'],
   postgres: ['postgres', 'latency.postgres'],

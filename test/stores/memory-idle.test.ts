@@ -109,3 +109,43 @@ describe('memory state store: the encoding a write pays for is bounded', () => {
     expect(more.filter((w) => isHeld(state, w.key)).length).toBe(0);
   });
 });
+
+describe('memory state store: idleRecordsPerSweep', () => {
+  const heldOne = (state: ReturnType<typeof memoryStateStore>, key: string): void => {
+    const held = heldRecordsOf(state);
+    const codec = { kind: 'test', encode: (s: never) => JSON.stringify(s) };
+    expect(held?.commit([{ key, codec, state: Object.freeze({ key }), expectedVersion: null, ttlMs: null }])).not.toBeNull();
+  };
+
+  it('0 keeps every record decoded, through the sweeps of writes and sweep() by hand', async () => {
+    const clock = fakeClock();
+    const state = memoryStateStore({ clock, sweepIntervalMs: 1_000, idleRecordsPerSweep: 0 });
+    heldOne(state, 'a');
+    for (let i = 0; i < 3; i++) {
+      clock.advance(1_000);
+      await state.write('tick', String(i), null, 1); // a new key each time (the last one expired)
+      state.sweep();
+    }
+    expect(isHeld(state, 'a')).toBe(true);
+    expect(await state.read('a')).toEqual({ value: '{"key":"a"}', version: 1 });
+  });
+
+  it('n encodes at most n idle records per sweep inside a write', async () => {
+    const clock = fakeClock();
+    const state = memoryStateStore({ clock, sweepIntervalMs: 1_000, idleRecordsPerSweep: 1 });
+    heldOne(state, 'a');
+    heldOne(state, 'b');
+    clock.advance(1_000);
+    await state.write('tick', '1', null, null); // starts the idle period
+    clock.advance(1_000);
+    await state.write('tick', '2', null, null); // refused (the key exists); sweeps: one of the two
+    expect([isHeld(state, 'a'), isHeld(state, 'b')].filter((h) => h === false)).toHaveLength(1);
+    clock.advance(1_000);
+    await state.write('tick', '3', null, null);
+    expect([isHeld(state, 'a'), isHeld(state, 'b')]).toEqual([false, false]);
+  });
+
+  it.each([-1, 1.5, Number.NaN])('rejects %s with invalid_options', (n) => {
+    expect(() => memoryStateStore({ idleRecordsPerSweep: n })).toThrow(expect.objectContaining({ code: 'invalid_options' }));
+  });
+});

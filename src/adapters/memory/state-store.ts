@@ -26,9 +26,19 @@ export interface MemoryStateStoreOptions {
    * (default `60_000`). There is no timer: sweeping happens inside `write`, so the
    * store never keeps a process alive. A sweep also stores mfakit's records that were not
    * written since the sweep before it as their encoded string (about half the memory of
-   * the decoded record); the next write holds a record decoded again.
+   * the decoded record; see `idleRecordsPerSweep`); the next write holds a record decoded
+   * again.
    */
   readonly sweepIntervalMs?: number;
+  /**
+   * Most idle records a sweep inside a write stores as their string (default `20_000`: at
+   * about 2 µs each, at most about 40 ms added to that one write); the rest wait for the next
+   * sweep. A store whose writes touch more distinct keys than this per `sweepIntervalMs`
+   * keeps the others decoded for longer: raise it, or sweep more often. `0` keeps every
+   * record decoded (most memory, no encoding work at all); `sweep()` called by hand encodes
+   * every idle record unless this is `0`.
+   */
+  readonly idleRecordsPerSweep?: number;
 }
 
 /**
@@ -87,17 +97,12 @@ const valueOf = (entry: Entry): string => (entry.codec === undefined ? entry.val
 
 const DEFAULT_MAX_KEYS = 100_000;
 const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
-/**
- * Most records a sweep run from inside a write encodes (about 1.5 µs each, so the pause
- * this adds to one write stays near 30 ms); the rest wait for the next sweep. `sweep()`
- * called by hand encodes every idle record.
- */
-const ENCODED_PER_WRITE_SWEEP = 20_000;
+const DEFAULT_IDLE_RECORDS_PER_SWEEP = 20_000;
 
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+function positiveInteger(name: string, value: number | undefined, fallback: number, least = 1): number {
   if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new MfaError('invalid_options', `memory store: ${name} must be a positive integer`);
+  if (!Number.isSafeInteger(value) || value < least) {
+    throw new MfaError('invalid_options', `memory store: ${name} must be ${least === 0 ? 'a whole number, 0 or more' : 'a positive integer'}`);
   }
   return value;
 }
@@ -124,6 +129,7 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
   const clock = options.clock ?? systemClock;
   const maxKeys = positiveInteger('maxKeys', options.maxKeys, DEFAULT_MAX_KEYS);
   const sweepIntervalMs = positiveInteger('sweepIntervalMs', options.sweepIntervalMs, DEFAULT_SWEEP_INTERVAL_MS);
+  const idlePerSweep = positiveInteger('idleRecordsPerSweep', options.idleRecordsPerSweep, DEFAULT_IDLE_RECORDS_PER_SWEEP, 0);
   const entries = new Map<string, Entry>();
   let lastVersion = 0;
   /**
@@ -148,14 +154,16 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
   };
 
   /**
-   * Drops the expired keys. With `encodeAtMost` > 0 it also encodes up to that many idle
-   * held records in place (same version: a reader holding it still matches; a record its
-   * codec cannot encode stays held) and starts the next idle period.
+   * Drops the expired keys. A periodic sweep (`encodeAtMost` a number: the write's, or
+   * `sweep()`) also encodes up to that many idle held records in place (same version: a
+   * reader holding it still matches; a record its codec cannot encode stays held) and starts
+   * the next period; `size()` and a full store's drop of expired keys (`null`) do neither, so
+   * they never postpone the encoding of idle records.
    */
-  const sweepAt = (now: number, encodeAtMost: number): number => {
+  const sweepAt = (now: number, encodeAtMost: number | null): number => {
     let dropped = 0;
     let earliest = Number.POSITIVE_INFINITY;
-    let encodeLeft = encodeAtMost;
+    let encodeLeft = encodeAtMost ?? 0;
     const idle = versionAtLastSweep;
     for (const [key, entry] of entries) {
       if (isExpired(entry, now)) {
@@ -170,9 +178,7 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
       }
     }
     earliestExpiry = earliest;
-    if (encodeAtMost > 0) {
-      // Only these sweeps start a new period: `size()` or a full store's drop of expired
-      // keys do not postpone the encoding of idle records.
+    if (encodeAtMost !== null) {
       lastSweepAt = now;
       versionAtLastSweep = lastVersion;
     }
@@ -191,7 +197,7 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
   };
   /** The periodic sweep of a write. */
   const sweepInWrite = (now: number): void => {
-    if (now - lastSweepAt >= sweepIntervalMs) sweepAt(now, ENCODED_PER_WRITE_SWEEP);
+    if (now - lastSweepAt >= sweepIntervalMs) sweepAt(now, idlePerSweep);
   };
 
   /** Makes room for `added` new keys, or throws when only live keys fill the store. */
@@ -199,7 +205,7 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
     if (added === 0 || entries.size + added <= maxKeys) return;
     // Only sweep when something may have expired, so a store full of live keys
     // refuses new ones in O(1).
-    if (now >= earliestExpiry) sweepAt(now, 0);
+    if (now >= earliestExpiry) sweepAt(now, null);
     if (entries.size + added > maxKeys) {
       throw new MfaError('store_failed', `memory state store is full (${maxKeys} live keys)`);
     }
@@ -284,12 +290,12 @@ export function memoryStateStore(options: MemoryStateStoreOptions = {}): MemoryS
     },
 
     size() {
-      sweepAt(clock.now(), 0);
+      sweepAt(clock.now(), null);
       return entries.size;
     },
 
     sweep() {
-      return sweepAt(clock.now(), Number.POSITIVE_INFINITY);
+      return sweepAt(clock.now(), idlePerSweep === 0 ? 0 : Number.POSITIVE_INFINITY);
     },
   };
   return Object.assign(store, { [HELD]: held });
