@@ -23,9 +23,10 @@ import { collectGarbage } from './lib/stats.js';
 import { type Json, mergeResults, readPrevious } from './lib/results.js';
 import { type ContentionInstance, type ContentionResult, runContention, type ScalingRow, toScalingRow } from './sections/contention.js';
 import { runCrypto, type CryptoResult } from './sections/crypto.js';
-import { type FloorResult, runFloor } from './sections/floor.js';
+import type { FloorResult } from './sections/floor.js';
 import { type HeapResult, runHeap } from './sections/heap.js';
-import { runMemory, type MemoryResult } from './sections/memory.js';
+import type { MemoryResult } from './sections/memory.js';
+import { runMemoryVsFloor, spreadOf } from './sections/memory-vs-floor.js';
 import { type PeersResult, runPeers } from './sections/peers.js';
 import { postgresAvailable, type PostgresResult, runPostgres } from './sections/postgres.js';
 import { connect, deletePrefix, parseRedisUrl, type RedisResult, type RedisTarget, redisVersion, runRedis } from './sections/redis.js';
@@ -50,12 +51,12 @@ const requireRedis = process.env['MFAKIT_REQUIRE_REDIS'] === '1' || !smoke;
 
 const SIZES = smoke
   ? {
-      cryptoMs: 100, memUsers: 200, memMs: 0, redisUsers: 128, redisMs: 0, redisReps: 1, benchRequests: 5_000, sequential: 20, autoPipelining: false,
+      cryptoMs: 100, memUsers: 200, memMs: 0, memSlices: 2, redisUsers: 128, redisMs: 0, redisReps: 1, benchRequests: 5_000, sequential: 20, autoPipelining: false,
       pgUsers: 64, pgMs: 0, pgbenchSeconds: 1, scaling: [1, 10, 100], heapUsers: 2_000, heapCheckUsers: 2_000, otherProcess: false,
       peers: { reps: 1, minMs: 0, sequential: 5, roundUsers: { mfakit: 64, betterAuthMemory: 16, betterAuthRedis: 16, rateLimiterFlexible: 64 } },
     }
   : {
-      cryptoMs: 1_500, memUsers: 5_000, memMs: 4_000, redisUsers: 4_096, redisMs: 6_000, redisReps: 3, benchRequests: 60_000, sequential: 300, autoPipelining: true,
+      cryptoMs: 1_500, memUsers: 5_000, memMs: 4_000, memSlices: 8, redisUsers: 4_096, redisMs: 6_000, redisReps: 3, benchRequests: 60_000, sequential: 300, autoPipelining: true,
       pgUsers: 1_024, pgMs: 6_000, pgbenchSeconds: 5, scaling: [1, 10, 100, 1000], heapUsers: 1_000_000, heapCheckUsers: 20_000, otherProcess: true,
       peers: { reps: 3, minMs: 1_500, sequential: 50, roundUsers: { mfakit: 2_048, betterAuthMemory: 64, betterAuthRedis: 256, rateLimiterFlexible: 1_024 } },
     };
@@ -153,23 +154,20 @@ async function main(): Promise<number> {
       crypto = await timed('crypto', () => runCrypto(lib, only.has('crypto') ? SIZES.cryptoMs : 200));
       console.log(`${fmt(crypto.hmacOpsPerSec)} HMAC/s`);
     }
+    let sliceRatios: number[] | undefined;
     if (only.has('memory') && crypto) {
-      // The floor is measured before and after the memory stores (half the time each) and
-      // averaged, so a load change on a shared machine moves both sides of floorRatio alike.
-      process.stdout.write('bare plain-JS floor (before and after)… ');
-      collectGarbage();
-      const f1 = await timed('memory', () => runFloor({ users: SIZES.memUsers, minMs: SIZES.memMs / 2 }));
-      floor = f1;
-      console.log(`${fmt(f1.cyclesPerSec)} cycles/s`);
-      process.stdout.write('memory stores… ');
-      collectGarbage();
-      memory = await timed('memory', () => runMemory(lib, { users: SIZES.memUsers, minMs: SIZES.memMs, ceiling: (crypto as CryptoResult).cryptoCeilingCyclesPerSec }));
-      console.log(`${fmt(memory.cyclesPerSec)} cycles/s`);
+      // mfakit on the memory stores and the bare plain-JS floor, each in its own process,
+      // taking turns in short slices (A B B A …), so a load change moves both sides of
+      // floorRatio alike and neither pays the other's garbage collection.
+      process.stdout.write(`memory stores against the bare plain-JS floor (${SIZES.memSlices} slices each, alternated)… `);
+      const pair = await timed('memory', () => runMemoryVsFloor({ users: SIZES.memUsers, minMs: SIZES.memMs, slices: SIZES.memSlices, fromSrc: lib.src !== 'dist/' }));
+      const ceiling = (crypto as CryptoResult).cryptoCeilingCyclesPerSec;
+      memory = { ...pair.memory, cryptoCeilingCyclesPerSec: ceiling, ratio: Math.round((pair.memory.cyclesPerSec / ceiling) * 1000) / 1000 };
+      floor = pair.floor;
+      sliceRatios = pair.sliceRatios;
+      const spread = spreadOf(pair.sliceRatios);
+      console.log(`${fmt(memory.cyclesPerSec)} vs ${fmt(floor.cyclesPerSec)} cycles/s (slice ratios ${spread.min}–${spread.max}, median ${spread.median})`);
       check('memory cycles', memory.cycles > 0 && memory.cyclesPerSec > 0, `${memory.cycles} start+verify cycles, all verified`);
-      collectGarbage();
-      const f2 = await timed('memory', () => runFloor({ users: SIZES.memUsers, minMs: SIZES.memMs / 2 }));
-      floor = { ...f2, cycles: f1.cycles + f2.cycles, cyclesPerSec: Math.round((f1.cyclesPerSec + f2.cyclesPerSec) / 2), runs: [f1.cyclesPerSec, f2.cyclesPerSec] };
-      console.log(`bare plain-JS floor after: ${fmt(f2.cyclesPerSec)} cycles/s (mean ${fmt(floor.cyclesPerSec)})`);
     }
     if (only.has('redis') && target) {
       process.stdout.write(`redis (${target.source} ${target.host}:${target.port})… `);
@@ -297,7 +295,11 @@ async function main(): Promise<number> {
       ...memory,
       floorCyclesPerSec: floor?.cyclesPerSec ?? null,
       /** memory cycles/s ÷ the bare plain-JS floor's cycles/s. */
-      floorRatio: floor ? Math.round((memory.cyclesPerSec / floor.cyclesPerSec) * 1000) / 1000 : null,
+      // The median of the slice pairs' ratios (robust to a burst of load that hits one slice);
+      // without slices, the ratio of the two rates.
+      floorRatio: sliceRatios && sliceRatios.length > 0 ? spreadOf(sliceRatios).median : floor ? Math.round((memory.cyclesPerSec / floor.cyclesPerSec) * 1000) / 1000 : null,
+      /** memory ÷ floor cycles/s of each pair of neighbouring slices (the noise of floorRatio). */
+      floorSliceRatios: sliceRatios ?? null,
       floor: floor ?? null,
     };
     const current: Json = {

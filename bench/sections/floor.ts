@@ -43,9 +43,12 @@ export interface FloorResult {
   readonly cycles: number;
   readonly cyclesPerSec: number;
   readonly rules: typeof RULES;
-  /** When measured in several parts (before and after the memory stores): each part's cycles/s. */
+  /** Each slice's cycles/s, in the order run (alternated with the memory stores' slices). */
   readonly runs?: number[];
 }
+
+/** The rules the floor applies (reported beside its result). */
+export const FLOOR_RULES = RULES;
 
 const key = Buffer.from(SECRET, 'utf8');
 const hmac = (input: string): Buffer => createHmac('sha256', key).update(input).digest();
@@ -96,11 +99,17 @@ function verify(users: Map<string, UserRec>, userId: string, code: string, now: 
   return false;
 }
 
-/** Rounds of start → verify per user, sequential, as the memory section runs mfakit. */
-export async function runFloor(opts: { users: number; minMs: number }): Promise<FloorResult> {
+/** A prepared floor run: rounds of start → verify per user, sequential, as the memory section runs mfakit. */
+export interface FloorRunner {
+  readonly users: number;
+  /** One round over every user; its wall time in ms (every round is recorded: `_record` is the memory runner's). */
+  round(_record?: boolean): Promise<number>;
+}
+
+export function floorRunner(count: number): FloorRunner {
   const users = new Map<string, UserRec>();
   const dests = new Map<string, number[]>();
-  const ids = Array.from({ length: opts.users }, (_, i) => ({ id: `fl${i}`, phone: phoneOf(i) }));
+  const ids = Array.from({ length: count }, (_, i) => ({ id: `fl${i}`, phone: phoneOf(i) }));
   let now = Date.UTC(2026, 0, 1);
   const sender = captureSender();
   // `async` like the library's calls, so both pay the same promise machinery per call.
@@ -111,23 +120,18 @@ export async function runFloor(opts: { users: number; minMs: number }): Promise<
     return true;
   };
   const verifyA = async (id: string, code: string) => verify(users, id, code, now);
-  const round1 = async (): Promise<number> => {
-    const t0 = performance.now();
-    for (const u of ids) {
-      if (!(await startA(u.id, u.phone))) throw new Error(`floor: start refused for ${u.id}`);
-      const code = sender.codes.get(u.phone);
-      if (code === undefined) throw new Error(`floor: no code sent to ${u.id}`);
-      if (!(await verifyA(u.id, code))) throw new Error(`floor: verify failed for ${u.id}`);
-    }
-    now += ROUND_GAP_MS;
-    return performance.now() - t0;
+  return {
+    users: ids.length,
+    async round() {
+      const t0 = performance.now();
+      for (const u of ids) {
+        if (!(await startA(u.id, u.phone))) throw new Error(`floor: start refused for ${u.id}`);
+        const code = sender.codes.get(u.phone);
+        if (code === undefined) throw new Error(`floor: no code sent to ${u.id}`);
+        if (!(await verifyA(u.id, code))) throw new Error(`floor: verify failed for ${u.id}`);
+      }
+      now += ROUND_GAP_MS;
+      return performance.now() - t0;
+    },
   };
-  await round1(); // warm-up
-  let ms = 0;
-  let cycles = 0;
-  while (ms < opts.minMs || cycles === 0) {
-    ms += await round1();
-    cycles += ids.length;
-  }
-  return { users: ids.length, cycles, cyclesPerSec: round((cycles * 1000) / ms), rules: RULES };
 }
