@@ -7,9 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { memoryFactorStore, memoryStateStore } from '../../src/adapters/memory/index.js';
-import { heldRecordsOf } from '../../src/ports/held-state.js';
-import { fakeClock } from '../../src/testing/index.js';
-import { enrolled, must, wrong } from '../helpers/setup.js';
+import { createMfa } from '../../src/index.js';
+import { HELD, heldRecordsOf } from '../../src/ports/held-state.js';
+import { type FakeClock, fakeClock, outboxSender } from '../../src/testing/index.js';
+import { enrolled, must, SECRET, wrong } from '../helpers/setup.js';
 
 /** Whether the store holds `key` decoded (`true`), as a string (`false`), or not at all (`null`). */
 function isHeld(state: Parameters<typeof heldRecordsOf>[0], key: string): boolean | null {
@@ -147,5 +148,61 @@ describe('memory state store: idleRecordsPerSweep', () => {
 
   it.each([-1, 1.5, Number.NaN])('rejects %s with invalid_options', (n) => {
     expect(() => memoryStateStore({ idleRecordsPerSweep: n })).toThrow(expect.objectContaining({ code: 'invalid_options' }));
+  });
+});
+
+describe('memory state store: idle encoding under real concurrency', () => {
+  /** A clock that moves 1 ms at every read: on a store that sweeps every 1 ms, every write sweeps. */
+  const ticking = (): FakeClock => {
+    let t = Date.UTC(2026, 0, 1);
+    return { now: () => (t += 1), advance: (ms) => void (t += ms), set: (ms) => void (t = ms) };
+  };
+  const tick = () => new Promise<void>((r) => setImmediate(r));
+
+  it.each([
+    ['synchronous (memoryStores as given)', false],
+    ['with awaits between read and commit (a factor store that yields)', true],
+  ] as const)('10 users × 40 concurrent wrong codes while every write sweeps: exactly 4 tries counted per user, %s', async (_name, yielding) => {
+    const clock = ticking();
+    const state = memoryStateStore({ clock, sweepIntervalMs: 1 });
+    const inner = heldRecordsOf(state);
+    if (inner === undefined) throw new Error('the memory state store holds records');
+    // Passes everything on, and counts the reads that found a record the sweeps had encoded.
+    let stringReads = 0;
+    const observed = Object.assign(Object.create(state) as typeof state, {
+      [HELD]: {
+        read(key: string) {
+          const rec = inner.read(key);
+          if (rec !== null && rec.codec === undefined) stringReads++;
+          return rec;
+        },
+        commit: (writes: Parameters<typeof inner.commit>[0]) => inner.commit(writes),
+      },
+    });
+    const factors = memoryFactorStore();
+    const users = Array.from({ length: 10 }, (_, i) => `u${i}`);
+    for (const [i, id] of users.entries()) {
+      await factors.putFactor({ id: `f${i}`, userId: id, channel: 'sms', status: 'active', phone: `+1415555${String(2600 + i)}`, createdAt: clock.now() });
+    }
+    // Spread: the wrapper has no synchronous held-factors port, so mfakit awaits between its read and its commit.
+    const store = yielding ? { ...factors, listFactors: async (id: string) => (await tick(), factors.listFactors(id)) } : factors;
+    const outbox = outboxSender();
+    const mfa = createMfa({ stores: { factors: store, state: observed }, senders: { sms: outbox }, secret: SECRET, appName: 'Acme', clock });
+    const codes = new Map<string, string>();
+    for (const id of users) {
+      must(await mfa.startChallenge(id));
+      codes.set(id, outbox.last()?.code ?? '');
+    }
+    // Round-robin: u0, u1, …, u9, u0, … so every user's record goes idle between its own tries.
+    const results = await Promise.all(Array.from({ length: 400 }, (_, i) => users[i % users.length] as string).map((id) => mfa.verify(id, wrong(codes.get(id) ?? ''))));
+    expect(results.some((r) => r.ok)).toBe(false);
+    expect(stringReads).toBeGreaterThan(0); // records really were strings between the tries
+    for (const id of users) {
+      const status = await mfa.getStatus(id);
+      expect(status.failures).toBe(4);
+      expect(status.consecutiveFailures).toBe(4);
+      expect(status.pending?.attemptsLeft).toBe(0); // the 4th wrong try used the code up
+      expect((await mfa.verify(id, codes.get(id) ?? '')).ok).toBe(false);
+    }
   });
 });
