@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { createHash, type Hash, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, type Hmac, randomFillSync, randomInt, timingSafeEqual } from 'node:crypto';
 import { WriteOrderMap } from '../config/lru.js';
 import type { CodeRecord } from '../core/state.js';
 import type { Purpose } from '../core/types.js';
@@ -59,67 +59,26 @@ const TAG_BYTES = 12;
  */
 const DESTINATION_KEYS = 10_000;
 
-/** Bytes of a SHA-256 block: an HMAC key is padded (or first hashed) to one block. */
-const BLOCK_BYTES = 64;
-
-/**
- * HMAC-SHA-256 under one key (RFC 2104: H(K ⊕ opad ‖ H(K ⊕ ipad ‖ m))), with the two padded
- * key blocks hashed once, here: each MAC continues copies of those two hash states, so it
- * hashes only the message and the inner digest, not the two 64-byte pads again (two SHA-256
- * blocks, and the digest lookup by name, fewer per MAC). The same bytes as
- * `createHmac('sha256', key)` for every key and input (tested).
- */
-export class HmacSha256 {
-  readonly #inner: Hash;
-  readonly #outer: Hash;
-
-  constructor(key: Buffer) {
-    const block = Buffer.alloc(BLOCK_BYTES);
-    (key.length > BLOCK_BYTES ? createHash('sha256').update(key).digest() : key).copy(block);
-    for (let i = 0; i < BLOCK_BYTES; i++) block[i] = (block[i] as number) ^ 0x36;
-    this.#inner = createHash('sha256').update(block);
-    for (let i = 0; i < BLOCK_BYTES; i++) block[i] = (block[i] as number) ^ 0x36 ^ 0x5c;
-    this.#outer = createHash('sha256').update(block);
-    block.fill(0);
-  }
-
-  /** The MAC of `input` (UTF-8), as a buffer. */
-  digest(input: string): Buffer {
-    return this.#outer.copy().update(this.#inner.copy().update(input).digest()).digest();
-  }
-
-  /** The MAC of `input` (UTF-8), base64url (unpadded), encoded by the digest itself. */
-  base64url(input: string): string {
-    return this.#outer.copy().update(this.#inner.copy().update(input).digest()).digest('base64url');
-  }
-}
-
 /** Holds the secrets: the first signs, every one verifies (rotation). */
 export class CodeHasher {
-  /** One HMAC per secret; the first signs. */
-  readonly #keys: readonly HmacSha256[];
+  readonly #keys: readonly Buffer[];
   readonly #destinations = new WriteOrderMap<string, string>(DESTINATION_KEYS);
   /** Where `matches` decodes a stored hash (one digest long). */
   readonly #stored = Buffer.alloc(DIGEST_BYTES);
 
   constructor(secrets: readonly string[]) {
-    this.#keys = secrets.map((s) => new HmacSha256(Buffer.from(s, 'utf8')));
+    this.#keys = secrets.map((s) => Buffer.from(s, 'utf8'));
   }
 
-  /** The signing secret's HMAC. */
-  get #signing(): HmacSha256 {
-    return this.#keys[0] as HmacSha256;
-  }
-
-  /** Length-prefixed fields so no two (id, purpose, code) triples share an input. */
-  static #codeInput(challengeId: string, purpose: Purpose, code: string): string {
-    return `${challengeId.length}:${challengeId}|${purpose}|${code}`;
+  #hmac(key: Buffer, challengeId: string, purpose: Purpose, code: string): Hmac {
+    // Length-prefixed fields so no two (id, purpose, code) triples share an input.
+    return createHmac('sha256', key).update(`${challengeId.length}:${challengeId}|${purpose}|${code}`);
   }
 
   /** HMAC-SHA-256 of (challenge id ‖ purpose ‖ code) under the signing secret, base64url. */
   hash(challengeId: string, purpose: Purpose, code: string): string {
     // Encoded by the digest itself: no intermediate buffer.
-    return this.#signing.base64url(CodeHasher.#codeInput(challengeId, purpose, code));
+    return this.#hmac(this.#keys[0] as Buffer, challengeId, purpose, code).digest('base64url');
   }
 
   /** Constant-time check of `code` against a stored record, under every secret. */
@@ -129,17 +88,16 @@ export class CodeHasher {
     const stored = this.#stored;
     const length = record.hash.length === DIGEST_BASE64URL ? stored.write(record.hash, 'base64url') : 0;
     let ok = false;
-    const input = CodeHasher.#codeInput(record.id, record.purpose, code);
     for (const key of this.#keys) {
-      const mac = key.digest(input);
+      const mac = this.#hmac(key, record.id, record.purpose, code).digest();
       // Every key is tried even after a match, so timing does not tell which one matched.
       if (length === mac.length && timingSafeEqual(stored, mac)) ok = true;
     }
     return ok;
   };
 
-  #tag(key: HmacSha256, scope: string, value: string): Buffer {
-    return key.digest(`tag|${scope.length}:${scope}|${value}`).subarray(0, TAG_BYTES);
+  #tag(key: Buffer, scope: string, value: string): Buffer {
+    return createHmac('sha256', key).update(`tag|${scope.length}:${scope}|${value}`).digest().subarray(0, TAG_BYTES);
   }
 
   /**
@@ -147,7 +105,7 @@ export class CodeHasher {
    * the signing secret: 96 bits, base64url. Irreversible without the secret.
    */
   tag(scope: string, value: string): string {
-    return this.#tag(this.#signing, scope, value).toString('base64url');
+    return this.#tag(this.#keys[0] as Buffer, scope, value).toString('base64url');
   }
 
   /**
@@ -171,7 +129,7 @@ export class CodeHasher {
    * rotation is still found.
    */
   messageKeys(messageId: string): string[] {
-    return this.#keys.map((key) => key.base64url(`msg|${messageId}`).slice(0, 22));
+    return this.#keys.map((key) => createHmac('sha256', key).update(`msg|${messageId}`).digest('base64url').slice(0, 22));
   }
 
   /**
@@ -179,7 +137,7 @@ export class CodeHasher {
    * number prefix, `'ip'` for a client IP), so state keys never hold a number or an IP.
    */
   budgetKey(kind: 'prefix' | 'ip', value: string): string {
-    return this.#signing.base64url(`${kind}|${value}`).slice(0, 22);
+    return createHmac('sha256', this.#keys[0] as Buffer).update(`${kind}|${value}`).digest('base64url').slice(0, 22);
   }
 
   /** A keyed, irreversible name for a phone number, so state keys never hold the number. */
@@ -188,5 +146,5 @@ export class CodeHasher {
   }
 
   readonly #destinationKey = (e164: string): string =>
-    this.#signing.base64url(`dest|${e164}`).slice(0, 22);
+    createHmac('sha256', this.#keys[0] as Buffer).update(`dest|${e164}`).digest('base64url').slice(0, 22);
 }
