@@ -220,20 +220,10 @@ export class Mfa {
   }
 
   /** Sends a sign-in code to the named factor, else the preferred one, else the next usable one. */
-  startChallenge(userId: string, opts?: { factorId?: string; locale?: string; ip?: string }): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
-    // Not an async method: the flow's own promise is answered (no second promise resolved
-    // with it); a bad argument still rejects, never throws.
-    let id: string;
-    let args: { factorId: string | undefined; locale: string | undefined; ip: string | undefined };
-    try {
-      const o = options<{ factorId: string; locale: string; ip: string }>(opts, 'options');
-      const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
-      id = text(userId, 'userId');
-      args = { factorId, locale: locale(o.locale), ip: ipArgument(o.ip) };
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return startChallenge(this.#ctx, id, args);
+  async startChallenge(userId: string, opts?: { factorId?: string; locale?: string; ip?: string }): Promise<Result<CodeSent | AppChallenge, ChallengeError>> {
+    const o = options<{ factorId: string; locale: string; ip: string }>(opts, 'options');
+    const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
+    return startChallenge(this.#ctx, text(userId, 'userId'), { factorId, locale: locale(o.locale), ip: ipArgument(o.ip) });
   }
 
   /**
@@ -251,23 +241,11 @@ export class Mfa {
    * Verifies a sign-in code (sent to the named factor, if given). With `{ trustDevice: true }`
    * a success also answers `deviceToken` and `deviceTrustedUntil` ("remember this browser").
    */
-  verify(userId: string, code: string, opts?: VerifyOptions): Promise<Result<Verified, VerifyError>> {
-    // Not an async method, as startChallenge: the flow's promise is answered; a bad argument rejects.
-    let id: string;
-    let input: string;
-    let factorId: string | undefined;
-    let trust: boolean;
-    try {
-      const o = options<VerifyOptions>(opts, 'options');
-      factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
-      if (o.trustDevice !== undefined && typeof o.trustDevice !== 'boolean') throw new MfaError('invalid_argument', 'trustDevice must be a boolean');
-      id = text(userId, 'userId');
-      input = loose(code, 'code');
-      trust = o.trustDevice === true;
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    return verify(this.#ctx, id, input, factorId, trust);
+  async verify(userId: string, code: string, opts?: VerifyOptions): Promise<Result<Verified, VerifyError>> {
+    const o = options<VerifyOptions>(opts, 'options');
+    const factorId = o.factorId === undefined ? undefined : text(o.factorId, 'factorId');
+    if (o.trustDevice !== undefined && typeof o.trustDevice !== 'boolean') throw new MfaError('invalid_argument', 'trustDevice must be a boolean');
+    return verify(this.#ctx, text(userId, 'userId'), loose(code, 'code'), factorId, o.trustDevice === true);
   }
 
   /**

@@ -63,8 +63,7 @@ export async function startChallenge(
   }
   // An authenticator app or the backup codes need nothing sent: the user holds the code.
   if (chosen.channel === 'totp' || chosen.channel === 'backup') return { ok: true, sent: false, factorId: chosen.id, channel: chosen.channel, purpose: 'sign_in' };
-  // Awaited, not returned: an async function answering another promise resolves its own through an extra job.
-  return await issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale, { snapshot, ip: opts.ip });
+  return issueAndSend(ctx, userId, chosen, 'sign_in', opts.locale, { snapshot, ip: opts.ip });
 }
 
 /** Sends a new code for `purpose` to the factor of the last code of that purpose. */
