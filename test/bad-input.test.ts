@@ -104,6 +104,27 @@ describe('bad user ids from JavaScript callers', () => {
     expect(await snapshot(env)).toEqual(before);
     expect(await env.mfa.verify('u1', code)).toMatchObject({ ok: true });
   });
+
+  it('startChallenge and verify answer a bad argument with a rejected promise, never a synchronous throw', async () => {
+    const { mfa, outbox } = setup();
+    const calls: [string, () => Promise<unknown>][] = [
+      ['startChallenge userId', () => mfa.startChallenge(any(42))],
+      ['startChallenge options', () => mfa.startChallenge('u1', 'x' as unknown as { locale: string })],
+      ['startChallenge factorId', () => mfa.startChallenge('u1', { factorId: '' })],
+      ['startChallenge locale', () => mfa.startChallenge('u1', { locale: 'not a locale' })],
+      ['verify userId', () => mfa.verify(any(null), '123456')],
+      ['verify code', () => mfa.verify('u1', any(7))],
+      ['verify trustDevice', () => mfa.verify('u1', '123456', { trustDevice: 'yes' as unknown as boolean })],
+    ];
+    for (const [what, call] of calls) {
+      let answered: Promise<unknown> | undefined;
+      expect(() => {
+        answered = call();
+      }, what).not.toThrow();
+      await expect(answered, what).rejects.toMatchObject({ code: 'invalid_argument' });
+    }
+    expect(outbox.messages).toHaveLength(0);
+  });
 });
 
 describe('other arguments of the wrong type or size', () => {

@@ -48,6 +48,31 @@ describe('memory factor store: held factors', () => {
     expect((await store.getFactor('u1', 'a'))?.status).toBe('active');
   });
 
+  it("keeps its own copy of a put factor with the caller's own fields only (no inherited ones; an own __proto__ stays a field)", async () => {
+    const store = memoryFactorStore();
+    const input = factor('a', 'u1');
+    const withProto = Object.defineProperty({ ...factor('b', 'u1') }, '__proto__', { value: { status: 'invalid' }, enumerable: true, writable: true, configurable: true });
+    const inherited = Object.assign(Object.create({ replaces: 'inherited' }) as Factor, factor('c', 'u1'));
+    await store.putFactor(input);
+    await store.putFactor(withProto);
+    await store.putFactor(inherited);
+    input.status = 'invalid'; // the caller's object changes after the put: the store's copy does not
+    const [a, b, c] = await store.listFactors('u1');
+    expect(a).toEqual(factor('a', 'u1'));
+    expect(Object.keys(b ?? {})).toEqual([...Object.keys(factor('b', 'u1')), '__proto__']);
+    expect(Object.getPrototypeOf(b)).toBe(Object.prototype);
+    expect(b?.status).toBe('active');
+    expect(c).toEqual(factor('c', 'u1'));
+    expect(c?.replaces).toBeUndefined();
+    // A touch adds lastUsedAt to the held factor; the copies still carry every field.
+    expect(heldFactorsOf(store)?.touch('u1', 'a', 7)).toBe(true); // still active: the caller's change did not reach it
+    expect(input.lastUsedAt).toBeUndefined(); // nor does the touch reach the caller's object
+    expect(await store.getFactor('u1', 'a')).toEqual({ ...factor('a', 'u1'), lastUsedAt: 7 });
+    await store.putFactor({ ...factor('a', 'u1'), activatedAt: 2 });
+    expect(heldFactorsOf(store)?.touch('u1', 'a', 8)).toBe(true);
+    expect(await store.getFactor('u1', 'a')).toEqual({ ...factor('a', 'u1'), activatedAt: 2, lastUsedAt: 8 });
+  });
+
   it('memory stores take the synchronous path; a spread copy of the factor store does not carry it', () => {
     const mem = memoryStores();
     expect(createGateway(mem).now).toBeDefined();
