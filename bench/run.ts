@@ -19,7 +19,6 @@ import { benchClock, captureSender, countingStores, makeMfa, seedUsers } from '.
 import { loadLibrary } from './lib/mfakit.js';
 import { INSTALL_HINT, killAllChildren, type OwnRedis, startOwnRedis, which } from './lib/redis-server.js';
 import { fmt, loud, printTable, type Row } from './lib/report.js';
-import { collectGarbage } from './lib/stats.js';
 import { type Json, mergeResults, readPrevious } from './lib/results.js';
 import { type ContentionInstance, type ContentionResult, runContention, type ScalingRow, toScalingRow } from './sections/contention.js';
 import { runCrypto, type CryptoResult } from './sections/crypto.js';
@@ -294,9 +293,8 @@ async function main(): Promise<number> {
     const memoryOut = memory && {
       ...memory,
       floorCyclesPerSec: floor?.cyclesPerSec ?? null,
-      /** memory cycles/s ÷ the bare plain-JS floor's cycles/s. */
-      // The median of the slice pairs' ratios (robust to a burst of load that hits one slice);
-      // without slices, the ratio of the two rates.
+      // memory ÷ the bare plain-JS floor: the median of the slice pairs' ratios (robust to a
+      // burst of load that hits one slice); without slices, the ratio of the two rates.
       floorRatio: sliceRatios && sliceRatios.length > 0 ? spreadOf(sliceRatios).median : floor ? Math.round((memory.cyclesPerSec / floor.cyclesPerSec) * 1000) / 1000 : null,
       /** memory ÷ floor cycles/s of each pair of neighbouring slices (the noise of floorRatio). */
       floorSliceRatios: sliceRatios ?? null,

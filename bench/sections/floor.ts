@@ -14,7 +14,6 @@
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { captureSender, phoneOf, ROUND_GAP_MS, SECRET } from '../lib/fixture.js';
-import { round } from '../lib/stats.js';
 
 const RULES = {
   codeTtlMs: 10 * 60_000,

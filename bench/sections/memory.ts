@@ -6,7 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import { benchClock, captureSender, expectOk, makeMfa, ROUND_GAP_MS, seedUsers } from '../lib/fixture.js';
 import type { Library } from '../lib/mfakit.js';
-import { type Latency, latencyOf, round } from '../lib/stats.js';
+import { type Latency, latencyOf } from '../lib/stats.js';
 
 export interface MemoryResult {
   readonly users: number;

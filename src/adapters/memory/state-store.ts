@@ -82,10 +82,10 @@ interface MutableEntry {
 }
 
 /**
- * A key (or an encoded record) as kept. V8 keeps a concatenated string as a tree of its parts (and a slice of a
- * longer string with that whole string) until something reads its characters; reading one
- * flattens it in place, so a kept key costs its own characters only (~80 bytes less for a
- * number's `dest:` key). The string itself is unchanged.
+ * A key (or an encoded record) as kept. V8 keeps a concatenated string as a tree of its
+ * parts (and a slice of a longer string with that whole string) until something reads its
+ * characters; reading one flattens it in place, so a kept key costs its own characters only
+ * (~80 bytes less for a number's `dest:` key). The string itself is unchanged.
  */
 const kept = (key: string): string => {
   key.charCodeAt(0);
